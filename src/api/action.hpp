@@ -1,0 +1,65 @@
+// An Action is one thing a job asks of the API: an op on one object, with the fields to set
+// for an update. render() turns a valid Action into the exact HTTP request (method, path,
+// JSON body) that is queued, sent and audited.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/target.hpp"
+#include "util/result.hpp"
+
+namespace oneall::api {
+
+// The `set` fields of an update. Which ones a target accepts is checked by validate().
+struct UpdateFields {
+  std::optional<std::string> board;        // pinterest.pin
+  std::optional<std::string> description;  // pinterest.pin
+  std::optional<std::string> link;         // pinterest.pin, facebook.page.post
+  std::optional<std::string> message;      // facebook.page.post
+  std::optional<std::vector<std::string>> attachments;  // facebook.page.post, never with link
+
+  bool empty() const {
+    return !board && !description && !link && !message && !attachments;
+  }
+  bool operator==(const UpdateFields&) const = default;
+};
+
+struct Action {
+  Op op = Op::kDelete;
+  Target target = Target::kTwitterTweet;
+  std::string identity;
+  std::string page_id;  // only for facebook.page.* targets
+  std::string object_id;
+  UpdateFields fields;  // only for updates
+
+  bool operator==(const Action&) const = default;
+};
+
+// One problem with an Action: the job-file field it concerns and what is wrong.
+struct FieldProblem {
+  std::string field;    // "identity", "page_id", "set.link", ...
+  std::string message;  // "must be a UUID such as 2af20011-8965-471b-8f6b-8b66a611aae6"
+};
+
+// Every rule of SPEC §1/§2 that concerns the Action itself; empty when it may be sent.
+std::vector<FieldProblem> validate(const Action& action);
+
+struct HttpRequest {
+  std::string method;  // "PUT" | "DELETE"
+  std::string path;    // "/update/identities/…/pinterest/pin/352969689546669253.json"
+  std::string body;    // JSON for PUT, empty for DELETE
+};
+
+// Precondition: validate(action) is empty. Ids are checked again here (defence in depth); a
+// bad one yields an Error rather than a path.
+Result<HttpRequest> render(const Action& action);
+
+// The key that makes import idempotent: a hash of what the job does (op, target, ids, body).
+std::string job_key(const Action& action, const HttpRequest& request);
+
+// Jobs on the same object run one at a time, in file order: identity|target|page|object.
+std::string object_key(const Action& action);
+
+}  // namespace oneall::api

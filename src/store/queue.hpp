@@ -1,0 +1,164 @@
+// The durable queue (SPEC §3): one SQLite database in WAL mode holding batches, jobs, runs and
+// attempts. Everything the engine and the CLI know about work lives here; this class is the
+// only way in. Failures come back as Error values that say what the queue was doing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/action.hpp"
+#include "store/job_state.hpp"
+#include "store/sqlite.hpp"
+#include "util/clock.hpp"
+#include "util/result.hpp"
+
+namespace oneall::store {
+
+struct ImportSummary {
+  std::int64_t batch_id = 0;
+  std::int64_t new_jobs = 0;
+  std::int64_t duplicates = 0;  // already queued (same job key), in this or an earlier batch
+};
+
+// A job handed to a run: everything needed to send it, nothing needed to re-read the file.
+struct ClaimedJob {
+  std::int64_t job_id = 0;
+  std::int64_t batch_id = 0;
+  int attempt = 0;  // number of this attempt, 1-based
+  api::Op op = api::Op::kDelete;
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string source;  // "file:line" it was imported from
+};
+
+// One row of the attempt log (SPEC §6). Credentials never appear here.
+struct AttemptRecord {
+  std::int64_t run_id = 0;
+  std::int64_t job_id = 0;
+  int attempt = 0;
+  EpochMs started_at = 0;
+  EpochMs ended_at = 0;
+  std::string method;
+  std::string path;
+  std::string request_body;
+  int http_status = 0;     // 0 when no HTTP answer arrived
+  std::string curl_error;  // empty when the transfer completed
+  std::string retry_after; // the header as received, empty if absent
+  std::string api_flag;
+  std::optional<int> api_code;
+  std::string api_info;
+  std::string response_body;  // capped
+  bool response_truncated = false;
+  std::string outcome;  // "succeeded" | "failed" | "retry" | "dead" | "interrupted"
+  std::string note;     // e.g. "already_gone"
+};
+
+// Where a finished attempt leaves its job.
+struct JobTransition {
+  JobState state = JobState::kPending;
+  EpochMs next_attempt_at = 0;  // for kPending: not before this time
+  std::string note;
+};
+
+struct BatchCounts {
+  std::int64_t batch_id = 0;
+  std::string description;
+  EpochMs created_at = 0;
+  std::map<JobState, std::int64_t> by_state;
+};
+
+struct RunRow {
+  std::int64_t run_id = 0;
+  EpochMs started_at = 0;
+  std::optional<EpochMs> ended_at;
+  std::optional<int> exit_code;
+  std::int64_t attempts = 0;
+};
+
+struct QueueStatus {
+  std::map<JobState, std::int64_t> by_state;  // every state present, zero included
+  std::vector<BatchCounts> batches;
+  std::optional<RunRow> last_run;
+};
+
+struct AttemptRow : AttemptRecord {
+  std::int64_t id = 0;
+};
+
+struct AttemptFilter {
+  std::optional<std::int64_t> job_id;
+  std::optional<std::int64_t> run_id;
+};
+
+class Queue {
+ public:
+  // Opens or creates the database, sets WAL mode, applies migrations.
+  static Result<std::unique_ptr<Queue>> open(const std::string& path, const Clock& clock);
+
+  // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
+  // without commit() rolls everything back.
+  class ImportSession {
+   public:
+    ~ImportSession();
+    ImportSession(const ImportSession&) = delete;
+    ImportSession& operator=(const ImportSession&) = delete;
+    Status add(const api::Action& action, const api::HttpRequest& request,
+               const std::string& source);
+    Result<ImportSummary> commit();
+
+   private:
+    friend class Queue;
+    struct State;
+    explicit ImportSession(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description);
+
+  // ---- runs
+  // Records a new run and reclaims jobs whose lease has expired (their process died): they
+  // return to pending and an "interrupted" attempt row closes their open attempt.
+  Result<std::int64_t> begin_run(const std::string& options_json);
+  Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json);
+
+  // Claims up to `limit` runnable jobs for `run_id`: pending, due (next_attempt_at <= now), in
+  // `batch` if given, and with no earlier unfinished job on the same object. They become
+  // running with a lease until now + lease_ms, and their attempt count goes up by one.
+  Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
+                                        std::int64_t lease_ms,
+                                        std::optional<std::int64_t> batch = std::nullopt);
+
+  // Extends the lease of the run's running jobs (call every few seconds on long runs).
+  Status renew_leases(std::int64_t run_id, std::int64_t lease_ms);
+
+  // Writes the attempt row and moves the job, in one transaction.
+  Status finish(const AttemptRecord& attempt, const JobTransition& transition);
+
+  // A job claimed but not sent (stopping): back to pending, attempt count restored.
+  Status release(std::int64_t job_id);
+
+  // Earliest next_attempt_at among pending jobs (in `batch` if given); nullopt if none.
+  Result<std::optional<EpochMs>> next_pending_at(std::optional<std::int64_t> batch = std::nullopt);
+
+  // ---- reading
+  Result<QueueStatus> status();
+  Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter);
+
+  Database& database() { return db_; }
+
+ private:
+  Queue(Database db, const Clock& clock);
+  Database db_;
+  const Clock& clock_;
+  struct Statements;
+  std::unique_ptr<Statements> statements_;
+
+ public:
+  ~Queue();
+};
+
+}  // namespace oneall::store

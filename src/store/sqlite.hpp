@@ -1,0 +1,100 @@
+// RAII owners for SQLite (after SQLiteCpp): a Database owns its sqlite3*, a Statement its
+// sqlite3_stmt* (prepared once, re-bound and reset for each use), a Transaction rolls back in
+// its destructor unless committed. No raw sqlite3 handle lives outside this file's classes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace oneall::store {
+
+// Thrown for SQLite failures that are not part of normal life inside the store; the Queue
+// turns them into Error values at its boundary, with what it was doing.
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the file at `path`, with a busy timeout.
+  static Database open(const std::string& path);
+
+  void exec(std::string_view sql);  // one or more statements, no results
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() const { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  explicit Database(sqlite3* db) : db_(db) {}
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+class Statement {
+ public:
+  Statement(const Database& db, std::string_view sql);
+
+  // Binding is 1-based, as in SQLite. std::nullopt binds NULL.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, std::nullopt_t);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+  }
+
+  bool step();  // true while a row is available; false when done
+  void reset();  // clears bindings too, ready for the next use
+  void run() {   // step to completion, then reset
+    while (step()) {
+    }
+    reset();
+  }
+
+  bool is_null(int column) const;
+  std::int64_t column_int(int column) const;
+  std::string column_text(int column) const;  // "" for NULL
+  std::optional<std::int64_t> column_optional_int(int column) const;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  const Database* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+class Transaction {
+ public:
+  // BEGIN IMMEDIATE: takes the write lock now, so a busy database fails here and not halfway.
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace oneall::store
