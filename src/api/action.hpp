@@ -14,15 +14,13 @@ namespace oneall::api {
 
 // The `set` fields of an update. Which ones a target accepts is checked by validate().
 struct UpdateFields {
-  std::optional<std::string> board;        // pinterest.pin
-  std::optional<std::string> description;  // pinterest.pin
-  std::optional<std::string> link;         // pinterest.pin, facebook.page.post
-  std::optional<std::string> message;      // facebook.page.post
+  std::optional<std::string> board;                     // pinterest.pin
+  std::optional<std::string> description;               // pinterest.pin
+  std::optional<std::string> link;                      // pinterest.pin, facebook.page.post
+  std::optional<std::string> message;                   // facebook.page.post
   std::optional<std::vector<std::string>> attachments;  // facebook.page.post, never with link
 
-  bool empty() const {
-    return !board && !description && !link && !message && !attachments;
-  }
+  bool empty() const { return !board && !description && !link && !message && !attachments; }
   bool operator==(const UpdateFields&) const = default;
 };
 

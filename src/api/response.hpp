@@ -10,11 +10,11 @@
 namespace oneall::api {
 
 struct ApiStatus {
-  bool parsed = false;        // the body held response.request.status
-  std::string flag;           // "success" | "error" | ...
-  std::optional<int> code;    // repeats the HTTP status
-  std::string info;           // free text
-  std::string result_data;    // response.result.data as compact JSON, when present
+  bool parsed = false;      // the body held response.request.status
+  std::string flag;         // "success" | "error" | ...
+  std::optional<int> code;  // repeats the HTTP status
+  std::string info;         // free text
+  std::string result_data;  // response.result.data as compact JSON, when present
 };
 
 ApiStatus parse_response(std::string_view body);

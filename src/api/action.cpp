@@ -1,0 +1,183 @@
+#include "api/action.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "api/ids.hpp"
+#include "api/link.hpp"
+#include "util/sha256.hpp"
+#include "util/text.hpp"
+
+namespace oneall::api {
+namespace {
+
+// Generous bounds that catch a pasted file or a runaway cell, not the networks' own limits.
+constexpr std::size_t kMaxTextBytes = 64 * 1024;
+constexpr std::size_t kMaxBoardBytes = 256;
+constexpr std::size_t kMaxAttachments = 100;
+
+void check_text(std::vector<FieldProblem>& problems, const std::string& field,
+                const std::optional<std::string>& value, std::size_t max_bytes) {
+  if (!value) return;
+  if (!is_valid_utf8(*value)) {
+    problems.push_back({field, "is not valid UTF-8"});
+  } else if (value->empty()) {
+    problems.push_back({field, "is empty (leave the field out to keep the current value)"});
+  } else if (value->size() > max_bytes) {
+    problems.push_back(
+        {field, fmt::format("is {} bytes long (at most {})", value->size(), max_bytes)});
+  }
+}
+
+void check_update_fields(std::vector<FieldProblem>& problems, const Action& action) {
+  const UpdateFields& f = action.fields;
+  if (f.empty()) {
+    problems.push_back({"set", "an update must set at least one field"});
+    return;
+  }
+  const bool pin = action.target == Target::kPinterestPin;
+  auto refuse = [&](const char* field, bool present) {
+    if (present) {
+      problems.push_back(
+          {fmt::format("set.{}", field),
+           fmt::format("is not a field of {} (it takes {})", target_name(action.target),
+                       pin ? "board, description, link" : "message, link, attachments")});
+    }
+  };
+  refuse("board", !pin && f.board.has_value());
+  refuse("description", !pin && f.description.has_value());
+  refuse("message", pin && f.message.has_value());
+  refuse("attachments", pin && f.attachments.has_value());
+
+  check_text(problems, "set.board", f.board, kMaxBoardBytes);
+  check_text(problems, "set.description", f.description, kMaxTextBytes);
+  check_text(problems, "set.message", f.message, kMaxTextBytes);
+  if (f.link) {
+    if (auto why = check_link(*f.link)) problems.push_back({"set.link", *why});
+  }
+  if (f.attachments) {
+    if (f.link) {
+      problems.push_back({"set.attachments", "a post takes a link or attachments, never both"});
+    }
+    if (f.attachments->empty()) {
+      problems.push_back({"set.attachments", "is empty (list at least one picture id)"});
+    } else if (f.attachments->size() > kMaxAttachments) {
+      problems.push_back({"set.attachments", fmt::format("lists {} pictures (at most {})",
+                                                         f.attachments->size(), kMaxAttachments)});
+    }
+    for (const auto& id : *f.attachments) {
+      if (auto why = check_resource_id(id)) {
+        problems.push_back({"set.attachments", fmt::format("picture id '{}' {}", id, *why)});
+        break;  // one is enough to point at the cell
+      }
+    }
+  }
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && text.size() <= 18 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// {"request":{"update":{"pin":{...}}}} / {"request":{"update":{"post":{...}}}}, keys in a fixed
+// order so the same update always renders to the same bytes (the job key depends on it).
+std::string update_body(const Action& action) {
+  const UpdateFields& f = action.fields;
+  std::string fields;
+  auto add = [&](std::string_view key, const std::optional<std::string>& value) {
+    if (!value) return;
+    if (!fields.empty()) fields.push_back(',');
+    append_json_string(fields, key);
+    fields.push_back(':');
+    append_json_string(fields, *value);
+  };
+  add("board", f.board);
+  add("description", f.description);
+  add("message", f.message);
+  add("link", f.link);
+  if (f.attachments) {
+    if (!fields.empty()) fields.push_back(',');
+    fields += "\"attachments\":[";
+    for (std::size_t i = 0; i < f.attachments->size(); ++i) {
+      if (i > 0) fields.push_back(',');
+      const std::string& id = (*f.attachments)[i];
+      // API.md documents picture ids as JSON numbers; ids that are not plain numbers (or would
+      // not survive a double) are sent as strings rather than refused.
+      if (all_digits(id)) {
+        fields += id;
+      } else {
+        append_json_string(fields, id);
+      }
+    }
+    fields.push_back(']');
+  }
+  const char* object = action.target == Target::kPinterestPin ? "pin" : "post";
+  return fmt::format(R"({{"request":{{"update":{{"{}":{{{}}}}}}}}})", object, fields);
+}
+
+}  // namespace
+
+std::vector<FieldProblem> validate(const Action& action) {
+  std::vector<FieldProblem> problems;
+  const TargetInfo& info = target_info(action.target);
+
+  if (auto why = check_identity(action.identity)) problems.push_back({"identity", *why});
+  if (info.under_page) {
+    if (auto why = check_resource_id(action.page_id)) problems.push_back({"page_id", *why});
+  } else if (!action.page_id.empty()) {
+    problems.push_back(
+        {"page_id", fmt::format("is only for facebook.page.* targets, not {}", info.name)});
+  }
+  if (auto why = check_resource_id(action.object_id)) problems.push_back({"object_id", *why});
+
+  if (action.op == Op::kUpdate) {
+    if (!info.allows_update) {
+      problems.push_back({"op", fmt::format("{} can only be deleted, not updated", info.name)});
+    } else {
+      check_update_fields(problems, action);
+    }
+  } else if (!action.fields.empty()) {
+    problems.push_back({"set", "a delete takes no fields to set"});
+  }
+  return problems;
+}
+
+Result<HttpRequest> render(const Action& action) {
+  const TargetInfo& info = target_info(action.target);
+  // Defence in depth: the path is built from checked parts only, whatever the caller did.
+  if (auto why = check_identity(action.identity)) return Error{"identity " + *why};
+  if (auto why = check_resource_id(action.object_id)) return Error{"object_id " + *why};
+  if (info.under_page) {
+    if (auto why = check_resource_id(action.page_id)) return Error{"page_id " + *why};
+  }
+  if (action.op == Op::kUpdate && !info.allows_update) {
+    return Error{fmt::format("{} can only be deleted, not updated", info.name)};
+  }
+
+  HttpRequest request;
+  request.method = std::string(http_method(action.op));
+  if (info.under_page) {
+    request.path = fmt::format("/update/identities/{}/facebook/page/{}/{}/{}.json", action.identity,
+                               action.page_id, info.path_segment, action.object_id);
+  } else {
+    request.path = fmt::format("/update/identities/{}/{}/{}.json", action.identity,
+                               info.path_segment, action.object_id);
+  }
+  if (action.op == Op::kUpdate) request.body = update_body(action);
+  return request;
+}
+
+std::string job_key(const Action& action, const HttpRequest& request) {
+  // The rendered method, path and body already hold op, target, ids and the canonical body;
+  // the separators cannot occur inside a checked path.
+  return sha256_hex(fmt::format("{}\n{}\n{}\n{}", op_name(action.op), request.method, request.path,
+                                request.body));
+}
+
+std::string object_key(const Action& action) {
+  return fmt::format("{}|{}|{}|{}", action.identity, target_name(action.target), action.page_id,
+                     action.object_id);
+}
+
+}  // namespace oneall::api

@@ -1,0 +1,42 @@
+#include "util/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "util/clock.hpp"
+#include "util/sha256.hpp"
+
+namespace oneall {
+namespace {
+
+TEST(JsonString, EscapesQuotesBackslashesAndControlBytes) {
+  EXPECT_EQ(json_string("plain"), "\"plain\"");
+  EXPECT_EQ(json_string("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(json_string("l1\nl2\t\r"), R"("l1\nl2\t\r")");
+  EXPECT_EQ(json_string(std::string_view("\x01\x1f\x7f", 3)), R"("\u0001\u001f\u007f")");
+  EXPECT_EQ(json_string("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+}
+
+TEST(IsValidUtf8, AcceptsWellFormedText) {
+  for (const char* good : {"", "ascii", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"}) {
+    EXPECT_TRUE(is_valid_utf8(good)) << good;
+  }
+}
+
+TEST(IsValidUtf8, RefusesMalformedSequences) {
+  for (const char* bad : {"\xc3", "\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                          "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe2\x82"}) {
+    EXPECT_FALSE(is_valid_utf8(bad)) << bad;
+  }
+}
+
+TEST(Sha256, MatchesTheKnownDigest) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(FormatUtcMs, PrintsIso8601WithMilliseconds) {
+  EXPECT_EQ(format_utc_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_utc_ms(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
+}
+
+}  // namespace
+}  // namespace oneall
