@@ -1,0 +1,55 @@
+#include "cli/app.hpp"
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+
+namespace oneall::cli {
+
+int run_main(int argc, char** argv) {
+  CLI::App app{
+      "oneall-bulk: bulk updates and deletes through the OneAll Update API, queued durably in\n"
+      "SQLite, sent concurrently, every request recorded for auditing."};
+  app.require_subcommand(1);
+  app.fallthrough();  // --db may follow the subcommand
+  app.footer(
+      "Quick start: oneall-bulk run --sandbox jobs/examples/cleanup.yaml\n"
+      "Run `oneall-bulk COMMAND --help` for a command's options.");
+
+  GlobalOptions global;
+  if (const char* db = std::getenv("ONEALL_BULK_DB"); db != nullptr && *db != '\0') global.db = db;
+  app.add_option("--db", global.db, "Queue database (default ./oneall-bulk.db or $ONEALL_BULK_DB)");
+
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(make_validate_command(app));
+  commands.push_back(make_import_command(app));
+  commands.push_back(make_run_command(app));
+  commands.push_back(make_status_command(app));
+  commands.push_back(make_audit_command(app));
+  commands.push_back(make_sandbox_command(app));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    for (auto& command : commands) {
+      if (command->subcommand().parsed()) return command->run(global, {std::cout, std::cerr});
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "oneall-bulk: unexpected error: " << e.what() << '\n';
+    return kExitStorage;
+  }
+  return kExitUsage;
+}
+
+}  // namespace oneall::cli

@@ -1,0 +1,70 @@
+// `import FILE...`: validates every file, then queues all their jobs in one transaction.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/job_files.hpp"
+#include "util/clock.hpp"
+
+namespace oneall::cli {
+namespace {
+
+class ImportCommand final : public Command {
+ public:
+  explicit ImportCommand(CLI::App& app)
+      : sub_(app.add_subcommand("import", "Validate job files and queue their jobs")) {
+    sub_->footer(
+        "All files are checked first; if any has a problem nothing is queued (exit 2).\n"
+        "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.");
+    sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
+    sub_->add_option("--identity", identity_,
+                     "Identity token for CSV rows that have no identity of their own");
+    sub_->add_flag("--json", json_, "Print the result as one JSON object");
+  }
+
+  CLI::App& subcommand() override { return *sub_; }
+
+  int run(const GlobalOptions& global, Streams streams) override {
+    jobfile::ReadOptions options;
+    if (!identity_.empty()) options.identity = identity_;
+    if (!all_valid(check_job_files(files_, options, streams.err))) {
+      streams.err << "nothing was queued: fix the problems above and import again\n";
+      return kExitUsage;
+    }
+    SystemClock clock;
+    auto queue = store::Queue::open(global.db, clock);
+    if (!queue) {
+      streams.err << queue.error().message << '\n';
+      return kExitStorage;
+    }
+    auto summary = queue_job_files(**queue, files_, options);
+    if (!summary) {
+      streams.err << summary.error().message << '\n';
+      return kExitStorage;
+    }
+    if (json_) {
+      streams.out << fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{}}})",
+                                 summary->batch_id, summary->new_jobs, summary->duplicates)
+                  << '\n';
+    } else {
+      streams.out << describe_import(*summary) << '\n';
+    }
+    return kExitOk;
+  }
+
+ private:
+  CLI::App* sub_;
+  std::vector<std::string> files_;
+  std::string identity_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_import_command(CLI::App& app) {
+  return std::make_unique<ImportCommand>(app);
+}
+
+}  // namespace oneall::cli

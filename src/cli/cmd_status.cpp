@@ -1,0 +1,116 @@
+// `status`: how many jobs are in each state, per batch, and the last run.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "store/queue.hpp"
+#include "util/clock.hpp"
+#include "util/text.hpp"
+
+namespace oneall::cli {
+namespace {
+
+std::string states_json(const std::map<store::JobState, std::int64_t>& counts) {
+  std::string out = "{";
+  for (store::JobState state : store::kAllJobStates) {
+    auto it = counts.find(state);
+    if (out.size() > 1) out += ',';
+    out += fmt::format("\"{}\":{}", store::state_name(state), it == counts.end() ? 0 : it->second);
+  }
+  return out + "}";
+}
+
+std::int64_t total(const std::map<store::JobState, std::int64_t>& counts) {
+  std::int64_t sum = 0;
+  for (const auto& [state, n] : counts) sum += n;
+  return sum;
+}
+
+std::string status_json(const store::QueueStatus& status) {
+  std::string batches;
+  for (const auto& b : status.batches) {
+    if (!batches.empty()) batches += ',';
+    batches +=
+        fmt::format(R"({{"id":{},"description":{},"created_at":"{}","total":{},"states":{}}})",
+                    b.batch_id, json_string(b.description), format_utc_ms(b.created_at),
+                    total(b.by_state), states_json(b.by_state));
+  }
+  std::string last_run = "null";
+  if (const auto& r = status.last_run) {
+    last_run =
+        fmt::format(R"({{"id":{},"started_at":"{}","ended_at":{},"exit_code":{},"attempts":{}}})",
+                    r->run_id, format_utc_ms(r->started_at),
+                    r->ended_at ? json_string(format_utc_ms(*r->ended_at)) : "null",
+                    r->exit_code ? std::to_string(*r->exit_code) : "null", r->attempts);
+  }
+  return fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{}}})",
+                     total(status.by_state), states_json(status.by_state), batches, last_run);
+}
+
+void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
+  std::string line;
+  for (store::JobState state : store::kAllJobStates) {
+    auto it = counts.find(state);
+    const std::int64_t n = it == counts.end() ? 0 : it->second;
+    if (n > 0) line += fmt::format("  {} {}", n, store::state_name(state));
+  }
+  out << (line.empty() ? "  (empty)" : line) << '\n';
+}
+
+class StatusCommand final : public Command {
+ public:
+  explicit StatusCommand(CLI::App& app)
+      : sub_(app.add_subcommand("status", "Show jobs per state, per batch, and the last run")) {
+    sub_->add_flag("--json", json_, "Print one JSON object");
+  }
+
+  CLI::App& subcommand() override { return *sub_; }
+
+  int run(const GlobalOptions& global, Streams streams) override {
+    SystemClock clock;
+    auto queue = store::Queue::open(global.db, clock);
+    if (!queue) {
+      streams.err << queue.error().message << '\n';
+      return kExitStorage;
+    }
+    auto status = (*queue)->status();
+    if (!status) {
+      streams.err << status.error().message << '\n';
+      return kExitStorage;
+    }
+    if (json_) {
+      streams.out << status_json(*status) << '\n';
+      return kExitOk;
+    }
+    streams.out << fmt::format("{} jobs:", total(status->by_state));
+    print_counts(streams.out, status->by_state);
+    for (const auto& b : status->batches) {
+      streams.out << fmt::format("batch {} ({}, {}):", b.batch_id, b.description,
+                                 format_utc_ms(b.created_at));
+      print_counts(streams.out, b.by_state);
+    }
+    if (const auto& r = status->last_run) {
+      streams.out << fmt::format(
+          "last run {}: started {}, {}, {} attempts\n", r->run_id, format_utc_ms(r->started_at),
+          r->ended_at ? fmt::format("ended {} with exit {}", format_utc_ms(*r->ended_at),
+                                    r->exit_code.value_or(-1))
+                      : std::string("not ended (running or crashed)"),
+          r->attempts);
+    }
+    return kExitOk;
+  }
+
+ private:
+  CLI::App* sub_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_status_command(CLI::App& app) {
+  return std::make_unique<StatusCommand>(app);
+}
+
+}  // namespace oneall::cli

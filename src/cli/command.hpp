@@ -1,0 +1,37 @@
+// What every subcommand is: it registers its options on its own CLI11 subcommand, and runs
+// when that subcommand was chosen, returning an exit code. Output goes to the streams given,
+// so tests can drive commands in-process.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace oneall::cli {
+
+// Options every command takes (SPEC §4).
+struct GlobalOptions {
+  std::string db = "oneall-bulk.db";  // --db, or ONEALL_BULK_DB
+};
+
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  virtual CLI::App& subcommand() = 0;
+  virtual int run(const GlobalOptions& global, Streams streams) = 0;
+};
+
+std::unique_ptr<Command> make_validate_command(CLI::App& app);
+std::unique_ptr<Command> make_import_command(CLI::App& app);
+std::unique_ptr<Command> make_run_command(CLI::App& app);
+std::unique_ptr<Command> make_status_command(CLI::App& app);
+std::unique_ptr<Command> make_audit_command(CLI::App& app);
+std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
+
+}  // namespace oneall::cli

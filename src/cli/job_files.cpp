@@ -1,0 +1,76 @@
+#include "cli/job_files.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <ostream>
+
+namespace oneall::cli {
+
+std::vector<FileCheck> check_job_files(const std::vector<std::string>& paths,
+                                       const jobfile::ReadOptions& options, std::ostream& err) {
+  std::vector<FileCheck> checks;
+  for (const auto& path : paths) {
+    FileCheck check{path};
+    const auto problems =
+        jobfile::read_job_file(path, options, [&](jobfile::JobRecord&&) { ++check.jobs; });
+    for (const auto& problem : problems) err << problem.to_string() << '\n';
+    check.problems = problems.size();
+    checks.push_back(check);
+  }
+  return checks;
+}
+
+bool all_valid(const std::vector<FileCheck>& checks) {
+  for (const auto& check : checks) {
+    if (check.problems > 0) return false;
+  }
+  return true;
+}
+
+Result<store::ImportSummary> queue_job_files(store::Queue& queue,
+                                             const std::vector<std::string>& paths,
+                                             const jobfile::ReadOptions& options) {
+  std::string description;
+  for (const auto& path : paths) {
+    if (!description.empty()) description += ", ";
+    description += std::filesystem::path(path).filename().string();
+  }
+  auto session = queue.begin_import(description);
+  if (!session) return session.error();
+
+  for (const auto& path : paths) {
+    std::optional<Error> failure;
+    const auto problems = jobfile::read_job_file(path, options, [&](jobfile::JobRecord&& record) {
+      if (failure) return;
+      auto request = api::render(record.action);
+      if (!request) {
+        failure = Error{
+            fmt::format("{}:{}: {}", record.pos.file, record.pos.line, request.error().message)};
+        return;
+      }
+      const std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
+      if (auto added = (*session)->add(record.action, *request, source); !added) {
+        failure = added.error();
+      }
+    });
+    if (!problems.empty()) {
+      return Error{
+          fmt::format("{} changed while it was being imported and is no longer valid "
+                      "({}); nothing was queued",
+                      path, problems.front().to_string())};
+    }
+    if (failure) return *failure;  // the session rolls back as it goes out of scope
+  }
+  return (*session)->commit();
+}
+
+std::string describe_import(const store::ImportSummary& summary) {
+  if (summary.new_jobs == 0) {
+    return fmt::format("0 new, {} already queued (nothing to add)", summary.duplicates);
+  }
+  return fmt::format("batch {}: {} new, {} already queued", summary.batch_id, summary.new_jobs,
+                     summary.duplicates);
+}
+
+}  // namespace oneall::cli
