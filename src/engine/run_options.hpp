@@ -15,11 +15,11 @@ struct RunOptions {
   std::optional<std::string> cacert;  // extra CA file; TLS verification is never off
   int concurrency = 16;               // requests in flight
   int max_attempts = 5;
-  std::int64_t timeout_ms = 30'000;   // per request, whole transfer
+  std::int64_t timeout_ms = 30'000;  // per request, whole transfer
   std::int64_t connect_timeout_ms = 10'000;
-  std::int64_t retry_base_ms = 500;   // backoff: random in [0, min(cap, base * 2^(attempt-1))]
+  std::int64_t retry_base_ms = 500;  // backoff: random in [0, min(cap, base * 2^(attempt-1))]
   std::int64_t retry_cap_ms = 60'000;
-  std::int64_t lease_ms = 120'000;    // a claimed job is ours this long without renewal
+  std::int64_t lease_ms = 120'000;  // a claimed job is ours this long without renewal
   std::size_t response_body_cap = 64 * 1024;
   std::optional<std::int64_t> batch;  // work only this batch
 };
@@ -29,7 +29,7 @@ struct RunSummary {
   std::int64_t succeeded = 0;  // jobs that reached succeeded in this run
   std::int64_t failed = 0;
   std::int64_t dead = 0;
-  std::int64_t retries = 0;    // attempts that will be retried
+  std::int64_t retries = 0;  // attempts that will be retried
   std::int64_t duration_ms = 0;
   bool stopped_early = false;  // signal: work may remain
 };

@@ -18,9 +18,11 @@ struct SandboxOptions {
   std::string host = "127.0.0.1";  // must be loopback
   int port = 0;                    // 0: an ephemeral port
   api::Credentials credentials = api::sandbox_credentials();
-  int latency_ms = 0;              // added before every answer
+  int latency_ms = 0;                     // added before every answer
   std::set<std::string> missing_objects;  // object ids that answer 404 as if never there
-  int threads = 32;                // worker threads (requests handled at once)
+  // Worker threads. cpp-httplib holds one per open connection, so this bounds the clients
+  // served at once: keep it above the client's concurrency.
+  int threads = 72;
 };
 
 struct SandboxStats {

@@ -18,6 +18,8 @@
 
 namespace oneall::store {
 
+struct QueueStatements;
+
 struct ImportSummary {
   std::int64_t batch_id = 0;
   std::int64_t new_jobs = 0;
@@ -46,9 +48,9 @@ struct AttemptRecord {
   std::string method;
   std::string path;
   std::string request_body;
-  int http_status = 0;     // 0 when no HTTP answer arrived
-  std::string curl_error;  // empty when the transfer completed
-  std::string retry_after; // the header as received, empty if absent
+  int http_status = 0;      // 0 when no HTTP answer arrived
+  std::string curl_error;   // empty when the transfer completed
+  std::string retry_after;  // the header as received, empty if absent
   std::string api_flag;
   std::optional<int> api_code;
   std::string api_info;
@@ -101,9 +103,11 @@ class Queue {
   static Result<std::unique_ptr<Queue>> open(const std::string& path, const Clock& clock);
 
   // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
-  // without commit() rolls everything back.
+  // without commit() rolls everything back. A session must not outlive its Queue.
   class ImportSession {
    public:
+    struct State;                                          // defined in queue_import.cpp
+    explicit ImportSession(std::unique_ptr<State> state);  // made by begin_import()
     ~ImportSession();
     ImportSession(const ImportSession&) = delete;
     ImportSession& operator=(const ImportSession&) = delete;
@@ -112,9 +116,6 @@ class Queue {
     Result<ImportSummary> commit();
 
    private:
-    friend class Queue;
-    struct State;
-    explicit ImportSession(std::unique_ptr<State> state);
     std::unique_ptr<State> state_;
   };
   Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description);
@@ -148,17 +149,18 @@ class Queue {
   Result<QueueStatus> status();
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter);
 
-  Database& database() { return db_; }
+  const std::string& path() const { return path_; }
+
+  Queue(std::string path, Database db, const Clock& clock);  // use open()
+  ~Queue();
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
 
  private:
-  Queue(Database db, const Clock& clock);
+  std::string path_;
   Database db_;
   const Clock& clock_;
-  struct Statements;
-  std::unique_ptr<Statements> statements_;
-
- public:
-  ~Queue();
+  std::unique_ptr<QueueStatements> statements_;  // declared after db_: finalized before it closes
 };
 
 }  // namespace oneall::store

@@ -54,7 +54,9 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, std::string_view text);
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, std::nullopt_t);
   template <class T>
@@ -62,7 +64,7 @@ class Statement {
     return value ? bind(index, *value) : bind(index, std::nullopt);
   }
 
-  bool step();  // true while a row is available; false when done
+  bool step();   // true while a row is available; false when done
   void reset();  // clears bindings too, ready for the next use
   void run() {   // step to completion, then reset
     while (step()) {

@@ -1,0 +1,83 @@
+// Queue::begin_import and ImportSession: all jobs of one invocation go in one transaction,
+// each keyed by what it does so that importing the same job again adds nothing.
+#include <fmt/format.h>
+
+#include "store/queue.hpp"
+#include "store/queue_statements.hpp"
+
+namespace oneall::store {
+
+struct Queue::ImportSession::State {
+  State(Database& db_, QueueStatements& statements_, const Clock& clock_)
+      : db(db_), statements(statements_), clock(clock_), transaction(db_) {}
+
+  Database& db;
+  QueueStatements& statements;
+  const Clock& clock;
+  Transaction transaction;
+  std::int64_t batch_id = 0;
+  ImportSummary summary;
+};
+
+Queue::ImportSession::ImportSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Queue::ImportSession::~ImportSession() = default;  // an uncommitted transaction rolls back
+
+Status Queue::ImportSession::add(const api::Action& action, const api::HttpRequest& request,
+                                 const std::string& source) {
+  try {
+    Statement& insert = state_->statements.insert_job;
+    insert.bind(1, state_->batch_id)
+        .bind(2, api::job_key(action, request))
+        .bind(3, api::object_key(action))
+        .bind(4, source)
+        .bind(5, api::op_name(action.op))
+        .bind(6, api::target_name(action.target))
+        .bind(7, action.identity)
+        .bind(8, action.page_id)
+        .bind(9, action.object_id)
+        .bind(10, request.method)
+        .bind(11, request.path)
+        .bind(12, request.body)
+        .bind(13, state_->clock.now_ms())
+        .run();
+    if (state_->db.changes() == 1) {
+      ++state_->summary.new_jobs;
+    } else {
+      ++state_->summary.duplicates;
+    }
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{
+        fmt::format("cannot queue the job of {}: {}; nothing was queued", source, e.what())};
+  }
+}
+
+Result<ImportSummary> Queue::ImportSession::commit() {
+  try {
+    // A batch that added nothing is noise in `status`: keep no row for it.
+    if (state_->summary.new_jobs == 0) {
+      state_->statements.delete_batch.bind(1, state_->batch_id).run();
+      state_->summary.batch_id = 0;
+    } else {
+      state_->summary.batch_id = state_->batch_id;
+    }
+    state_->transaction.commit();
+    return state_->summary;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot commit the import: {}; nothing was queued", e.what())};
+  }
+}
+
+Result<std::unique_ptr<Queue::ImportSession>> Queue::begin_import(const std::string& description) {
+  try {
+    auto state = std::make_unique<ImportSession::State>(db_, *statements_, clock_);
+    statements_->insert_batch.bind(1, clock_.now_ms()).bind(2, description).run();
+    state->batch_id = db_.last_insert_rowid();
+    return std::make_unique<ImportSession>(std::move(state));
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot start an import into {}: {}", path_, e.what())};
+  }
+}
+
+}  // namespace oneall::store

@@ -1,0 +1,102 @@
+// Queue::status and Queue::attempts: the read side, for `status` and `audit`. These queries
+// run rarely, so they are prepared per call.
+#include <fmt/format.h>
+
+#include "store/queue.hpp"
+
+namespace oneall::store {
+namespace {
+
+std::map<JobState, std::int64_t> zero_counts() {
+  std::map<JobState, std::int64_t> counts;
+  for (JobState state : kAllJobStates) counts[state] = 0;
+  return counts;
+}
+
+}  // namespace
+
+Result<QueueStatus> Queue::status() {
+  try {
+    QueueStatus status;
+    status.by_state = zero_counts();
+    Statement totals(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state");
+    while (totals.step()) {
+      if (auto state = parse_state(totals.column_text(0))) {
+        status.by_state[*state] = totals.column_int(1);
+      }
+    }
+
+    Statement batches(db_,
+                      "SELECT b.id, b.description, b.created_at, j.state, COUNT(j.id) "
+                      "FROM batches AS b LEFT JOIN jobs AS j ON j.batch_id = b.id "
+                      "GROUP BY b.id, j.state ORDER BY b.id");
+    while (batches.step()) {
+      const std::int64_t id = batches.column_int(0);
+      if (status.batches.empty() || status.batches.back().batch_id != id) {
+        status.batches.push_back(
+            {id, batches.column_text(1), batches.column_int(2), zero_counts()});
+      }
+      if (auto state = parse_state(batches.column_text(3))) {
+        status.batches.back().by_state[*state] = batches.column_int(4);
+      }
+    }
+
+    Statement last_run(db_,
+                       "SELECT id, started_at, ended_at, exit_code, "
+                       "(SELECT COUNT(*) FROM attempts WHERE run_id = runs.id) "
+                       "FROM runs ORDER BY id DESC LIMIT 1");
+    if (last_run.step()) {
+      RunRow run;
+      run.run_id = last_run.column_int(0);
+      run.started_at = last_run.column_int(1);
+      run.ended_at = last_run.column_optional_int(2);
+      if (auto code = last_run.column_optional_int(3)) run.exit_code = static_cast<int>(*code);
+      run.attempts = last_run.column_int(4);
+      status.last_run = run;
+    }
+    return status;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot read the status of {}: {}", path_, e.what())};
+  }
+}
+
+Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
+  try {
+    Statement select(db_,
+                     "SELECT id, run_id, job_id, attempt, started_at, ended_at, method, path, "
+                     "request_body, http_status, curl_error, retry_after, api_flag, api_code, "
+                     "api_info, response_body, response_truncated, outcome, note "
+                     "FROM attempts WHERE (?1 IS NULL OR job_id = ?1) "
+                     "AND (?2 IS NULL OR run_id = ?2) ORDER BY id");
+    select.bind(1, filter.job_id).bind(2, filter.run_id);
+    std::vector<AttemptRow> rows;
+    while (select.step()) {
+      AttemptRow row;
+      row.id = select.column_int(0);
+      row.run_id = select.column_int(1);
+      row.job_id = select.column_int(2);
+      row.attempt = static_cast<int>(select.column_int(3));
+      row.started_at = select.column_int(4);
+      row.ended_at = select.column_int(5);
+      row.method = select.column_text(6);
+      row.path = select.column_text(7);
+      row.request_body = select.column_text(8);
+      row.http_status = static_cast<int>(select.column_optional_int(9).value_or(0));
+      row.curl_error = select.column_text(10);
+      row.retry_after = select.column_text(11);
+      row.api_flag = select.column_text(12);
+      if (auto code = select.column_optional_int(13)) row.api_code = static_cast<int>(*code);
+      row.api_info = select.column_text(14);
+      row.response_body = select.column_text(15);
+      row.response_truncated = select.column_int(16) != 0;
+      row.outcome = select.column_text(17);
+      row.note = select.column_text(18);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot read the attempt log of {}: {}", path_, e.what())};
+  }
+}
+
+}  // namespace oneall::store
