@@ -194,6 +194,12 @@ Result<int> SandboxServer::start() {
                              std::strerror(errno))};
   }
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  // cpp-httplib's stop() does nothing until the listening loop runs: wait for it, so a stop()
+  // right after start() cannot be lost (and the join in stop() cannot hang).
+  for (int waited_ms = 0; !s.server.is_running(); ++waited_ms) {
+    if (waited_ms > 5000) return Error{"the sandbox's listening thread did not start"};
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return s.port;
 }
 

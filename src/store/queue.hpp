@@ -150,6 +150,8 @@ class Queue {
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter);
 
   const std::string& path() const { return path_; }
+  // The connection itself, for inspection (tests, `audit verify`); not for queue changes.
+  Database& database() { return db_; }
 
   Queue(std::string path, Database db, const Clock& clock);  // use open()
   ~Queue();
