@@ -140,12 +140,14 @@ Result<RunSummary> Runner::run(std::int64_t run_id) {
       failure = Error{fmt::format("curl_multi_perform: {}", curl_multi_strerror(code))};
     }
     int queued = 0;
+    int finished_now = 0;
     while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
       InFlightRequest* request = InFlightRequest::from_handle(message->easy_handle);
       const CURLcode result = message->data.result;
       request->remove_from(multi.get());
       --in_flight;
+      ++finished_now;
       idle.push_back(request);
       if (failure) {
         (void)queue_.release(request->job().job_id);  // best effort; the lease covers the rest
@@ -174,8 +176,9 @@ Result<RunSummary> Runner::run(std::int64_t run_id) {
       last_renewal = now;
     }
 
-    // 5. Wait for sockets (or a free slot's chance to claim a retry that came due).
-    if (in_flight > 0 && running > 0) {
+    // 5. Wait for sockets — unless slots were just freed: fill them first, or they would stay
+    // idle until the next answer arrives.
+    if (finished_now == 0 && in_flight > 0 && running > 0) {
       curl_multi_poll(multi.get(), nullptr, 0, kMaxPollMs, nullptr);
     }
   }
