@@ -32,6 +32,11 @@ int run_main(int argc, char** argv) {
   commands.push_back(make_audit_command(app));
   commands.push_back(make_sandbox_command(app));
 
+  // --db on every command too, so that each command's --help shows it.
+  for (auto& command : commands) {
+    command->subcommand().add_option("--db", global.db, "Queue database file");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help

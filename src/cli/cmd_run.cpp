@@ -2,6 +2,7 @@
 // against the configured API root, an --endpoint, or the in-process sandbox (--sandbox).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <ostream>
 
@@ -97,6 +98,8 @@ class RunCommand final : public Command {
     if (sandbox_) {
       sandbox::SandboxOptions sandbox_options;
       sandbox_options.latency_ms = sandbox_latency_ms_;
+      // One sandbox thread per connection the runner may hold, and a few for scripts.
+      sandbox_options.threads = std::max(sandbox_options.threads, options_.concurrency + 8);
       sandbox.emplace(sandbox_options);
       auto port = sandbox->start();
       if (!port) {

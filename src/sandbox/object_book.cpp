@@ -6,22 +6,30 @@ ObjectBook::ObjectBook(std::set<std::string> missing_object_ids)
     : missing_(std::move(missing_object_ids)) {}
 
 Change ObjectBook::remove(const Route& route) {
-  if (missing_.count(route.object_id) != 0) return Change::kNotFound;
+  if (missing(route)) return Change::kNotFound;
+  std::string key = route.object_key();
   std::lock_guard lock(mutex_);
-  return deleted_.insert(route.object_key()).second ? Change::kApplied : Change::kRepeated;
+  updated_.erase(key);
+  return deleted_.insert(std::move(key)).second ? Change::kApplied : Change::kRepeated;
 }
 
-Change ObjectBook::update(const Route& route, std::string_view fields_json) {
-  if (missing_.count(route.object_id) != 0) return Change::kNotFound;
-  const std::string key = route.object_key();
+Change ObjectBook::update(const Route& route, const UpdateFields& fields) {
+  if (missing(route)) return Change::kNotFound;
+  std::string key = route.object_key();
   std::lock_guard lock(mutex_);
   if (deleted_.count(key) != 0) return Change::kNotFound;
-  auto [it, inserted] = last_update_.try_emplace(key, fields_json);
-  if (!inserted) {
-    if (it->second == fields_json) return Change::kRepeated;
-    it->second = fields_json;
+  FieldValues& values = updated_[std::move(key)];
+  bool changed = false;
+  for (const UpdateField& field : fields) {
+    auto [it, inserted] = values.try_emplace(field.name, field.value_json);
+    if (inserted) {
+      changed = true;
+    } else if (it->second != field.value_json) {
+      it->second = field.value_json;
+      changed = true;
+    }
   }
-  return Change::kApplied;
+  return changed ? Change::kApplied : Change::kRepeated;
 }
 
 }  // namespace oneall::sandbox

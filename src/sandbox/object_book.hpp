@@ -1,16 +1,18 @@
-// The sandbox's in-memory objects: every object exists until deleted, unless its id is listed
-// as missing. Records each change so a repeat (a second delete, the same update again) is told
-// apart from a first — that is how tests prove nothing was sent twice. Thread-safe.
+// The sandbox's in-memory objects: every object exists until deleted, unless its object id is
+// listed as missing. Keeps the fields each PUT set, so a request for a change already made (a
+// second delete, an update that sets what is already there) is told apart from one that
+// changes something — that is how tests prove nothing was sent twice. Thread-safe.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "sandbox/route.hpp"
+#include "sandbox/update_body.hpp"
 
 namespace oneall::sandbox {
 
@@ -25,13 +27,17 @@ class ObjectBook {
   explicit ObjectBook(std::set<std::string> missing_object_ids);
 
   Change remove(const Route& route);
-  Change update(const Route& route, std::string_view fields_json);
+  Change update(const Route& route, const UpdateFields& fields);
 
  private:
+  using FieldValues = std::map<std::string, std::string>;  // field name -> compact JSON value
+
+  bool missing(const Route& route) const { return missing_.count(route.object_id) != 0; }
+
+  const std::set<std::string> missing_;  // never changes: read without the lock
   std::mutex mutex_;
-  const std::set<std::string> missing_;
-  std::unordered_set<std::string> deleted_;                   // object keys
-  std::unordered_map<std::string, std::string> last_update_;  // object key -> fields applied
+  std::unordered_set<std::string> deleted_;               // object keys
+  std::unordered_map<std::string, FieldValues> updated_;  // object key -> fields PUTs have set
 };
 
 }  // namespace oneall::sandbox

@@ -8,15 +8,16 @@
 namespace oneall::sandbox {
 namespace {
 
+// Every segment, empty ones included: "a//b/" is {"a", "", "b", ""}, so an empty id is seen
+// (and refused as such) rather than changing the path's shape.
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
-  while (!path.empty()) {
+  for (;;) {
     const std::size_t slash = path.find('/');
     parts.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
+    if (slash == std::string_view::npos) return parts;
     path.remove_prefix(slash + 1);
   }
-  return parts;
 }
 
 }  // namespace

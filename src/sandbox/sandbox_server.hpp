@@ -32,6 +32,7 @@ struct SandboxStats {
   std::uint64_t unauthorized = 0;  // answered 401
   std::uint64_t not_found = 0;     // answered 404
   std::uint64_t bad_requests = 0;  // answered 400 or 405
+  std::uint64_t max_concurrent = 0;  // most API requests being handled at one moment
 };
 
 class SandboxServer {

@@ -1,5 +1,7 @@
 // A GoogleTest fixture that runs the real sandbox on an ephemeral 127.0.0.1 port for the
-// duration of one test. Tests that need other options call restart_sandbox(options).
+// duration of one test: started in SetUp, stopped (and joined) in TearDown. Tests that need
+// other options (latency, missing objects, other keys) call restart_sandbox(options), which
+// starts a fresh server with fresh counters.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,19 +15,17 @@ namespace oneall::testing {
 
 class SandboxFixture : public ::testing::Test {
  protected:
-  void SetUp() override { restart_sandbox({}); }
-  void TearDown() override { sandbox_.reset(); }
+  void SetUp() override;
+  void TearDown() override;
 
-  void restart_sandbox(sandbox::SandboxOptions options) {
-    sandbox_.reset();
-    sandbox_ = std::make_unique<sandbox::SandboxServer>(std::move(options));
-    auto port = sandbox_->start();
-    ASSERT_TRUE(port.ok()) << port.error().message;
-  }
+  // Stops the running sandbox, if any, and starts a new one with `options` (its port too
+  // unless options.port says otherwise). A failure to start fails the test.
+  void restart_sandbox(sandbox::SandboxOptions options);
 
-  std::string base_url() const { return sandbox_->base_url(); }
-  sandbox::SandboxStats stats() const { return sandbox_->stats(); }
-  sandbox::SandboxServer& sandbox() { return *sandbox_; }
+  std::string base_url() const;  // "http://127.0.0.1:PORT"
+  int port() const;
+  sandbox::SandboxStats stats() const;
+  sandbox::SandboxServer& sandbox();
 
  private:
   std::unique_ptr<sandbox::SandboxServer> sandbox_;
