@@ -31,7 +31,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<T>(state_);
   }
-  T&& value() && {
+  // On a temporary, the value is moved out rather than referenced, so that
+  // `for (auto& x : *make_result())` cannot iterate a destroyed Result.
+  T value() && {
     assert(ok());
     return std::get<T>(std::move(state_));
   }
@@ -39,6 +41,7 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
 
   const Error& error() const {
     assert(!ok());
