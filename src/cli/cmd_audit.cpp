@@ -10,6 +10,7 @@
 #include "audit/attempt_export.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/open_queue.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 
@@ -32,12 +33,9 @@ class AuditCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = store::Queue::open(global.db, clock);
-    if (!queue) {
-      streams.err << queue.error().message << '\n';
-      return kExitStorage;
-    }
-    auto rows = (*queue)->attempts({job_, run_});
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto rows = queue->attempts({job_, run_});
     if (!rows) {
       streams.err << rows.error().message << '\n';
       return kExitStorage;

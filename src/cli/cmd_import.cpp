@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_files.hpp"
+#include "cli/open_queue.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::cli {
@@ -34,12 +35,9 @@ class ImportCommand final : public Command {
       return kExitUsage;
     }
     SystemClock clock;
-    auto queue = store::Queue::open(global.db, clock);
-    if (!queue) {
-      streams.err << queue.error().message << '\n';
-      return kExitStorage;
-    }
-    auto summary = queue_job_files(**queue, files_, options);
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto summary = queue_job_files(*queue, files_, options);
     if (!summary) {
       streams.err << summary.error().message << '\n';
       return kExitStorage;

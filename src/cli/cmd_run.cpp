@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_files.hpp"
+#include "cli/open_queue.hpp"
 #include "cli/signals.hpp"
 #include "engine/runner.hpp"
 #include "sandbox/sandbox_server.hpp"
@@ -127,13 +128,10 @@ class RunCommand final : public Command {
     options_.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
 
     SystemClock clock;
-    auto queue = store::Queue::open(global.db, clock);
-    if (!queue) {
-      streams.err << queue.error().message << '\n';
-      return kExitStorage;
-    }
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
     if (!files_.empty()) {
-      auto imported = queue_job_files(**queue, files_, read_options);
+      auto imported = queue_job_files(*queue, files_, read_options);
       if (!imported) {
         streams.err << imported.error().message << '\n';
         return kExitStorage;
@@ -145,7 +143,7 @@ class RunCommand final : public Command {
         R"({{"endpoint":{},"concurrency":{},"max_attempts":{},"timeout_ms":{},"sandbox":{}}})",
         json_string(options_.api_root), options_.concurrency, options_.max_attempts,
         options_.timeout_ms, sandbox_ ? "true" : "false");
-    auto run_id = (*queue)->begin_run(options_json);
+    auto run_id = queue->begin_run(options_json);
     if (!run_id) {
       streams.err << run_id.error().message << '\n';
       return kExitStorage;
@@ -153,21 +151,21 @@ class RunCommand final : public Command {
     streams.err << fmt::format("run {}: sending to {}{}\n", *run_id, options_.api_root,
                                sandbox_ ? " (sandbox)" : "");
 
-    engine::Runner runner(**queue, options_, clock, install_stop_signals());
+    engine::Runner runner(*queue, options_, clock, install_stop_signals());
     auto summary = runner.run(*run_id);
     if (!summary) {
       streams.err << "run stopped: " << summary.error().message << '\n';
-      (void)(*queue)->end_run(*run_id, kExitStorage, "{}");
+      (void)queue->end_run(*run_id, kExitStorage, "{}");
       return kExitStorage;
     }
-    auto status = (*queue)->status();
+    auto status = queue->status();
     if (!status) {
       streams.err << status.error().message << '\n';
       return kExitStorage;
     }
     const int exit_code = exit_code_for(*status, batch_, summary->stopped_early);
     const std::string json = summary_json(*run_id, *summary, exit_code);
-    if (auto ended = (*queue)->end_run(*run_id, exit_code, json); !ended) {
+    if (auto ended = queue->end_run(*run_id, exit_code, json); !ended) {
       streams.err << ended.error().message << '\n';
       return kExitStorage;
     }

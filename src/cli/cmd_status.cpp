@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/open_queue.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/text.hpp"
@@ -70,12 +71,9 @@ class StatusCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = store::Queue::open(global.db, clock);
-    if (!queue) {
-      streams.err << queue.error().message << '\n';
-      return kExitStorage;
-    }
-    auto status = (*queue)->status();
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto status = queue->status();
     if (!status) {
       streams.err << status.error().message << '\n';
       return kExitStorage;

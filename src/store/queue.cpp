@@ -24,6 +24,33 @@ Status create_private_file(const std::string& path) {
   return Ok{};
 }
 
+// Appends one row to the attempt log.
+void insert_attempt(Statement& insert, const AttemptRecord& a) {
+  std::optional<std::int64_t> http_status;
+  if (a.http_status != 0) http_status = a.http_status;
+  std::optional<std::int64_t> api_code;
+  if (a.api_code) api_code = *a.api_code;
+  insert.bind(1, a.run_id)
+      .bind(2, a.job_id)
+      .bind(3, a.attempt)
+      .bind(4, a.started_at)
+      .bind(5, a.ended_at)
+      .bind(6, a.method)
+      .bind(7, a.path)
+      .bind(8, a.request_body)
+      .bind(9, http_status)
+      .bind(10, a.curl_error)
+      .bind(11, a.retry_after)
+      .bind(12, a.api_flag)
+      .bind(13, api_code)
+      .bind(14, a.api_info)
+      .bind(15, a.response_body)
+      .bind(16, a.response_truncated ? 1 : 0)
+      .bind(17, a.outcome)
+      .bind(18, a.note)
+      .run();
+}
+
 }  // namespace
 
 Queue::Queue(std::string path, Database db, const Clock& clock)
@@ -65,41 +92,27 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
     // Jobs whose lease expired belong to a process that died: their attempt may or may not
     // have reached the server. Close it in the audit log as interrupted and queue the job
     // again; its attempt count keeps that attempt.
-    struct Expired {
-      std::int64_t job_id, run_id, attempt;
-      EpochMs claimed_at;
-      std::string method, path, body;
-    };
-    std::vector<Expired> expired;
+    std::vector<AttemptRecord> interrupted;
     Statement& select = statements_->expired_leases;
     select.bind(1, now);
     while (select.step()) {
-      expired.push_back({select.column_int(0), select.column_int(1), select.column_int(2),
-                         select.column_int(3), select.column_text(4), select.column_text(5),
-                         select.column_text(6)});
+      AttemptRecord attempt;
+      attempt.job_id = select.column_int(0);
+      attempt.run_id = select.column_int(1);
+      attempt.attempt = static_cast<int>(select.column_int(2));
+      attempt.started_at = select.column_int(3);
+      attempt.ended_at = now;
+      attempt.method = select.column_text(4);
+      attempt.path = select.column_text(5);
+      attempt.request_body = select.column_text(6);
+      attempt.outcome = "interrupted";
+      attempt.note = "lease expired: the run holding this job stopped without finishing it";
+      interrupted.push_back(std::move(attempt));
     }
     select.reset();
-    for (const auto& job : expired) {
-      statements_->insert_attempt.bind(1, job.run_id)
-          .bind(2, job.job_id)
-          .bind(3, job.attempt)
-          .bind(4, job.claimed_at)
-          .bind(5, now)
-          .bind(6, job.method)
-          .bind(7, job.path)
-          .bind(8, job.body)
-          .bind(9, std::nullopt)
-          .bind(10, "")
-          .bind(11, "")
-          .bind(12, "")
-          .bind(13, std::nullopt)
-          .bind(14, "")
-          .bind(15, "")
-          .bind(16, 0)
-          .bind(17, "interrupted")
-          .bind(18, "lease expired: the run holding this job stopped without finishing it")
-          .run();
-      statements_->requeue_interrupted.bind(1, job.job_id).bind(2, now).run();
+    for (const auto& attempt : interrupted) {
+      insert_attempt(statements_->insert_attempt, attempt);
+      statements_->requeue_interrupted.bind(1, attempt.job_id).bind(2, now).run();
     }
     transaction.commit();
     return run_id;
@@ -171,34 +184,12 @@ Status Queue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
 Status Queue::finish(const AttemptRecord& a, const JobTransition& next) {
   try {
     Transaction transaction(db_);
-    std::optional<std::int64_t> http_status;
-    if (a.http_status != 0) http_status = a.http_status;
-    std::optional<std::int64_t> api_code;
-    if (a.api_code) api_code = *a.api_code;
-    statements_->insert_attempt.bind(1, a.run_id)
-        .bind(2, a.job_id)
-        .bind(3, a.attempt)
-        .bind(4, a.started_at)
-        .bind(5, a.ended_at)
-        .bind(6, a.method)
-        .bind(7, a.path)
-        .bind(8, a.request_body)
-        .bind(9, http_status)
-        .bind(10, a.curl_error)
-        .bind(11, a.retry_after)
-        .bind(12, a.api_flag)
-        .bind(13, api_code)
-        .bind(14, a.api_info)
-        .bind(15, a.response_body)
-        .bind(16, a.response_truncated ? 1 : 0)
-        .bind(17, a.outcome)
-        .bind(18, a.note)
-        .run();
+    insert_attempt(statements_->insert_attempt, a);
     statements_->finish_job.bind(1, a.job_id)
         .bind(2, state_name(next.state))
         .bind(3, next.next_attempt_at)
         .bind(4, next.note)
-        .bind(5, http_status)
+        .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
         .bind(6, a.outcome)
         .bind(7, clock_.now_ms())
         .run();
