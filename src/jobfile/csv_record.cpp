@@ -1,0 +1,112 @@
+#include "jobfile/csv_record.hpp"
+
+#include <string_view>
+
+#include "jobfile/job_fields.hpp"
+
+namespace oneall::jobfile {
+namespace {
+
+constexpr std::array<CsvColumn, 5> kSetColumns = {
+    CsvColumn::kBoard, CsvColumn::kDescription, CsvColumn::kLink, CsvColumn::kMessage,
+    CsvColumn::kAttachments,
+};
+
+// "ids separated by spaces" (SPEC §2); runs of spaces or tabs count as one separator.
+std::vector<std::string> split_ids(std::string_view cell) {
+  std::vector<std::string> ids;
+  std::size_t start = 0;
+  while (start < cell.size()) {
+    const std::size_t begin = cell.find_first_not_of(" \t", start);
+    if (begin == std::string_view::npos) break;
+    const std::size_t end = std::min(cell.find_first_of(" \t", begin), cell.size());
+    ids.emplace_back(cell.substr(begin, end - begin));
+    start = end;
+  }
+  return ids;
+}
+
+// api field names ("set.link", "set.attachments") to the CSV's column names ("link").
+std::string column_for(const std::string& api_field) {
+  constexpr std::string_view kSetPrefix = "set.";
+  if (api_field.starts_with(kSetPrefix)) return api_field.substr(kSetPrefix.size());
+  return api_field;
+}
+
+}  // namespace
+
+std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow& row,
+                                          const ReadOptions& options, DiagnosticList& out) {
+  const SourcePos pos = out.at(row.line);
+  if (row.cell_count != header.width()) {
+    out.add(pos, "",
+            "the row has " + std::to_string(row.cell_count) + " cells but the header has " +
+                std::to_string(header.width()) + " (a comma inside a value needs quotes)");
+    return std::nullopt;
+  }
+  // Empty cells, and columns the header does not have, are "not set".
+  auto cell = [&](CsvColumn column) -> std::optional<std::string> {
+    const std::optional<std::size_t> index = header.index(column);
+    if (!index || row.cells[*index].empty()) return std::nullopt;
+    return row.cells[*index];
+  };
+
+  bool ok = true;
+  std::optional<api::Op> op;
+  std::optional<api::Target> target;
+  if (auto text = cell(CsvColumn::kOp)) {
+    auto parsed = parse_op_name(*text);
+    if (parsed) {
+      op = *parsed;
+    } else {
+      out.add(pos, "op", parsed.error().message);
+    }
+  } else {
+    out.add(pos, "op", "is required: " + allowed_ops());
+  }
+  if (auto text = cell(CsvColumn::kTarget)) {
+    auto parsed = parse_target_name(*text);
+    if (parsed) {
+      target = *parsed;
+    } else {
+      out.add(pos, "target", parsed.error().message);
+    }
+  } else {
+    out.add(pos, "target", "is required: " + allowed_targets());
+  }
+  if (!op || !target) return std::nullopt;  // no Action to validate without them
+
+  JobRecord record;
+  record.pos = pos;
+  api::Action& action = record.action;
+  action.op = *op;
+  action.target = *target;
+  action.identity = cell(CsvColumn::kIdentity).value_or(options.identity.value_or(""));
+  action.page_id = cell(CsvColumn::kPageId).value_or("");
+  action.object_id = cell(CsvColumn::kObjectId).value_or("");
+
+  if (action.op == api::Op::kUpdate) {
+    api::UpdateFields& fields = action.fields;
+    fields.board = cell(CsvColumn::kBoard);
+    fields.description = cell(CsvColumn::kDescription);
+    fields.link = cell(CsvColumn::kLink);
+    fields.message = cell(CsvColumn::kMessage);
+    if (auto ids = cell(CsvColumn::kAttachments)) fields.attachments = split_ids(*ids);
+  } else {
+    for (CsvColumn column : kSetColumns) {
+      if (cell(column)) {
+        out.add(pos, std::string(column_name(column)), "set fields are not allowed on a delete");
+        ok = false;
+      }
+    }
+  }
+
+  const FieldLocator locate = [&](const api::FieldProblem& problem) {
+    return std::optional<FieldPlace>(FieldPlace{pos, column_for(problem.field)});
+  };
+  ok = check_action(action, locate, out) && ok;
+  if (!ok) return std::nullopt;
+  return record;
+}
+
+}  // namespace oneall::jobfile

@@ -1,0 +1,145 @@
+#include "jobfile/yaml_job_fields.hpp"
+
+#include "jobfile/job_fields.hpp"
+#include "jobfile/yaml_node.hpp"
+
+namespace oneall::jobfile {
+namespace {
+
+constexpr const char* kJobKeys = "op, target, identity, page_id, object_id, set";
+constexpr const char* kSetKeys = "board, description, link, message, attachments";
+
+// Where a value sits. An empty value (`page_id:`) is marked where the next token starts, which
+// can be the next line, so its key's place is used instead.
+SourcePos value_pos(const DiagnosticList& out, const YAML::Node& key, const YAML::Node& value) {
+  SourcePos pos = position(out, value.Mark());
+  return pos.line != 0 && !value.IsNull() ? pos : position(out, key.Mark());
+}
+
+// A single value as its text. Unquoted numbers (`object_id: 1456789`) are taken as written,
+// so long ids keep every digit and "007" keeps its zeros.
+std::optional<std::string> read_text(const YAML::Node& value, const SourcePos& pos,
+                                     const std::string& field, DiagnosticList& out) {
+  if (value.IsScalar()) return value.Scalar();
+  out.add(pos, field,
+          value.IsNull() ? "has no value (give one, or leave the key out)"
+                         : "must be a single value, not " + describe(value));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> read_ids(const YAML::Node& value, const SourcePos& pos,
+                                                 const std::string& field, DiagnosticList& out) {
+  if (!value.IsSequence()) {
+    out.add(pos, field, "must be a list of picture ids, not " + describe(value));
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  bool ok = true;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const YAML::Node item = value[i];
+    const SourcePos item_pos = position(out, item.Mark());
+    std::optional<std::string> id =
+        read_text(item, item_pos.line != 0 ? item_pos : pos,
+                  field + "[" + std::to_string(i) + "]", out);
+    if (id) {
+      ids.push_back(std::move(*id));
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return ids;
+}
+
+std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
+                                const std::string& field, DiagnosticList& out) {
+  if (!value.IsMap()) {
+    out.add(pos, field,
+            std::string("must be a map of the fields to change (") + kSetKeys + "), not " +
+                describe(value));
+    return std::nullopt;
+  }
+  SetSpec set;
+  bool ok = true;
+  const bool keys_ok = for_each_entry(value, field + ".", out,
+                           [&](const std::string& key, const YAML::Node& key_node,
+                               const YAML::Node& item) {
+    const std::string name = field + "." + key;
+    const SourcePos item_pos = value_pos(out, key_node, item);
+    api::UpdateFields& fields = set.fields;
+    std::optional<std::string>* text_field = key == "board"         ? &fields.board
+                                             : key == "description" ? &fields.description
+                                             : key == "link"        ? &fields.link
+                                             : key == "message"     ? &fields.message
+                                                                    : nullptr;
+    if (text_field != nullptr) {
+      *text_field = read_text(item, item_pos, name, out);
+      ok = ok && text_field->has_value();
+    } else if (key == "attachments") {
+      fields.attachments = read_ids(item, item_pos, name, out);
+      ok = ok && fields.attachments.has_value();
+    } else {
+      out.add(position(out, key_node.Mark()), name,
+              std::string("unknown key: expected one of ") + kSetKeys);
+      ok = false;
+      return;
+    }
+    // Field names as api::validate() reports them, so its problems land on the right line.
+    set.field_pos[std::string("set.") + key] = item_pos;
+  });
+  if (!ok || !keys_ok) return std::nullopt;
+  return set;
+}
+
+template <class T, class Read>
+void fill(Slot<T>& slot, const SourcePos& pos, Read&& read) {
+  slot.present = true;
+  slot.pos = pos;
+  slot.value = read();
+}
+
+}  // namespace
+
+YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
+                              DiagnosticList& out) {
+  YamlJobFields job;
+  const std::size_t problems_before = out.count();
+  for_each_entry(map, prefix, out,
+                 [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+    const std::string field = prefix + key;
+    const SourcePos pos = value_pos(out, key_node, value);
+    if (key == "op") {
+      fill(job.op, pos, [&]() -> std::optional<api::Op> {
+        auto text = read_text(value, pos, field, out);
+        if (!text) return std::nullopt;
+        auto op = parse_op_name(*text);
+        if (op) return *op;
+        out.add(pos, field, op.error().message);
+        return std::nullopt;
+      });
+    } else if (key == "target") {
+      fill(job.target, pos, [&]() -> std::optional<api::Target> {
+        auto text = read_text(value, pos, field, out);
+        if (!text) return std::nullopt;
+        auto target = parse_target_name(*text);
+        if (target) return *target;
+        out.add(pos, field, target.error().message);
+        return std::nullopt;
+      });
+    } else if (key == "identity" || key == "page_id" || key == "object_id") {
+      Slot<std::string>& slot = key == "identity" ? job.identity
+                                : key == "page_id" ? job.page_id
+                                                   : job.object_id;
+      fill(slot, pos, [&] { return read_text(value, pos, field, out); });
+    } else if (key == "set") {
+      fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
+    } else {
+      out.add(position(out, key_node.Mark()), field,
+              std::string("unknown key: expected one of ") + kJobKeys);
+    }
+  });
+  job.clean = out.count() == problems_before;
+  return job;
+}
+
+}  // namespace oneall::jobfile
