@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build --target oneall-bulk -j"$(nproc)"
 ./build/oneall-bulk run --sandbox jobs/examples/cleanup.yaml
 ./build/oneall-bulk status
