@@ -4,7 +4,7 @@ namespace oneall::jobfile {
 namespace {
 
 constexpr std::array<std::string_view, kCsvColumnCount> kColumnNames = {
-    "op",   "target",      "identity", "page_id", "object_id",
+    "op",    "target",      "identity", "page_id", "object_id",
     "board", "description", "link",     "message", "attachments",
 };
 
@@ -37,9 +37,9 @@ std::optional<CsvHeader> CsvHeader::parse(const std::vector<std::string>& cells,
   CsvHeader header;
   header.width_ = cell_count;
   if (cell_count > cells.size()) {
-    out.add(out.at(line), "", "the header has " + std::to_string(cell_count) +
-                                  " columns; a job file has at most " +
-                                  std::to_string(kCsvColumnCount));
+    out.add(out.at(line), "",
+            "the header has " + std::to_string(cell_count) + " columns; a job file has at most " +
+                std::to_string(kCsvColumnCount));
   }
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const std::string& name = cells[i];

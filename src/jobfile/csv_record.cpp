@@ -8,8 +8,8 @@ namespace oneall::jobfile {
 namespace {
 
 constexpr std::array<CsvColumn, 5> kSetColumns = {
-    CsvColumn::kBoard, CsvColumn::kDescription, CsvColumn::kLink, CsvColumn::kMessage,
-    CsvColumn::kAttachments,
+    CsvColumn::kBoard,   CsvColumn::kDescription, CsvColumn::kLink,
+    CsvColumn::kMessage, CsvColumn::kAttachments,
 };
 
 // "ids separated by spaces" (SPEC §2); runs of spaces or tabs count as one separator.

@@ -71,7 +71,7 @@ class CsvTokenizer {
   RowHandler on_row_;
   ErrorHandler on_error_;
 
-  std::string bom_probe_;          // the first bytes, until we know whether they are a BOM
+  std::string bom_probe_;  // the first bytes, until we know whether they are a BOM
   bool bom_checked_ = false;
   std::size_t line_ = 1;           // the line of the bytes being fed
   std::size_t open_row_line_ = 0;  // where the row being parsed started; 0 between rows

@@ -14,9 +14,9 @@ void DiagnosticList::add(SourcePos pos, std::string field, std::string message) 
 
 std::vector<Diagnostic> DiagnosticList::take() && {
   if (dropped_ > 0) {
-    stored_.push_back({at(0), "",
-                       "... and " + std::to_string(dropped_) + " more problem" +
-                           (dropped_ == 1 ? "" : "s")});
+    stored_.push_back(
+        {at(0), "",
+         "... and " + std::to_string(dropped_) + " more problem" + (dropped_ == 1 ? "" : "s")});
   }
   return std::move(stored_);
 }

@@ -38,9 +38,8 @@ std::optional<std::vector<std::string>> read_ids(const YAML::Node& value, const 
   for (std::size_t i = 0; i < value.size(); ++i) {
     const YAML::Node item = value[i];
     const SourcePos item_pos = position(out, item.Mark());
-    std::optional<std::string> id =
-        read_text(item, item_pos.line != 0 ? item_pos : pos,
-                  field + "[" + std::to_string(i) + "]", out);
+    std::optional<std::string> id = read_text(item, item_pos.line != 0 ? item_pos : pos,
+                                              field + "[" + std::to_string(i) + "]", out);
     if (id) {
       ids.push_back(std::move(*id));
     } else {
@@ -61,32 +60,32 @@ std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
   }
   SetSpec set;
   bool ok = true;
-  const bool keys_ok = for_each_entry(value, field + ".", out,
-                           [&](const std::string& key, const YAML::Node& key_node,
-                               const YAML::Node& item) {
-    const std::string name = field + "." + key;
-    const SourcePos item_pos = value_pos(out, key_node, item);
-    api::UpdateFields& fields = set.fields;
-    std::optional<std::string>* text_field = key == "board"         ? &fields.board
-                                             : key == "description" ? &fields.description
-                                             : key == "link"        ? &fields.link
-                                             : key == "message"     ? &fields.message
-                                                                    : nullptr;
-    if (text_field != nullptr) {
-      *text_field = read_text(item, item_pos, name, out);
-      ok = ok && text_field->has_value();
-    } else if (key == "attachments") {
-      fields.attachments = read_ids(item, item_pos, name, out);
-      ok = ok && fields.attachments.has_value();
-    } else {
-      out.add(position(out, key_node.Mark()), name,
-              std::string("unknown key: expected one of ") + kSetKeys);
-      ok = false;
-      return;
-    }
-    // Field names as api::validate() reports them, so its problems land on the right line.
-    set.field_pos[std::string("set.") + key] = item_pos;
-  });
+  const bool keys_ok = for_each_entry(
+      value, field + ".", out,
+      [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& item) {
+        const std::string name = field + "." + key;
+        const SourcePos item_pos = value_pos(out, key_node, item);
+        api::UpdateFields& fields = set.fields;
+        std::optional<std::string>* text_field = key == "board"         ? &fields.board
+                                                 : key == "description" ? &fields.description
+                                                 : key == "link"        ? &fields.link
+                                                 : key == "message"     ? &fields.message
+                                                                        : nullptr;
+        if (text_field != nullptr) {
+          *text_field = read_text(item, item_pos, name, out);
+          ok = ok && text_field->has_value();
+        } else if (key == "attachments") {
+          fields.attachments = read_ids(item, item_pos, name, out);
+          ok = ok && fields.attachments.has_value();
+        } else {
+          out.add(position(out, key_node.Mark()), name,
+                  std::string("unknown key: expected one of ") + kSetKeys);
+          ok = false;
+          return;
+        }
+        // Field names as api::validate() reports them, so its problems land on the right line.
+        set.field_pos[std::string("set.") + key] = item_pos;
+      });
   if (!ok || !keys_ok) return std::nullopt;
   return set;
 }
@@ -106,38 +105,38 @@ YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
   const std::size_t problems_before = out.count();
   for_each_entry(map, prefix, out,
                  [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-    const std::string field = prefix + key;
-    const SourcePos pos = value_pos(out, key_node, value);
-    if (key == "op") {
-      fill(job.op, pos, [&]() -> std::optional<api::Op> {
-        auto text = read_text(value, pos, field, out);
-        if (!text) return std::nullopt;
-        auto op = parse_op_name(*text);
-        if (op) return *op;
-        out.add(pos, field, op.error().message);
-        return std::nullopt;
-      });
-    } else if (key == "target") {
-      fill(job.target, pos, [&]() -> std::optional<api::Target> {
-        auto text = read_text(value, pos, field, out);
-        if (!text) return std::nullopt;
-        auto target = parse_target_name(*text);
-        if (target) return *target;
-        out.add(pos, field, target.error().message);
-        return std::nullopt;
-      });
-    } else if (key == "identity" || key == "page_id" || key == "object_id") {
-      Slot<std::string>& slot = key == "identity" ? job.identity
-                                : key == "page_id" ? job.page_id
-                                                   : job.object_id;
-      fill(slot, pos, [&] { return read_text(value, pos, field, out); });
-    } else if (key == "set") {
-      fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
-    } else {
-      out.add(position(out, key_node.Mark()), field,
-              std::string("unknown key: expected one of ") + kJobKeys);
-    }
-  });
+                   const std::string field = prefix + key;
+                   const SourcePos pos = value_pos(out, key_node, value);
+                   if (key == "op") {
+                     fill(job.op, pos, [&]() -> std::optional<api::Op> {
+                       auto text = read_text(value, pos, field, out);
+                       if (!text) return std::nullopt;
+                       auto op = parse_op_name(*text);
+                       if (op) return *op;
+                       out.add(pos, field, op.error().message);
+                       return std::nullopt;
+                     });
+                   } else if (key == "target") {
+                     fill(job.target, pos, [&]() -> std::optional<api::Target> {
+                       auto text = read_text(value, pos, field, out);
+                       if (!text) return std::nullopt;
+                       auto target = parse_target_name(*text);
+                       if (target) return *target;
+                       out.add(pos, field, target.error().message);
+                       return std::nullopt;
+                     });
+                   } else if (key == "identity" || key == "page_id" || key == "object_id") {
+                     Slot<std::string>& slot = key == "identity"  ? job.identity
+                                               : key == "page_id" ? job.page_id
+                                                                  : job.object_id;
+                     fill(slot, pos, [&] { return read_text(value, pos, field, out); });
+                   } else if (key == "set") {
+                     fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
+                   } else {
+                     out.add(position(out, key_node.Mark()), field,
+                             std::string("unknown key: expected one of ") + kJobKeys);
+                   }
+                 });
   job.clean = out.count() == problems_before;
   return job;
 }

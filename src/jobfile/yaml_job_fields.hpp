@@ -4,11 +4,11 @@
 // and builds the Action from the result.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <map>
 #include <optional>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
 
 #include "api/action.hpp"
 #include "jobfile/diagnostic_list.hpp"

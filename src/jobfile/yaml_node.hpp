@@ -3,10 +3,10 @@
 // map of a job file needs (keys are plain names, none appears twice).
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <functional>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
 
 #include "jobfile/diagnostic_list.hpp"
 
@@ -21,9 +21,8 @@ std::string describe(const YAML::Node& node);
 // Calls `visit(key, key_node, value)` for each entry of `map` in file order. A key that is not
 // a plain scalar, or one written twice, is reported (field: `prefix` + key) and skipped.
 // Returns false when something was reported.
-bool for_each_entry(
-    const YAML::Node& map, const std::string& prefix, DiagnosticList& out,
-    const std::function<void(const std::string& key, const YAML::Node& key_node,
-                             const YAML::Node& value)>& visit);
+bool for_each_entry(const YAML::Node& map, const std::string& prefix, DiagnosticList& out,
+                    const std::function<void(const std::string& key, const YAML::Node& key_node,
+                                             const YAML::Node& value)>& visit);
 
 }  // namespace oneall::jobfile

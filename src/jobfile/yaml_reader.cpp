@@ -1,12 +1,12 @@
 // read_yaml_file: the document structure (a map with optional `defaults` and a `jobs` list),
 // merging each job over the defaults, and handing each valid job to the sink in file order.
 // yaml-cpp loads the whole document, which SPEC §2 accepts for YAML (large files are CSV).
+#include <yaml-cpp/yaml.h>
+
 #include <optional>
 #include <set>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "jobfile/diagnostic_list.hpp"
 #include "jobfile/input_file.hpp"
@@ -60,7 +60,8 @@ class JobBuilder {
     const Slot<std::string>& page_id = pick(own.page_id, defaults_.page_id);
     const Slot<std::string>& object_id = pick(own.object_id, defaults_.object_id);
     // --identity, when given, is the default under the file's own defaults.
-    action.identity = identity.value.value_or(identity.present ? "" : options_.identity.value_or(""));
+    action.identity =
+        identity.value.value_or(identity.present ? "" : options_.identity.value_or(""));
     action.page_id = page_id.value.value_or("");
     action.object_id = object_id.value.value_or("");
     // A broken value was reported where it is written; validating the rest would only add a
@@ -81,7 +82,6 @@ class JobBuilder {
     if (set != nullptr && set->broken()) return;
     if (set != nullptr && set->value) action.fields = set->value->fields;
 
-    const auto from_defaults = [&](const auto& own_slot) { return !own_slot.present; };
     const FieldLocator locate = [&](const api::FieldProblem& problem) -> std::optional<FieldPlace> {
       const std::string& field = problem.field;
       SourcePos pos = job_pos;
@@ -89,7 +89,7 @@ class JobBuilder {
       auto at_slot = [&](const auto& picked, const auto& own_slot) {
         if (picked.present) {
           pos = picked.pos;
-          inherited = from_defaults(own_slot);
+          inherited = !own_slot.present;  // the value came from `defaults`
         }
       };
       if (field == "op") at_slot(op, own.op);
@@ -138,15 +138,16 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
   SourcePos jobs_pos;
   for_each_entry(root, "", out,
                  [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-    if (key == "defaults") {
-      defaults_node = value;
-    } else if (key == "jobs") {
-      jobs_node = value;
-      jobs_pos = position(out, (value.IsNull() ? key_node : value).Mark());
-    } else {
-      out.add(position(out, key_node.Mark()), key, "unknown key: expected defaults or jobs");
-    }
-  });
+                   if (key == "defaults") {
+                     defaults_node = value;
+                   } else if (key == "jobs") {
+                     jobs_node = value;
+                     jobs_pos = position(out, (value.IsNull() ? key_node : value).Mark());
+                   } else {
+                     out.add(position(out, key_node.Mark()), key,
+                             "unknown key: expected defaults or jobs");
+                   }
+                 });
 
   YamlJobFields defaults;
   // `defaults:` with nothing after it is no defaults; anything else must be a map.
@@ -172,9 +173,9 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
     const YAML::Node job = (*jobs_node)[i];
     if (!job.IsMap()) {
       const SourcePos pos = position(out, job.Mark());
-      out.add(pos.line != 0 ? pos : jobs_pos, "",
-              "job " + std::to_string(i + 1) + " must be a map of job fields, not " +
-                  describe(job));
+      out.add(
+          pos.line != 0 ? pos : jobs_pos, "",
+          "job " + std::to_string(i + 1) + " must be a map of job fields, not " + describe(job));
       continue;
     }
     builder.build(job, sink);
