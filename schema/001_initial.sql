@@ -34,11 +34,16 @@ CREATE TABLE jobs (
   updated_at       INTEGER NOT NULL
 );
 
--- Claiming: pending jobs in id order.
+-- Claiming: pending jobs in id (file) order, over the whole queue or within one batch. The
+-- claim queries write `+next_attempt_at` so that the planner walks these in id order and
+-- never sorts.
 CREATE INDEX jobs_by_state ON jobs (state, id);
+CREATE INDEX jobs_by_batch ON jobs (batch_id, state, id);
 -- Per-object order: is an earlier job on this object still unfinished?
 CREATE INDEX jobs_by_object ON jobs (object_key, id);
-CREATE INDEX jobs_by_batch ON jobs (batch_id, state);
+-- When is the next retry due (MIN over pending jobs, whole queue or one batch)?
+CREATE INDEX jobs_due ON jobs (state, next_attempt_at);
+CREATE INDEX jobs_due_by_batch ON jobs (batch_id, state, next_attempt_at);
 
 CREATE TABLE runs (
   id           INTEGER PRIMARY KEY,

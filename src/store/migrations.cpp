@@ -3,32 +3,46 @@
 #include <fmt/format.h>
 
 namespace oneall::store {
+namespace {
+
+int user_version(Database& db) {
+  Statement version(db, "PRAGMA user_version");
+  return version.step() ? static_cast<int>(version.column_int(0)) : 0;
+}
+
+}  // namespace
 
 Status migrate(Database& db, std::span<const Migration> migrations) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  int current = 0;
   try {
-    int current = 0;
-    {
-      Statement version(db, "PRAGMA user_version");
-      if (version.step()) current = static_cast<int>(version.column_int(0));
-    }
-    const int latest = migrations.empty() ? 0 : migrations.back().version;
-    if (current > latest) {
-      return Error{fmt::format(
-          "this database was written by a newer oneall-bulk (schema version {}; this one knows "
-          "up to {}): upgrade oneall-bulk, or use another --db",
-          current, latest)};
-    }
-    for (const Migration& migration : migrations) {
-      if (migration.version <= current) continue;
+    current = user_version(db);
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot read the schema version: {}", e.what())};
+  }
+  if (current > latest) {
+    return Error{fmt::format(
+        "this database was written by a newer oneall-bulk (schema version {}; this one knows "
+        "up to {}): upgrade oneall-bulk, or use another --db",
+        current, latest)};
+  }
+  for (const Migration& migration : migrations) {
+    if (migration.version <= current) continue;
+    try {
       Transaction transaction(db);
+      // Read again under the write lock: another process may have migrated meanwhile.
+      current = user_version(db);
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
       db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
       transaction.commit();
+      current = migration.version;
+    } catch (const SqliteError& e) {
+      return Error{fmt::format("cannot apply schema migration {} (version {} to {}): {}",
+                               migration.name, current, migration.version, e.what())};
     }
-    return Ok{};
-  } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot upgrade the database schema: {}", e.what())};
   }
+  return Ok{};
 }
 
 }  // namespace oneall::store

@@ -21,7 +21,7 @@ namespace oneall::store {
 struct QueueStatements;
 
 struct ImportSummary {
-  std::int64_t batch_id = 0;
+  std::int64_t batch_id = 0;  // 0 when nothing was new: no batch row is kept for such an import
   std::int64_t new_jobs = 0;
   std::int64_t duplicates = 0;  // already queued (same job key), in this or an earlier batch
 };
@@ -103,7 +103,9 @@ class Queue {
   static Result<std::unique_ptr<Queue>> open(const std::string& path, const Clock& clock);
 
   // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
-  // without commit() rolls everything back. A session must not outlive its Queue.
+  // without commit() rolls everything back. After a failed add() the session refuses further
+  // adds and the commit. The session holds the write lock until it ends, so a run on the same
+  // database waits (busy timeout) meanwhile. A session must not outlive its Queue.
   class ImportSession {
    public:
     struct State;                                          // defined in queue_import.cpp
@@ -136,10 +138,12 @@ class Queue {
   // Extends the lease of the run's running jobs (call every few seconds on long runs).
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms);
 
-  // Writes the attempt row and moves the job, in one transaction.
+  // Writes the attempt row and moves the job, in one transaction. Refused, writing nothing,
+  // unless the job is still running under attempt.run_id (its lease may have been taken over).
   Status finish(const AttemptRecord& attempt, const JobTransition& transition);
 
-  // A job claimed but not sent (stopping): back to pending, attempt count restored.
+  // A job claimed but not sent (stopping): back to pending, attempt count restored. A job
+  // that is not running is left as it is.
   Status release(std::int64_t job_id);
 
   // Earliest next_attempt_at among pending jobs (in `batch` if given); nullopt if none.

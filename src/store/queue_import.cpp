@@ -2,6 +2,9 @@
 // each keyed by what it does so that importing the same job again adds nothing.
 #include <fmt/format.h>
 
+#include <optional>
+#include <string>
+
 #include "store/queue.hpp"
 #include "store/queue_statements.hpp"
 
@@ -17,6 +20,9 @@ struct Queue::ImportSession::State {
   Transaction transaction;
   std::int64_t batch_id = 0;
   ImportSummary summary;
+  // Set when add() failed or commit() ran: the session accepts nothing more, so a caller
+  // that carries on after an error cannot commit half an import.
+  std::optional<std::string> closed_because;
 };
 
 Queue::ImportSession::ImportSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -25,6 +31,9 @@ Queue::ImportSession::~ImportSession() = default;  // an uncommitted transaction
 
 Status Queue::ImportSession::add(const api::Action& action, const api::HttpRequest& request,
                                  const std::string& source) {
+  if (state_->closed_because) {
+    return Error{fmt::format("cannot queue the job of {}: {}", source, *state_->closed_because)};
+  }
   try {
     Statement& insert = state_->statements.insert_job;
     insert.bind(1, state_->batch_id)
@@ -48,14 +57,20 @@ Status Queue::ImportSession::add(const api::Action& action, const api::HttpReque
     }
     return Ok{};
   } catch (const SqliteError& e) {
+    state_->closed_because =
+        "an earlier job of this import could not be queued, so none of it will be";
     return Error{
         fmt::format("cannot queue the job of {}: {}; nothing was queued", source, e.what())};
   }
 }
 
 Result<ImportSummary> Queue::ImportSession::commit() {
+  if (state_->closed_because) {
+    return Error{fmt::format("cannot commit the import: {}", *state_->closed_because)};
+  }
+  state_->closed_because = "this import was already committed";
   try {
-    // A batch that added nothing is noise in `status`: keep no row for it.
+    // A batch that added nothing is noise in `status`: keep no row for it, and report batch 0.
     if (state_->summary.new_jobs == 0) {
       state_->statements.delete_batch.bind(1, state_->batch_id).run();
       state_->summary.batch_id = 0;
@@ -65,6 +80,7 @@ Result<ImportSummary> Queue::ImportSession::commit() {
     state_->transaction.commit();
     return state_->summary;
   } catch (const SqliteError& e) {
+    state_->closed_because = "its commit failed";
     return Error{fmt::format("cannot commit the import: {}; nothing was queued", e.what())};
   }
 }

@@ -1,6 +1,23 @@
 #include "store/queue_statements.hpp"
 
+#include <optional>
+#include <string>
+
 namespace oneall::store {
+namespace {
+
+// Pending, due, and no earlier unfinished job on the same object (in any batch): jobs on one
+// object run one at a time, in file order. `+j.next_attempt_at` keeps the planner on the
+// (…, state, id) index, walked in id order up to the limit, rather than sorting every due job.
+std::string claimable(const char* batch_filter) {
+  return std::string("SELECT j.id FROM jobs AS j WHERE j.state = 'pending' ") + batch_filter +
+         "AND +j.next_attempt_at <= ?1 "
+         "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_key = j.object_key "
+         "AND e.id < j.id AND e.state IN ('pending', 'running')) "
+         "ORDER BY j.id LIMIT ?2";
+}
+
+}  // namespace
 
 QueueStatements::QueueStatements(const Database& db)
     : insert_batch(db, "INSERT INTO batches (created_at, description) VALUES (?1, ?2)"),
@@ -18,16 +35,9 @@ QueueStatements::QueueStatements(const Database& db)
       requeue_interrupted(db,
                           "UPDATE jobs SET state = 'pending', run_id = NULL, claimed_at = NULL, "
                           "lease_until = NULL, last_outcome = 'interrupted', updated_at = ?2 "
-                          "WHERE id = ?1"),
-      // Pending, due, in the batch if one is given, and no earlier unfinished job on the same
-      // object: jobs on one object run one at a time, in file order.
-      select_claimable(db,
-                       "SELECT j.id FROM jobs AS j "
-                       "WHERE j.state = 'pending' AND j.next_attempt_at <= ?1 "
-                       "AND (?2 IS NULL OR j.batch_id = ?2) "
-                       "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_key = j.object_key "
-                       "AND e.id < j.id AND e.state IN ('pending', 'running')) "
-                       "ORDER BY j.id LIMIT ?3"),
+                          "WHERE id = ?1 AND state = 'running'"),
+      select_claimable(db, claimable("")),
+      select_claimable_in_batch(db, claimable("AND j.batch_id = ?3 ")),
       claim_job(db,
                 "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
                 "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
@@ -39,17 +49,47 @@ QueueStatements::QueueStatements(const Database& db)
                      "api_code, api_info, response_body, response_truncated, outcome, note) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
                      "?16, ?17, ?18)"),
+      // Only the run holding the job may finish it: after a lease expired and another run took
+      // the job over, the late answer of the first run must not overwrite the second's work.
       finish_job(db,
                  "UPDATE jobs SET state = ?2, next_attempt_at = ?3, note = ?4, "
                  "last_http_status = ?5, last_outcome = ?6, run_id = NULL, claimed_at = NULL, "
-                 "lease_until = NULL, updated_at = ?7 WHERE id = ?1 AND state = 'running'"),
+                 "lease_until = NULL, updated_at = ?7 "
+                 "WHERE id = ?1 AND state = 'running' AND run_id = ?8"),
       release_job(db,
                   "UPDATE jobs SET state = 'pending', attempts = attempts - 1, run_id = NULL, "
                   "claimed_at = NULL, lease_until = NULL, updated_at = ?2 "
                   "WHERE id = ?1 AND state = 'running'"),
       renew_leases(db, "UPDATE jobs SET lease_until = ?2 WHERE run_id = ?1 AND state = 'running'"),
-      next_pending_at(db,
-                      "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending' "
-                      "AND (?1 IS NULL OR batch_id = ?1)") {}
+      next_pending_at(db, "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'"),
+      next_pending_at_in_batch(db,
+                               "SELECT MIN(next_attempt_at) FROM jobs "
+                               "WHERE batch_id = ?1 AND state = 'pending'") {}
+
+void QueueStatements::record_attempt(const AttemptRecord& a) {
+  std::optional<std::int64_t> http_status;
+  if (a.http_status != 0) http_status = a.http_status;
+  std::optional<std::int64_t> api_code;
+  if (a.api_code) api_code = *a.api_code;
+  insert_attempt.bind(1, a.run_id)
+      .bind(2, a.job_id)
+      .bind(3, a.attempt)
+      .bind(4, a.started_at)
+      .bind(5, a.ended_at)
+      .bind(6, a.method)
+      .bind(7, a.path)
+      .bind(8, a.request_body)
+      .bind(9, http_status)
+      .bind(10, a.curl_error)
+      .bind(11, a.retry_after)
+      .bind(12, a.api_flag)
+      .bind(13, api_code)
+      .bind(14, a.api_info)
+      .bind(15, a.response_body)
+      .bind(16, a.response_truncated ? 1 : 0)
+      .bind(17, a.outcome)
+      .bind(18, a.note)
+      .run();
+}
 
 }  // namespace oneall::store

@@ -2,12 +2,16 @@
 // use. Internal to src/store/: shared by the files that implement Queue.
 #pragma once
 
+#include "store/queue.hpp"
 #include "store/sqlite.hpp"
 
 namespace oneall::store {
 
 struct QueueStatements {
   explicit QueueStatements(const Database& db);
+
+  // Appends one row to the attempt log (the only writer of attempts).
+  void record_attempt(const AttemptRecord& attempt);
 
   Statement insert_batch;
   Statement delete_batch;
@@ -16,13 +20,16 @@ struct QueueStatements {
   Statement end_run;
   Statement expired_leases;
   Statement requeue_interrupted;
+  // Two forms each, with and without a batch, so that each has one index to walk.
   Statement select_claimable;
+  Statement select_claimable_in_batch;
   Statement claim_job;
   Statement insert_attempt;
   Statement finish_job;
   Statement release_job;
   Statement renew_leases;
   Statement next_pending_at;
+  Statement next_pending_at_in_batch;
 };
 
 }  // namespace oneall::store

@@ -3,10 +3,30 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cctype>
+
 namespace oneall::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr std::size_t kSqlExcerpt = 80;
+
+// The start of `sql` on one line, for error messages: enough to recognise the statement.
+std::string excerpt(std::string_view sql) {
+  std::string out;
+  bool space = false;
+  for (char c : sql) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+    if (out.size() >= kSqlExcerpt) return out + "…";
+  }
+  return out;
+}
 
 [[noreturn]] void throw_error(sqlite3* db, int code, std::string_view context) {
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
@@ -36,7 +56,7 @@ void Database::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string why = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
-    throw SqliteError(rc, why);
+    throw SqliteError(rc, fmt::format("running `{}`: {}", excerpt(sql), why));
   }
 }
 
@@ -46,30 +66,38 @@ int Database::changes() const { return sqlite3_changes(db_.get()); }
 
 void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 
-Statement::Statement(const Database& db, std::string_view sql) : db_(&db) {
+Statement::Statement(const Database& db, std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
   const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+                                    SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   stmt_.reset(raw);
-  if (rc != SQLITE_OK) throw_error(db.handle(), rc, fmt::format("preparing `{}`", sql));
+  if (rc != SQLITE_OK) throw_error(db.handle(), rc, fmt::format("preparing `{}`", excerpt(sql)));
+  const std::string_view rest =
+      tail != nullptr ? sql.substr(static_cast<std::size_t>(tail - sql.data())) : "";
+  if (raw == nullptr || !excerpt(rest).empty()) {
+    // Only the first statement would ever run: a programming error, caught at the first use.
+    throw SqliteError(SQLITE_MISUSE,
+                      fmt::format("preparing `{}`: expected exactly one statement", excerpt(sql)));
+  }
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_.get(), index, value);
-  if (rc != SQLITE_OK) throw_error(db_->handle(), rc, "bind");
+  if (rc != SQLITE_OK) throw_error(sqlite3_db_handle(stmt_.get()), rc, "bind");
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
   const int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
                                    SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) throw_error(db_->handle(), rc, "bind");
+  if (rc != SQLITE_OK) throw_error(sqlite3_db_handle(stmt_.get()), rc, "bind");
   return *this;
 }
 
 Statement& Statement::bind(int index, std::nullopt_t) {
   const int rc = sqlite3_bind_null(stmt_.get(), index);
-  if (rc != SQLITE_OK) throw_error(db_->handle(), rc, "bind");
+  if (rc != SQLITE_OK) throw_error(sqlite3_db_handle(stmt_.get()), rc, "bind");
   return *this;
 }
 
@@ -77,9 +105,11 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  const std::string sql = sqlite3_sql(stmt_.get());
-  sqlite3_reset(stmt_.get());
-  throw_error(db_->handle(), rc, fmt::format("running `{}`", sql.substr(0, 80)));
+  // Read the message before resetting, then leave the statement ready for its next use.
+  const std::string message = fmt::format("running `{}`: {}", excerpt(sqlite3_sql(stmt_.get())),
+                                          sqlite3_errmsg(sqlite3_db_handle(stmt_.get())));
+  reset();
+  throw SqliteError(rc, message);
 }
 
 void Statement::reset() {

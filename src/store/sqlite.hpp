@@ -30,7 +30,7 @@ class SqliteError : public std::runtime_error {
 
 class Database {
  public:
-  // Opens (creating if needed) the file at `path`, with a busy timeout.
+  // Opens (creating if needed) the file at `path`, with a busy timeout and foreign keys on.
   static Database open(const std::string& path);
 
   void exec(std::string_view sql);  // one or more statements, no results
@@ -48,6 +48,7 @@ class Database {
 
 class Statement {
  public:
+  // Exactly one SQL statement; trailing text other than whitespace is a programming error.
   Statement(const Database& db, std::string_view sql);
 
   // Binding is 1-based, as in SQLite. std::nullopt binds NULL.
@@ -81,7 +82,8 @@ class Statement {
   struct Finalizer {
     void operator()(sqlite3_stmt* stmt) const;
   };
-  const Database* db_;
+  // Errors are read through sqlite3_db_handle(stmt_), so no pointer to a Database (which may
+  // be moved) is kept here.
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
 };
 

@@ -1,0 +1,107 @@
+// Queue::claim, finish, release and next_pending_at: the work cycle of a run, one job at a
+// time from pending through running to where its attempt leaves it.
+#include <fmt/format.h>
+
+#include "store/queue.hpp"
+#include "store/queue_statements.hpp"
+
+namespace oneall::store {
+
+Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t limit,
+                                             std::int64_t lease_ms,
+                                             std::optional<std::int64_t> batch) {
+  std::vector<ClaimedJob> claimed;
+  if (limit == 0) return claimed;
+  try {
+    const EpochMs now = clock_.now_ms();
+    Transaction transaction(db_);
+    std::vector<std::int64_t> ids;
+    Statement& select =
+        batch ? statements_->select_claimable_in_batch : statements_->select_claimable;
+    select.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+    if (batch) select.bind(3, *batch);
+    while (select.step()) ids.push_back(select.column_int(0));
+    select.reset();
+
+    Statement& update = statements_->claim_job;
+    for (std::int64_t id : ids) {
+      update.bind(1, id).bind(2, run_id).bind(3, now).bind(4, now + lease_ms);
+      if (update.step()) {
+        ClaimedJob job;
+        job.job_id = id;
+        job.attempt = static_cast<int>(update.column_int(0));
+        job.batch_id = update.column_int(1);
+        // The op column is CHECKed to be one of the names parse_op knows.
+        job.op = api::parse_op(update.column_text(2)).value_or(api::Op::kDelete);
+        job.method = update.column_text(3);
+        job.path = update.column_text(4);
+        job.body = update.column_text(5);
+        job.source = update.column_text(6);
+        claimed.push_back(std::move(job));
+      }
+      update.reset();
+    }
+    transaction.commit();
+    return claimed;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot claim jobs from {}: {}", path_, e.what())};
+  }
+}
+
+Status Queue::finish(const AttemptRecord& a, const JobTransition& next) {
+  if (next.state == JobState::kRunning) {
+    return Error{
+        fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
+                    "job running",
+                    a.attempt, a.job_id)};
+  }
+  try {
+    Transaction transaction(db_);
+    statements_->record_attempt(a);
+    statements_->finish_job.bind(1, a.job_id)
+        .bind(2, state_name(next.state))
+        .bind(3, next.next_attempt_at)
+        .bind(4, next.note)
+        .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
+        .bind(6, a.outcome)
+        .bind(7, clock_.now_ms())
+        .bind(8, a.run_id)
+        .run();
+    if (db_.changes() != 1) {
+      return Error{fmt::format(
+          "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+          "expired and another run took it over?); nothing was written",
+          a.attempt, a.job_id, a.run_id)};
+    }
+    transaction.commit();
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{
+        fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, e.what())};
+  }
+}
+
+Status Queue::release(std::int64_t job_id) {
+  try {
+    statements_->release_job.bind(1, job_id).bind(2, clock_.now_ms()).run();
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot release job {}: {}", job_id, e.what())};
+  }
+}
+
+Result<std::optional<EpochMs>> Queue::next_pending_at(std::optional<std::int64_t> batch) {
+  try {
+    Statement& select =
+        batch ? statements_->next_pending_at_in_batch : statements_->next_pending_at;
+    if (batch) select.bind(1, *batch);
+    std::optional<EpochMs> earliest;
+    if (select.step()) earliest = select.column_optional_int(0);
+    select.reset();
+    return earliest;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot find the next due job in {}: {}", path_, e.what())};
+  }
+}
+
+}  // namespace oneall::store

@@ -1,0 +1,75 @@
+// Queue::begin_run, end_run and renew_leases: a run's row, and the leases that let the next
+// run take back the jobs of a run whose process died.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "store/queue.hpp"
+#include "store/queue_statements.hpp"
+
+namespace oneall::store {
+
+Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
+  try {
+    const EpochMs now = clock_.now_ms();
+    Transaction transaction(db_);
+    statements_->insert_run.bind(1, now)
+        .bind(2, static_cast<std::int64_t>(getpid()))
+        .bind(3, options_json)
+        .run();
+    const std::int64_t run_id = db_.last_insert_rowid();
+
+    // Jobs whose lease expired belong to a process that died: their attempt may or may not
+    // have reached the server. Close it in the audit log as interrupted (under the run that
+    // made it) and queue the job again; its attempt count keeps that attempt.
+    std::vector<AttemptRecord> interrupted;
+    Statement& select = statements_->expired_leases;
+    select.bind(1, now);
+    while (select.step()) {
+      AttemptRecord attempt;
+      attempt.job_id = select.column_int(0);
+      attempt.run_id = select.column_int(1);
+      attempt.attempt = static_cast<int>(select.column_int(2));
+      attempt.started_at = select.column_optional_int(3).value_or(now);
+      attempt.ended_at = now;
+      attempt.method = select.column_text(4);
+      attempt.path = select.column_text(5);
+      attempt.request_body = select.column_text(6);
+      attempt.outcome = "interrupted";
+      attempt.note = "lease expired";
+      interrupted.push_back(std::move(attempt));
+    }
+    select.reset();
+    for (const auto& attempt : interrupted) {
+      statements_->record_attempt(attempt);
+      statements_->requeue_interrupted.bind(1, attempt.job_id).bind(2, now).run();
+    }
+    transaction.commit();
+    return run_id;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot start a run in {}: {}", path_, e.what())};
+  }
+}
+
+Status Queue::end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) {
+  try {
+    statements_->end_run.bind(1, run_id)
+        .bind(2, clock_.now_ms())
+        .bind(3, exit_code)
+        .bind(4, summary_json)
+        .run();
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot record the end of run {}: {}", run_id, e.what())};
+  }
+}
+
+Status Queue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
+  try {
+    statements_->renew_leases.bind(1, run_id).bind(2, clock_.now_ms() + lease_ms).run();
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot renew the leases of run {}: {}", run_id, e.what())};
+  }
+}
+
+}  // namespace oneall::store

@@ -1,0 +1,168 @@
+// Finishing an attempt (audit row and job state in one transaction), releasing a claim, and
+// when the next pending job is due.
+#include <gtest/gtest.h>
+
+#include "store/queue.hpp"
+#include "store/store_test_helpers.hpp"
+
+namespace oneall::store {
+namespace {
+
+using namespace oneall::store::testing;
+
+TEST_F(QueueTest, FinishWritesTheAttemptRowAndMovesTheJob) {
+  import_all(*queue_, {tweet_delete("1")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  AttemptRecord attempt;
+  attempt.run_id = run;
+  attempt.job_id = 1;
+  attempt.attempt = 1;
+  attempt.started_at = 100;
+  attempt.ended_at = 250;
+  attempt.method = "DELETE";
+  attempt.path = "/update/x.json";
+  attempt.request_body = "";
+  attempt.http_status = 404;
+  attempt.retry_after = "";
+  attempt.api_flag = "error";
+  attempt.api_code = 404;
+  attempt.api_info = "Unknown object";
+  attempt.response_body = "{\"response\":{}}";
+  attempt.response_truncated = true;
+  attempt.outcome = "failed";
+  attempt.note = "http_404";
+  ASSERT_TRUE(queue_->finish(attempt, {JobState::kFailed, 0, "http_404"}).ok());
+
+  EXPECT_EQ(count(JobState::kFailed), 1);
+  auto rows = queue_->attempts({});
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  const AttemptRow& row = rows->front();
+  EXPECT_EQ(row.id, 1);
+  EXPECT_EQ(row.run_id, run);
+  EXPECT_EQ(row.job_id, 1);
+  EXPECT_EQ(row.attempt, 1);
+  EXPECT_EQ(row.started_at, 100);
+  EXPECT_EQ(row.ended_at, 250);
+  EXPECT_EQ(row.method, "DELETE");
+  EXPECT_EQ(row.path, "/update/x.json");
+  EXPECT_EQ(row.http_status, 404);
+  EXPECT_EQ(row.curl_error, "");
+  EXPECT_EQ(row.api_flag, "error");
+  EXPECT_EQ(row.api_code, 404);
+  EXPECT_EQ(row.api_info, "Unknown object");
+  EXPECT_EQ(row.response_body, "{\"response\":{}}");
+  EXPECT_TRUE(row.response_truncated);
+  EXPECT_EQ(row.outcome, "failed");
+  EXPECT_EQ(row.note, "http_404");
+
+  Statement job(queue_->database(),
+                "SELECT state, note, last_http_status, last_outcome, run_id, lease_until, "
+                "claimed_at FROM jobs WHERE id = 1");
+  ASSERT_TRUE(job.step());
+  EXPECT_EQ(job.column_text(0), "failed");
+  EXPECT_EQ(job.column_text(1), "http_404");
+  EXPECT_EQ(job.column_int(2), 404);
+  EXPECT_EQ(job.column_text(3), "failed");
+  EXPECT_TRUE(job.is_null(4));
+  EXPECT_TRUE(job.is_null(5));
+  EXPECT_TRUE(job.is_null(6));
+}
+
+TEST_F(QueueTest, ATransportErrorIsStoredWithoutAnHttpStatus) {
+  import_all(*queue_, {tweet_delete("1")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  AttemptRecord attempt = attempt_of(run, 1, 0, "retry");
+  attempt.curl_error = "Couldn't connect to server";
+  ASSERT_TRUE(
+      queue_->finish(attempt, {JobState::kPending, clock_.now_ms() + 2000, "transport_error"})
+          .ok());
+  EXPECT_EQ(query_int(*queue_, "SELECT http_status IS NULL FROM attempts"), 1);
+  EXPECT_EQ(query_int(*queue_, "SELECT last_http_status IS NULL FROM jobs"), 1);
+  EXPECT_EQ(queue_->attempts({})->front().http_status, 0);
+  EXPECT_EQ(queue_->attempts({})->front().curl_error, "Couldn't connect to server");
+  EXPECT_FALSE(queue_->attempts({})->front().api_code.has_value());
+  EXPECT_EQ(query_int(*queue_, "SELECT next_attempt_at FROM jobs"), clock_.now_ms() + 2000);
+  EXPECT_EQ(job_state(1), "pending");
+}
+
+TEST_F(QueueTest, FinishingAJobThatIsNotRunningWritesNothing) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  finish(run, 1, JobState::kSucceeded);
+  // Finished already, never claimed, unknown: each refused, and no attempt row is left behind.
+  for (std::int64_t job_id : {1, 2, 99}) {
+    auto again =
+        queue_->finish(attempt_of(run, job_id, 200, "succeeded"), {JobState::kSucceeded, 0, ""});
+    ASSERT_FALSE(again.ok()) << job_id;
+    EXPECT_NE(again.error().message.find("job " + std::to_string(job_id)), std::string::npos)
+        << again.error().message;
+  }
+  EXPECT_EQ(queue_->attempts({})->size(), 1u);
+  EXPECT_EQ(job_state(2), "pending");
+}
+
+TEST_F(QueueTest, AnAttemptCannotLeaveItsJobRunning) {
+  import_all(*queue_, {tweet_delete("1")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  EXPECT_FALSE(
+      queue_->finish(attempt_of(run, 1, 200, "succeeded"), {JobState::kRunning, 0, ""}).ok());
+  EXPECT_TRUE(queue_->attempts({})->empty());
+}
+
+TEST_F(QueueTest, ReleaseGivesAClaimBackWithoutCountingAnAttempt) {
+  import_all(*queue_, {tweet_delete("1")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  ASSERT_TRUE(queue_->release(1).ok());
+  EXPECT_EQ(job_state(1), "pending");
+  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 1"), 0);
+  EXPECT_EQ(query_int(*queue_, "SELECT lease_until IS NULL AND run_id IS NULL FROM jobs"), 1);
+  EXPECT_TRUE(queue_->attempts({})->empty());
+  auto claimed = queue_->claim(run, 1, kLeaseMs);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().attempt, 1);
+}
+
+TEST_F(QueueTest, ReleasingAJobThatIsNotRunningChangesNothing) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);
+  finish(run, 1, JobState::kSucceeded);
+  ASSERT_TRUE(queue_->release(1).ok());
+  ASSERT_TRUE(queue_->release(2).ok());
+  EXPECT_EQ(job_state(1), "succeeded");
+  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 1"), 1);
+  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 2"), 0);
+}
+
+TEST_F(QueueTest, NextPendingAtIsTheEarliestDuePendingJob) {
+  EXPECT_EQ(queue_->next_pending_at().value(), std::nullopt);  // empty queue
+  const auto first = import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const auto second = import_all(*queue_, {tweet_delete("3")});
+  const std::int64_t run = start_run();
+  const EpochMs now = clock_.now_ms();
+  EXPECT_EQ(queue_->next_pending_at().value(), 0);  // imported jobs are due at once
+
+  ASSERT_EQ(claim_ids(run, 10).size(), 3u);
+  EXPECT_EQ(queue_->next_pending_at().value(), std::nullopt);  // running jobs do not count
+  finish(run, 1, JobState::kPending, 503, now + 9000);
+  finish(run, 2, JobState::kPending, 503, now + 4000);
+  finish(run, 3, JobState::kPending, 503, now + 7000);
+  EXPECT_EQ(queue_->next_pending_at().value(), now + 4000);
+  EXPECT_EQ(queue_->next_pending_at(first.batch_id).value(), now + 4000);
+  EXPECT_EQ(queue_->next_pending_at(second.batch_id).value(), now + 7000);
+  EXPECT_EQ(queue_->next_pending_at(99).value(), std::nullopt);
+
+  clock_.advance_ms(4000);
+  ASSERT_EQ(claim_ids(run, 10).size(), 1u);
+  finish(run, 2, JobState::kDead, 503);
+  EXPECT_EQ(queue_->next_pending_at().value(), now + 7000);  // finished jobs do not count
+}
+
+}  // namespace
+}  // namespace oneall::store

@@ -1,0 +1,132 @@
+// Import: all-or-nothing sessions, idempotence by job key, and what is stored for each job.
+#include <gtest/gtest.h>
+
+#include "store/queue.hpp"
+#include "store/store_test_helpers.hpp"
+
+namespace oneall::store {
+namespace {
+
+using namespace oneall::store::testing;
+
+TEST_F(QueueTest, ImportCountsNewJobsAndIsIdempotent) {
+  const std::vector<api::Action> actions = {tweet_delete("1"), tweet_delete("2"),
+                                            pin_update("3", "https://a.example/")};
+  const ImportSummary first = import_all(*queue_, actions);
+  EXPECT_EQ(first.batch_id, 1);
+  EXPECT_EQ(first.new_jobs, 3);
+  EXPECT_EQ(first.duplicates, 0);
+
+  const ImportSummary again = import_all(*queue_, actions);
+  EXPECT_EQ(again.new_jobs, 0);
+  EXPECT_EQ(again.duplicates, 3);
+  EXPECT_EQ(again.batch_id, 0);  // no batch row for an import that added nothing
+  EXPECT_EQ(queue_->status()->batches.size(), 1u);
+  EXPECT_EQ(count(JobState::kPending), 3);
+}
+
+TEST_F(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const ImportSummary second =
+      import_all(*queue_, {tweet_delete("2"), tweet_delete("3"), tweet_delete("3")});
+  EXPECT_EQ(second.batch_id, 2);
+  EXPECT_EQ(second.new_jobs, 1);
+  EXPECT_EQ(second.duplicates, 2);  // one from the first batch, one repeated within this one
+  EXPECT_EQ(count(JobState::kPending), 3);
+  EXPECT_EQ(query_int(*queue_, "SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
+}
+
+TEST_F(QueueTest, SameObjectWithADifferentChangeIsANewJob) {
+  const ImportSummary summary =
+      import_all(*queue_, {pin_update("7", "https://a.example/"),
+                           pin_update("7", "https://b.example/"), pin_delete("7")});
+  EXPECT_EQ(summary.new_jobs, 3);
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(DISTINCT object_key) FROM jobs"), 1);
+}
+
+TEST_F(QueueTest, ImportWithoutCommitQueuesNothing) {
+  {
+    auto session = queue_->begin_import("abandoned");
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE((*session)->add(tweet_delete("1"), *api::render(tweet_delete("1")), "f:1").ok());
+  }  // destroyed without commit
+  auto status = queue_->status();
+  EXPECT_EQ(status->by_state[JobState::kPending], 0);
+  EXPECT_TRUE(status->batches.empty());
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 0);
+  // And the queue takes the next import normally.
+  EXPECT_EQ(import_all(*queue_, {tweet_delete("1")}).new_jobs, 1);
+}
+
+TEST_F(QueueTest, AnImportWithNoJobsLeavesNoBatch) {
+  auto session = queue_->begin_import("empty.csv");
+  ASSERT_TRUE(session.ok());
+  auto summary = (*session)->commit();
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->batch_id, 0);
+  EXPECT_EQ(summary->new_jobs, 0);
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_F(QueueTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
+  const api::Action action = page_post_delete("1234", "1234_5678");
+  import_all(*queue_, {action}, "cleanup.yaml");
+  const api::HttpRequest request = *api::render(action);
+  Statement row(queue_->database(),
+                "SELECT job_key, object_key, source, op, target, identity, page_id, object_id, "
+                "method, path, body, state, attempts, created_at, description "
+                "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
+  ASSERT_TRUE(row.step());
+  EXPECT_EQ(row.column_text(0), api::job_key(action, request));
+  EXPECT_EQ(row.column_text(1), api::object_key(action));
+  EXPECT_EQ(row.column_text(2), "test.yaml:1");
+  EXPECT_EQ(row.column_text(3), "delete");
+  EXPECT_EQ(row.column_text(4), "facebook.page.post");
+  EXPECT_EQ(row.column_text(5), kIdentity);
+  EXPECT_EQ(row.column_text(6), "1234");
+  EXPECT_EQ(row.column_text(7), "1234_5678");
+  EXPECT_EQ(row.column_text(8), "DELETE");
+  EXPECT_EQ(row.column_text(9), request.path);
+  EXPECT_EQ(row.column_text(10), "");
+  EXPECT_EQ(row.column_text(11), "pending");
+  EXPECT_EQ(row.column_int(12), 0);
+  EXPECT_EQ(row.column_int(13), clock_.now_ms());
+  EXPECT_EQ(row.column_text(14), "cleanup.yaml");
+}
+
+TEST_F(QueueTest, AFailedAddMakesTheWholeImportFail) {
+  // A real SQLite failure on the third row, made by a trigger (no mocks).
+  queue_->database().exec(
+      "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
+      "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  auto session = queue_->begin_import("partial");
+  ASSERT_TRUE(session.ok());
+  for (const char* id : {"1", "2"}) {
+    ASSERT_TRUE((*session)->add(tweet_delete(id), *api::render(tweet_delete(id)), "f:1").ok());
+  }
+  auto failed = (*session)->add(tweet_delete("bad"), *api::render(tweet_delete("bad")), "f:3");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("f:3"), std::string::npos) << failed.error().message;
+  EXPECT_NE(failed.error().message.find("disk says no"), std::string::npos)
+      << failed.error().message;
+
+  // A caller that carries on cannot commit half of it.
+  EXPECT_FALSE((*session)->add(tweet_delete("4"), *api::render(tweet_delete("4")), "f:4").ok());
+  EXPECT_FALSE((*session)->commit().ok());
+  session->reset();
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_F(QueueTest, ACommittedSessionTakesNoMoreJobs) {
+  auto session = queue_->begin_import("once");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->add(tweet_delete("1"), *api::render(tweet_delete("1")), "f:1").ok());
+  ASSERT_TRUE((*session)->commit().ok());
+  EXPECT_FALSE((*session)->add(tweet_delete("2"), *api::render(tweet_delete("2")), "f:2").ok());
+  EXPECT_FALSE((*session)->commit().ok());
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 1);
+}
+
+}  // namespace
+}  // namespace oneall::store
