@@ -184,6 +184,7 @@ class RunCommand final : public Command {
         "retry{}\n",
         run_id, s.requests, seconds, rate, s.succeeded, s.failed, s.dead, s.retries,
         s.stopped_early ? "; stopped early" : "");
+    if (!s.stop_reason.empty()) streams.err << "stopped early: " << s.stop_reason << '\n';
     if (exit_code == kExitJobsFailed) {
       streams.err << "some jobs failed or are dead: see `oneall-bulk status` and "
                      "`oneall-bulk audit`\n";

@@ -1,42 +1,71 @@
-// RAII owners for libcurl's handles (after cpr): nothing else in the program holds a raw CURL*,
-// CURLM* or curl_slist*. CurlGlobal performs curl_global_init once per process.
+// RAII owners for libcurl's handles (after cpr and SQLiteCpp): nothing else in the program holds
+// a raw CURL*, CURLM* or curl_slist* beyond a call. CurlGlobal is the proof that libcurl was
+// initialised: every handle is made from one, so no handle can exist before curl_global_init.
 #pragma once
 
 #include <curl/curl.h>
 
 #include <memory>
-#include <string>
+#include <optional>
 
 namespace oneall::engine {
 
-// Call before creating any handle; safe to call many times.
-void ensure_curl_global_init();
+// Holding a CurlGlobal means curl_global_init has run in this process. Copies are cheap tokens;
+// the initialisation itself happens once per process (see curl_handles.cpp for why it is never
+// undone while the process runs). Throws std::runtime_error if libcurl cannot initialise.
+class CurlGlobal {
+ public:
+  CurlGlobal();
+};
 
 struct CurlEasyDeleter {
   void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
 };
-struct CurlMultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
 using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
 
-// A header list that can only grow; freed with its owner.
+// A fresh easy handle; throws std::runtime_error if libcurl has no memory for one.
+CurlEasy make_easy(const CurlGlobal& global);
+
+// A header list that can only grow (or be emptied); freed with its owner.
 class CurlSlist {
  public:
-  void append(const char* line);
+  void append(const char* line);  // throws std::bad_alloc when libcurl cannot grow the list
   void clear() { list_.reset(); }
   curl_slist* get() const { return list_.get(); }
 
  private:
-  std::unique_ptr<curl_slist, CurlSlistDeleter> list_;
+  struct Deleter {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  };
+  std::unique_ptr<curl_slist, Deleter> list_;
 };
 
-CurlEasy make_easy();
-CurlMulti make_multi();
+// The multi handle: the event loop's engine and the owner of the connection cache that lets
+// easy handles reuse connections. Easy handles are lent to it between add() and remove(); their
+// owners must remove them before they die (InFlightRequest::detach sees to it).
+class CurlMulti {
+ public:
+  explicit CurlMulti(const CurlGlobal& global);  // throws std::runtime_error on failure
+
+  CURLMcode add(CURL* easy);
+  CURLMcode remove(CURL* easy);
+  CURLMcode perform(int& still_running);
+  // Waits for socket activity, libcurl's own timers, or `timeout_ms`, whichever comes first.
+  // Unlike curl_multi_wait it really waits when no transfer is running.
+  CURLMcode poll(int timeout_ms);
+
+  // A finished transfer: the owner its easy handle names in CURLOPT_PRIVATE, and its result.
+  struct Done {
+    void* owner = nullptr;
+    CURLcode result = CURLE_OK;
+  };
+  std::optional<Done> next_done();
+
+ private:
+  struct Deleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  };
+  std::unique_ptr<CURLM, Deleter> multi_;
+};
 
 }  // namespace oneall::engine

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
-#include <stdexcept>
 
 namespace oneall::engine {
 namespace {
@@ -13,28 +11,62 @@ namespace {
 constexpr std::string_view kRetryAfter = "retry-after:";
 constexpr std::size_t kMaxRetryAfterBytes = 128;
 
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+bool starts_with_ci(std::string_view text, std::string_view lower_prefix) {
+  return text.size() >= lower_prefix.size() &&
+         std::equal(lower_prefix.begin(), lower_prefix.end(), text.begin(), [](char a, char b) {
            return a == std::tolower(static_cast<unsigned char>(b));
          });
 }
 
-template <class T>
-void set(CURL* easy, CURLoption option, T value) {
-  if (curl_easy_setopt(easy, option, value) != CURLE_OK) {
-    throw std::runtime_error(fmt::format("curl_easy_setopt({}) failed", static_cast<int>(option)));
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                           text.back() == '\t')) {
+    text.remove_suffix(1);
   }
+  return text;
 }
+
+// Sets options one after another and keeps the first refusal, so prepare() reads as a list.
+class OptionSetter {
+ public:
+  explicit OptionSetter(CURL* easy) : easy_(easy) {}
+
+  template <class T>
+  OptionSetter& set(CURLoption option, T value) {
+    if (failed_ == CURLE_OK) {
+      failed_ = curl_easy_setopt(easy_, option, value);
+      if (failed_ != CURLE_OK) option_ = option;
+    }
+    return *this;
+  }
+
+  Status status() const {
+    if (failed_ == CURLE_OK) return Ok{};
+    const curl_easyoption* info = curl_easy_option_by_id(option_);
+    return Error{fmt::format(
+        "libcurl refused option {}: {} (is libcurl too old, or built without "
+        "this feature?)",
+        info != nullptr ? info->name : std::to_string(option_), curl_easy_strerror(failed_))};
+  }
+
+ private:
+  CURL* easy_;
+  CURLcode failed_ = CURLE_OK;
+  CURLoption option_{};
+};
 
 }  // namespace
 
-InFlightRequest::InFlightRequest() : easy_(make_easy()) {}
+InFlightRequest::InFlightRequest(const CurlGlobal& global) : easy_(make_easy(global)) {}
 
-void InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options,
-                              EpochMs started_at) {
+InFlightRequest::~InFlightRequest() { detach(); }
+
+Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options,
+                                EpochMs started_at) {
+  detach();  // a handle must be off the multi handle before it is reset
   CURL* easy = easy_.get();
-  curl_easy_reset(easy);  // keeps the handle's connection and DNS caches, drops options
+  curl_easy_reset(easy);  // drops options; keeps the handle's DNS cache and TLS sessions
   job_ = std::move(job);
   started_at_ = started_at;
   body_cap_ = options.response_body_cap;
@@ -44,53 +76,69 @@ void InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options,
   error_buffer_[0] = '\0';
   url_ = options.api_root + job_.path;
 
-  headers_.clear();
-  headers_.append("Accept: application/json");
-  headers_.append("Expect:");  // no 100-continue round trip for small bodies
-  if (!job_.body.empty()) headers_.append("Content-Type: application/json");
-
-  set(easy, CURLOPT_URL, url_.c_str());
-  set(easy, CURLOPT_CUSTOMREQUEST, job_.method.c_str());
-  if (!job_.body.empty()) {
-    set(easy, CURLOPT_POSTFIELDS, job_.body.c_str());
-    set(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()));
+  try {
+    headers_.clear();
+    headers_.append("Accept: application/json");
+    headers_.append("Expect:");  // no 100-continue round trip for bodies of a few hundred bytes
+    if (!job_.body.empty()) headers_.append("Content-Type: application/json");
+  } catch (const std::bad_alloc&) {
+    return Error{fmt::format("out of memory preparing the request of job {}", job_.job_id)};
   }
-  set(easy, CURLOPT_HTTPHEADER, headers_.get());
-  set(easy, CURLOPT_USERAGENT, "oneall-bulk/0.1");
-  // Credentials go to libcurl only; it builds the Basic header in memory.
-  set(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-  set(easy, CURLOPT_USERNAME, options.credentials.public_key.c_str());
-  set(easy, CURLOPT_PASSWORD, options.credentials.private_key.c_str());
-  set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms));
-  set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
-  set(easy, CURLOPT_NOSIGNAL, 1L);
-  set(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  set(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  set(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  // CAINFO replaces the system bundle rather than adding to it; "as well" is the security
-  // issue's to solve (a bundle of both). Until then --cacert names the CA to trust.
-  if (options.cacert) set(easy, CURLOPT_CAINFO, options.cacert->c_str());
-  set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  set(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
-  set(easy, CURLOPT_ERRORBUFFER, error_buffer_.data());
-  set(easy, CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body);
-  set(easy, CURLOPT_WRITEDATA, static_cast<void*>(this));
-  set(easy, CURLOPT_HEADERFUNCTION, &InFlightRequest::on_header);
-  set(easy, CURLOPT_HEADERDATA, static_cast<void*>(this));
-  set(easy, CURLOPT_PRIVATE, static_cast<void*>(this));
+
+  OptionSetter setter(easy);
+  setter.set(CURLOPT_URL, url_.c_str())
+      .set(CURLOPT_CUSTOMREQUEST, job_.method.c_str())
+      .set(CURLOPT_HTTPHEADER, headers_.get())
+      .set(CURLOPT_USERAGENT, "oneall-bulk/0.1")
+      // Credentials go to libcurl only, which builds the Basic header in memory: never in the
+      // URL, so never in an error message or the audit log.
+      .set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC))
+      .set(CURLOPT_USERNAME, options.credentials.public_key.c_str())
+      .set(CURLOPT_PASSWORD, options.credentials.private_key.c_str())
+      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms))
+      .set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms))
+      .set(CURLOPT_NOSIGNAL, 1L)
+      .set(CURLOPT_FOLLOWLOCATION, 0L)  // a redirect is an answer to audit, not to follow
+      .set(CURLOPT_PROTOCOLS_STR, "http,https")
+      // TLS is always verified. VERIFYHOST's "on" value is 2 (1 means the same since 7.66).
+      .set(CURLOPT_SSL_VERIFYPEER, 1L)
+      .set(CURLOPT_SSL_VERIFYHOST, 2L)
+      .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
+      .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
+      .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
+      .set(CURLOPT_WRITEDATA, static_cast<void*>(this))
+      .set(CURLOPT_HEADERFUNCTION, &InFlightRequest::on_header)
+      .set(CURLOPT_HEADERDATA, static_cast<void*>(this))
+      .set(CURLOPT_PRIVATE, static_cast<void*>(this));
+  // Over TLS, wait for a connection being set up to say (by ALPN) whether it multiplexes
+  // HTTP/2, rather than opening one connection per request. Plain http is HTTP/1.1 only, and
+  // there the wait would hold every request but the first for a whole round trip.
+  if (url_.starts_with("https://")) setter.set(CURLOPT_PIPEWAIT, 1L);
+  if (!job_.body.empty()) {
+    setter.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()))
+        .set(CURLOPT_POSTFIELDS, job_.body.c_str());  // borrowed: job_ outlives the transfer
+  }
+  // CAINFO replaces the system bundle rather than adding to it, so --cacert currently means
+  // "trust only this CA". SPEC's "trust this CA as well" (a bundle of both) is left to the
+  // security issue.
+  if (options.cacert) setter.set(CURLOPT_CAINFO, options.cacert->c_str());
+  return setter.status();
 }
 
-CURLMcode InFlightRequest::add_to(CURLM* multi) {
-  return curl_multi_add_handle(multi, easy_.get());
+CURLMcode InFlightRequest::attach(CurlMulti& multi) {
+  const CURLMcode code = multi.add(easy_.get());
+  if (code == CURLM_OK) multi_ = &multi;
+  return code;
 }
 
-void InFlightRequest::remove_from(CURLM* multi) { curl_multi_remove_handle(multi, easy_.get()); }
+void InFlightRequest::detach() {
+  if (multi_ == nullptr) return;
+  (void)multi_->remove(easy_.get());  // fails only for a handle that is not on it
+  multi_ = nullptr;
+}
 
-InFlightRequest* InFlightRequest::from_handle(CURL* easy) {
-  char* self = nullptr;
-  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &self);
-  return reinterpret_cast<InFlightRequest*>(self);
+InFlightRequest& InFlightRequest::from_owner(void* owner) {
+  return *static_cast<InFlightRequest*>(owner);
 }
 
 int InFlightRequest::http_status() const {
@@ -99,10 +147,16 @@ int InFlightRequest::http_status() const {
   return static_cast<int>(code);
 }
 
+bool InFlightRequest::request_sent() const {
+  long bytes = 0;
+  curl_easy_getinfo(easy_.get(), CURLINFO_REQUEST_SIZE, &bytes);
+  return bytes > 0;
+}
+
 std::string InFlightRequest::transport_error(CURLcode result) const {
   if (result == CURLE_OK) return {};
-  const char* detail = error_buffer_.data();
-  if (detail[0] == '\0') return curl_easy_strerror(result);
+  const std::string_view detail(error_buffer_.data());
+  if (detail.empty()) return curl_easy_strerror(result);
   return fmt::format("{}: {}", curl_easy_strerror(result), detail);
 }
 
@@ -119,11 +173,10 @@ size_t InFlightRequest::on_header(char* data, size_t size, size_t count, void* s
   auto* self = static_cast<InFlightRequest*>(self_ptr);
   const size_t bytes = size * count;
   const std::string_view line(data, bytes);
+  // A status line starts a new header block (after a 1xx): only the final answer's count.
+  if (line.starts_with("HTTP/")) self->retry_after_.clear();
   if (starts_with_ci(line, kRetryAfter)) {
-    std::string_view value = line.substr(kRetryAfter.size());
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    self->retry_after_.assign(value.substr(0, kMaxRetryAfterBytes));
+    self->retry_after_.assign(trim(line.substr(kRetryAfter.size())).substr(0, kMaxRetryAfterBytes));
   }
   return bytes;
 }

@@ -1,7 +1,8 @@
 // One request in flight (after cpr): owns its easy handle and everything libcurl borrows from
-// it while the transfer runs — URL, header list, request body, error buffer — plus what comes
-// back: the response body (capped), the Retry-After header, and the job it belongs to. The
-// object is reused for request after request so handles and buffers are not churned.
+// it while the transfer runs — URL, header list, request body (inside the claimed job), error
+// buffer — plus what comes back: the response body (capped), the Retry-After header, and the
+// job it belongs to. The object is reused for request after request (curl_easy_reset in
+// between) so handles and buffers are not churned and connections stay in the multi's cache.
 #pragma once
 
 #include <curl/curl.h>
@@ -13,37 +14,47 @@
 #include "engine/run_options.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
+#include "util/result.hpp"
 
 namespace oneall::engine {
 
 class InFlightRequest {
  public:
-  InFlightRequest();
+  explicit InFlightRequest(const CurlGlobal& global);
+  ~InFlightRequest();  // takes the handle off its multi handle first, if it is still on one
   InFlightRequest(const InFlightRequest&) = delete;
   InFlightRequest& operator=(const InFlightRequest&) = delete;
 
-  // Sets the handle up for `job` (resetting whatever the previous request left).
-  void prepare(store::ClaimedJob job, const RunOptions& options, EpochMs started_at);
+  // Sets the handle up for `job`, dropping whatever the previous request left. An Error names
+  // the libcurl option that was refused (a libcurl built without a feature we need).
+  Status prepare(store::ClaimedJob job, const RunOptions& options, EpochMs started_at);
 
-  // Adds to / removes from `multi`. The handle's CURLOPT_PRIVATE points back at this object.
-  CURLMcode add_to(CURLM* multi);
-  void remove_from(CURLM* multi);
-  static InFlightRequest* from_handle(CURL* easy);
+  // Lends the handle to `multi`, which starts the transfer; detach() takes it back (and aborts
+  // the transfer if it is still running). The multi handle must outlive the attachment.
+  CURLMcode attach(CurlMulti& multi);
+  void detach();
+  bool attached() const { return multi_ != nullptr; }
+
+  // The request whose handle names `owner` in CURLOPT_PRIVATE (from CurlMulti::next_done).
+  static InFlightRequest& from_owner(void* owner);
 
   const store::ClaimedJob& job() const { return job_; }
   EpochMs started_at() const { return started_at_; }
-  int http_status() const;  // 0 when no answer arrived
-  // What went wrong in transport: curl's message plus detail, never a credential.
+  int http_status() const;    // 0 when no answer arrived
+  bool request_sent() const;  // any byte of the request went out: the server may have seen it
+  // What went wrong in transport: curl's message plus its error buffer. The URL never holds a
+  // credential and libcurl does not print the user name or password, so neither can be here.
   std::string transport_error(CURLcode result) const;
   const std::string& response_body() const { return response_body_; }
   bool response_truncated() const { return response_truncated_; }
-  const std::string& retry_after() const { return retry_after_; }
+  const std::string& retry_after() const { return retry_after_; }  // as received, trimmed
 
  private:
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
 
   CurlEasy easy_;
+  CurlMulti* multi_ = nullptr;  // while attached
   CurlSlist headers_;
   std::string url_;
   store::ClaimedJob job_;

@@ -1,7 +1,11 @@
-// What a finished attempt means for its job (SPEC §3, §5), as pure functions: classification
-// of the answer, exponential backoff with full jitter, and the Retry-After header. No I/O, no
-// clock of their own, so they are tested exhaustively by table.
+// What a finished attempt means for its job (SPEC §3, §5; API.md "Responses"), as pure
+// functions: what kind of transport failure a CURLcode is, the classification of an answer into
+// the job's next state, whether an earlier attempt may have reached the server, exponential
+// backoff with full jitter, and the Retry-After header. No I/O and no clock of their own, so they
+// are tested exhaustively by table.
 #pragma once
+
+#include <curl/curl.h>
 
 #include <cstdint>
 #include <optional>
@@ -11,35 +15,69 @@
 
 #include "api/target.hpp"
 #include "store/job_state.hpp"
+#include "store/queue.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::engine {
+
+// What kind of failure a transfer's CURLcode is.
+enum class TransportFailure {
+  kNone,            // CURLE_OK: a complete HTTP answer arrived
+  kConnect,         // could not resolve or connect: nothing reached the server
+  kTimeout,         // the whole-transfer or connect timeout ran out
+  kConnectionLost,  // reset, nothing or half an answer, HTTP/2 stream error, TLS handshake cut
+  kTls,             // the server's certificate (or our CA file) was refused: not transient
+  kLocal,           // anything else: a bad option, out of memory — a fault on our side
+};
+
+TransportFailure transport_failure(CURLcode code);
 
 struct AttemptResult {
   api::Op op = api::Op::kDelete;
   int attempt = 1;  // 1-based number of the attempt that finished
   int max_attempts = 5;
-  bool transport_error = false;  // no complete HTTP answer: connection error, timeout, reset
-  int http_status = 0;           // 0 when there was no answer
-  std::string_view api_flag;     // response.request.status.flag, "" if not parsed
+  CURLcode curl_code = CURLE_OK;
+  bool request_sent = true;   // some of the request went out (CURLINFO_REQUEST_SIZE > 0)
+  int http_status = 0;        // 0 when there was no answer
+  std::string_view api_flag;  // response.request.status.flag, "" if not parsed
+  // An earlier attempt of this job may have changed the server's state (see
+  // may_have_reached_server); only consulted for a DELETE answered 404.
+  bool earlier_attempt_may_have_reached_server = false;
 };
 
 struct Decision {
   store::JobState next = store::JobState::kFailed;  // kPending means: retry later
   std::string outcome;  // for the attempt row: "succeeded" | "failed" | "retry" | "dead"
-  std::string note;     // "already_gone", "api_flag_error", ...
+  // Why, for the attempt row and the job: "already_gone", "api_flag_error", "http_503",
+  // "not_sent", "timeout", "connection_lost", "tls_error", "curl_error".
+  std::string note;
 };
 
 bool is_retryable_status(int http_status);
 
+// Rules: a 2xx succeeds unless the body's flag says "error"; connection errors, timeouts, 408,
+// 429, 500, 502, 503 and 504 are retried while attempts remain, then dead; TLS refusals, local
+// curl errors, other 4xx and any other status fail. A DELETE answered 404 succeeds as
+// "already_gone" when an earlier attempt may have deleted the object; otherwise it fails.
 Decision classify(const AttemptResult& result);
+
+// Whether a DELETE 404 needs the job's earlier attempts looked up (a first attempt has none).
+bool needs_attempt_history(const AttemptResult& result);
+
+// Whether an earlier attempt, as the audit log recorded it, may have changed the server's
+// state: it was interrupted, or it was sent and got no answer, or the server answered 2xx or
+// 5xx. An attempt never sent, refused by TLS, or answered 4xx (408 and 429 included) did not.
+bool may_have_reached_server(const store::AttemptRecord& earlier);
 
 // Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))] milliseconds.
 std::int64_t backoff_ms(int attempt, std::int64_t base_ms, std::int64_t cap_ms,
                         std::mt19937_64& random);
 
-// Retry-After as milliseconds from `now`: delta-seconds or an HTTP date. nullopt for a header
-// that is absent, malformed or negative; capped at one day.
+// Retry-After as milliseconds from `now`: delta-seconds or an HTTP date (IMF-fixdate). nullopt
+// for a header that is absent, malformed or negative; capped at one day.
 std::optional<std::int64_t> parse_retry_after_ms(std::string_view header, EpochMs now);
+
+// How long to wait before the next attempt: the backoff, but never less than Retry-After.
+std::int64_t retry_delay_ms(std::int64_t backoff, std::optional<std::int64_t> retry_after_ms);
 
 }  // namespace oneall::engine

@@ -12,8 +12,10 @@ namespace oneall::engine {
 struct RunOptions {
   std::string api_root;  // "https://sandbox.api.oneall.com" or "http://127.0.0.1:PORT"
   api::Credentials credentials;
-  std::optional<std::string> cacert;  // extra CA file; TLS verification is never off
-  int concurrency = 16;               // requests in flight
+  // CA file to verify the API's TLS with. TLS verification is never off. For now it replaces the
+  // system bundle (see in_flight_request.cpp); "as well" is the security issue's to add.
+  std::optional<std::string> cacert;
+  int concurrency = 16;  // requests in flight
   int max_attempts = 5;
   std::int64_t timeout_ms = 30'000;  // per request, whole transfer
   std::int64_t connect_timeout_ms = 10'000;
@@ -22,6 +24,10 @@ struct RunOptions {
   std::int64_t lease_ms = 120'000;  // a claimed job is ours this long without renewal
   std::size_t response_body_cap = 64 * 1024;
   std::optional<std::int64_t> batch;  // work only this batch
+  // Due jobs we cannot claim while nothing of ours is in flight are held by another run (an
+  // earlier job on their object is running there). Wait this long for it, then stop early.
+  std::int64_t blocked_wait_ms = 30'000;
+  std::optional<std::uint64_t> random_seed;  // backoff jitter; random when unset (tests set it)
 };
 
 struct RunSummary {
@@ -32,6 +38,7 @@ struct RunSummary {
   std::int64_t retries = 0;  // attempts that will be retried
   std::int64_t duration_ms = 0;
   bool stopped_early = false;  // signal: work may remain
+  std::string stop_reason;     // why stopped_early, for the user; empty otherwise
 };
 
 }  // namespace oneall::engine

@@ -1,6 +1,9 @@
-// The runner: one event loop over curl_multi_poll that keeps up to `concurrency` requests in
-// flight, claiming jobs from the queue in windows, and records every finished attempt (and
-// the job's next state) back into the queue before it claims more.
+// The runner: one event loop over curl_multi_poll (no thread per request, no sleeping) that
+// keeps up to `concurrency` requests in flight, claiming jobs from the queue in windows as slots
+// free, and records every finished attempt (and the job's next state) in one queue call. It
+// waits inside the poll for retries to come due, renews its leases, and ends when nothing is in
+// flight and nothing is runnable. Its parts: curl_handles (owners), in_flight_request (one
+// transfer), retry_policy (pure decisions), attempt_row (the audit row).
 #pragma once
 
 #include <atomic>
@@ -19,7 +22,11 @@ class Runner {
   Runner(store::Queue& queue, RunOptions options, const Clock& clock,
          const std::atomic<bool>& stop);
 
-  // Works the queue until nothing is runnable (or stop). Errors are storage/system errors.
+  // Works the queue until nothing is runnable, or stop, or due jobs stay held by another run for
+  // options.blocked_wait_ms (stopped_early and stop_reason say which). An Error is a storage or
+  // system error: the run ends at once, transfers are dropped, jobs never sent are released and
+  // jobs whose request may have reached the server stay leased (the next run logs them as
+  // interrupted).
   Result<RunSummary> run(std::int64_t run_id);
 
  private:

@@ -2,10 +2,42 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace oneall::engine {
 namespace {
 
 using store::JobState;
+
+constexpr auto kDel = api::Op::kDelete;
+constexpr auto kPut = api::Op::kUpdate;
+
+// An answered attempt.
+AttemptResult answered(api::Op op, int status, std::string_view flag = "", int attempt = 1,
+                       int max_attempts = 5) {
+  AttemptResult r;
+  r.op = op;
+  r.attempt = attempt;
+  r.max_attempts = max_attempts;
+  r.http_status = status;
+  r.api_flag = flag;
+  return r;
+}
+
+// An attempt that got no complete answer.
+AttemptResult unanswered(CURLcode code, bool sent, int attempt = 1, int max_attempts = 5) {
+  AttemptResult r;
+  r.attempt = attempt;
+  r.max_attempts = max_attempts;
+  r.curl_code = code;
+  r.request_sent = sent;
+  return r;
+}
+
+AttemptResult with_history(AttemptResult r, bool earlier_reached) {
+  r.earlier_attempt_may_have_reached_server = earlier_reached;
+  return r;
+}
 
 TEST(Classify, TableOfAnswers) {
   struct Case {
@@ -15,54 +47,87 @@ TEST(Classify, TableOfAnswers) {
     const char* outcome;
     const char* note;
   };
-  const auto del = api::Op::kDelete;
-  const auto put = api::Op::kUpdate;
   const Case cases[] = {
-      {"200 success", {put, 1, 5, false, 200, "success"}, JobState::kSucceeded, "succeeded", ""},
-      {"204 no body", {del, 1, 5, false, 204, ""}, JobState::kSucceeded, "succeeded", ""},
-      {"200 with error flag",
-       {put, 1, 5, false, 200, "error"},
-       JobState::kFailed,
-       "failed",
+      // 2xx
+      {"200 success", answered(kPut, 200, "success"), JobState::kSucceeded, "succeeded", ""},
+      {"200 no body", answered(kDel, 200), JobState::kSucceeded, "succeeded", ""},
+      {"201", answered(kPut, 201, "success"), JobState::kSucceeded, "succeeded", ""},
+      {"204 no body", answered(kDel, 204), JobState::kSucceeded, "succeeded", ""},
+      {"207 partial", answered(kPut, 207, "success"), JobState::kSucceeded, "succeeded", ""},
+      {"200 odd flag", answered(kPut, 200, "warning"), JobState::kSucceeded, "succeeded", ""},
+      {"200 error flag", answered(kPut, 200, "error"), JobState::kFailed, "failed",
        "api_flag_error"},
-      {"connection error",
-       {del, 1, 5, true, 0, ""},
-       JobState::kPending,
-       "retry",
-       "transport_error"},
-      {"timeout on last attempt",
-       {del, 5, 5, true, 0, ""},
-       JobState::kDead,
-       "dead",
-       "transport_error"},
-      {"408", {put, 1, 5, false, 408, ""}, JobState::kPending, "retry", "http_408"},
-      {"429", {put, 2, 5, false, 429, "error"}, JobState::kPending, "retry", "http_429"},
-      {"500", {put, 1, 5, false, 500, ""}, JobState::kPending, "retry", "http_500"},
-      {"502", {put, 1, 5, false, 502, ""}, JobState::kPending, "retry", "http_502"},
-      {"503", {put, 1, 5, false, 503, ""}, JobState::kPending, "retry", "http_503"},
-      {"504", {put, 1, 5, false, 504, ""}, JobState::kPending, "retry", "http_504"},
-      {"503 attempts exhausted", {put, 5, 5, false, 503, ""}, JobState::kDead, "dead", "http_503"},
-      {"501 is permanent", {put, 1, 5, false, 501, ""}, JobState::kFailed, "failed", "http_501"},
-      {"400", {put, 1, 5, false, 400, "error"}, JobState::kFailed, "failed", "http_400"},
-      {"401", {put, 1, 5, false, 401, "error"}, JobState::kFailed, "failed", "http_401"},
-      {"403", {del, 1, 5, false, 403, "error"}, JobState::kFailed, "failed", "http_403"},
-      {"404 first delete",
-       {del, 1, 5, false, 404, "error"},
-       JobState::kFailed,
-       "failed",
+      {"204 error flag", answered(kDel, 204, "error"), JobState::kFailed, "failed",
+       "api_flag_error"},
+      // retryable statuses, with attempts left and without
+      {"408", answered(kPut, 408), JobState::kPending, "retry", "http_408"},
+      {"429", answered(kPut, 429, "error", 2), JobState::kPending, "retry", "http_429"},
+      {"500", answered(kPut, 500), JobState::kPending, "retry", "http_500"},
+      {"502", answered(kDel, 502), JobState::kPending, "retry", "http_502"},
+      {"503", answered(kPut, 503), JobState::kPending, "retry", "http_503"},
+      {"504", answered(kDel, 504), JobState::kPending, "retry", "http_504"},
+      {"503 on attempt 4 of 5", answered(kPut, 503, "", 4, 5), JobState::kPending, "retry",
+       "http_503"},
+      {"503 on attempt 5 of 5", answered(kPut, 503, "", 5, 5), JobState::kDead, "dead", "http_503"},
+      {"429 exhausted", answered(kDel, 429, "error", 3, 3), JobState::kDead, "dead", "http_429"},
+      {"max_attempts 1", answered(kDel, 500, "", 1, 1), JobState::kDead, "dead", "http_500"},
+      // permanent statuses
+      {"501", answered(kPut, 501), JobState::kFailed, "failed", "http_501"},
+      {"505", answered(kPut, 505), JobState::kFailed, "failed", "http_505"},
+      {"400", answered(kPut, 400, "error"), JobState::kFailed, "failed", "http_400"},
+      {"401", answered(kPut, 401, "error"), JobState::kFailed, "failed", "http_401"},
+      {"403", answered(kDel, 403, "error"), JobState::kFailed, "failed", "http_403"},
+      {"409", answered(kPut, 409), JobState::kFailed, "failed", "http_409"},
+      {"410", answered(kDel, 410), JobState::kFailed, "failed", "http_410"},
+      {"301 is not followed", answered(kDel, 301), JobState::kFailed, "failed", "http_301"},
+      {"304", answered(kPut, 304), JobState::kFailed, "failed", "http_304"},
+      {"404 on the last attempt", answered(kPut, 404, "error", 5, 5), JobState::kFailed, "failed",
        "http_404"},
-      {"404 later delete",
-       {del, 2, 5, false, 404, "error"},
-       JobState::kSucceeded,
-       "succeeded",
+      // 404: first vs later attempt, DELETE vs PUT
+      {"404 first delete", answered(kDel, 404, "error"), JobState::kFailed, "failed", "http_404"},
+      {"404 later delete, earlier may have reached",
+       with_history(answered(kDel, 404, "error", 2), true), JobState::kSucceeded, "succeeded",
        "already_gone"},
-      {"404 later update",
-       {put, 2, 5, false, 404, "error"},
-       JobState::kFailed,
-       "failed",
+      {"404 last delete, earlier may have reached",
+       with_history(answered(kDel, 404, "error", 5, 5), true), JobState::kSucceeded, "succeeded",
+       "already_gone"},
+      {"404 later delete, earlier never reached",
+       with_history(answered(kDel, 404, "error", 3), false), JobState::kFailed, "failed",
        "http_404"},
-      {"409", {put, 1, 5, false, 409, ""}, JobState::kFailed, "failed", "http_409"},
-      {"max_attempts 1", {del, 1, 1, false, 500, ""}, JobState::kDead, "dead", "http_500"},
+      {"404 later update, earlier may have reached",
+       with_history(answered(kPut, 404, "error", 2), true), JobState::kFailed, "failed",
+       "http_404"},
+      // transport failures
+      {"connection refused", unanswered(CURLE_COULDNT_CONNECT, false), JobState::kPending, "retry",
+       "not_sent"},
+      {"unknown host", unanswered(CURLE_COULDNT_RESOLVE_HOST, false), JobState::kPending, "retry",
+       "not_sent"},
+      {"connection refused, last attempt", unanswered(CURLE_COULDNT_CONNECT, false, 5, 5),
+       JobState::kDead, "dead", "not_sent"},
+      {"timeout after sending", unanswered(CURLE_OPERATION_TIMEDOUT, true), JobState::kPending,
+       "retry", "timeout"},
+      {"timeout while connecting", unanswered(CURLE_OPERATION_TIMEDOUT, false), JobState::kPending,
+       "retry", "not_sent"},
+      {"timeout, last attempt", unanswered(CURLE_OPERATION_TIMEDOUT, true, 2, 2), JobState::kDead,
+       "dead", "timeout"},
+      {"reset while receiving", unanswered(CURLE_RECV_ERROR, true), JobState::kPending, "retry",
+       "connection_lost"},
+      {"empty reply", unanswered(CURLE_GOT_NOTHING, true), JobState::kPending, "retry",
+       "connection_lost"},
+      {"half a body", unanswered(CURLE_PARTIAL_FILE, true), JobState::kPending, "retry",
+       "connection_lost"},
+      {"http2 stream reset", unanswered(CURLE_HTTP2_STREAM, true), JobState::kPending, "retry",
+       "connection_lost"},
+      {"tls handshake cut", unanswered(CURLE_SSL_CONNECT_ERROR, false), JobState::kPending, "retry",
+       "not_sent"},
+      {"certificate refused", unanswered(CURLE_PEER_FAILED_VERIFICATION, false), JobState::kFailed,
+       "failed", "tls_error"},
+      {"ca file unreadable", unanswered(CURLE_SSL_CACERT_BADFILE, false), JobState::kFailed,
+       "failed", "tls_error"},
+      {"bad url", unanswered(CURLE_URL_MALFORMAT, false), JobState::kFailed, "failed",
+       "curl_error"},
+      {"out of memory", unanswered(CURLE_OUT_OF_MEMORY, true), JobState::kFailed, "failed",
+       "curl_error"},
   };
   for (const auto& c : cases) {
     const Decision decision = classify(c.result);
@@ -72,22 +137,114 @@ TEST(Classify, TableOfAnswers) {
   }
 }
 
+TEST(Classify, ATransportFailureWinsOverAPartialStatus) {
+  // Headers of a 200 arrived, then the connection died: the job is not done.
+  AttemptResult r = unanswered(CURLE_RECV_ERROR, true);
+  r.http_status = 200;
+  r.api_flag = "success";
+  EXPECT_EQ(classify(r).next, JobState::kPending);
+}
+
+TEST(Classify, RetryableStatusesAreExactlyTheDocumentedOnes) {
+  std::set<int> retryable;
+  for (int status = 100; status < 600; ++status) {
+    if (is_retryable_status(status)) retryable.insert(status);
+  }
+  EXPECT_EQ(retryable, (std::set<int>{408, 429, 500, 502, 503, 504}));
+}
+
+TEST(TransportFailure, Categories) {
+  EXPECT_EQ(transport_failure(CURLE_OK), TransportFailure::kNone);
+  EXPECT_EQ(transport_failure(CURLE_COULDNT_CONNECT), TransportFailure::kConnect);
+  EXPECT_EQ(transport_failure(CURLE_COULDNT_RESOLVE_PROXY), TransportFailure::kConnect);
+  EXPECT_EQ(transport_failure(CURLE_OPERATION_TIMEDOUT), TransportFailure::kTimeout);
+  EXPECT_EQ(transport_failure(CURLE_SEND_ERROR), TransportFailure::kConnectionLost);
+  EXPECT_EQ(transport_failure(CURLE_WEIRD_SERVER_REPLY), TransportFailure::kConnectionLost);
+  EXPECT_EQ(transport_failure(CURLE_HTTP2), TransportFailure::kConnectionLost);
+  EXPECT_EQ(transport_failure(CURLE_SSL_CERTPROBLEM), TransportFailure::kTls);
+  EXPECT_EQ(transport_failure(CURLE_UNSUPPORTED_PROTOCOL), TransportFailure::kLocal);
+  EXPECT_EQ(transport_failure(CURLE_WRITE_ERROR), TransportFailure::kLocal);
+}
+
+TEST(NeedsAttemptHistory, OnlyForALaterDeleteAnswered404) {
+  EXPECT_TRUE(needs_attempt_history(answered(kDel, 404, "error", 2)));
+  EXPECT_FALSE(needs_attempt_history(answered(kDel, 404, "error", 1)));
+  EXPECT_FALSE(needs_attempt_history(answered(kPut, 404, "error", 2)));
+  EXPECT_FALSE(needs_attempt_history(answered(kDel, 410, "error", 2)));
+  AttemptResult cut = unanswered(CURLE_RECV_ERROR, true, 2);
+  cut.http_status = 404;
+  EXPECT_FALSE(needs_attempt_history(cut));
+}
+
+TEST(MayHaveReachedServer, TableOfEarlierAttempts) {
+  struct Case {
+    const char* name;
+    int http_status;
+    const char* outcome;
+    const char* note;
+    bool reached;
+  };
+  const Case cases[] = {
+      {"interrupted by a crash", 0, "interrupted", "lease expired", true},
+      {"timeout after sending", 0, "retry", "timeout", true},
+      {"connection lost", 0, "retry", "connection_lost", true},
+      {"row of an older version", 0, "retry", "transport_error", true},
+      {"never sent", 0, "retry", "not_sent", false},
+      {"never sent, dead", 0, "dead", "not_sent", false},
+      {"certificate refused", 0, "failed", "tls_error", false},
+      {"500", 500, "retry", "http_500", true},
+      {"502", 502, "retry", "http_502", true},
+      {"503", 503, "retry", "http_503", true},
+      {"504", 504, "dead", "http_504", true},
+      {"200 whose body was cut", 200, "retry", "connection_lost", true},
+      {"200 with an error flag", 200, "failed", "api_flag_error", true},
+      {"408", 408, "retry", "http_408", false},
+      {"429", 429, "retry", "http_429", false},
+      {"401", 401, "failed", "http_401", false},
+      {"403", 403, "failed", "http_403", false},
+      {"404", 404, "failed", "http_404", false},
+      {"301", 301, "failed", "http_301", false},
+  };
+  for (const auto& c : cases) {
+    store::AttemptRecord row;
+    row.http_status = c.http_status;
+    row.outcome = c.outcome;
+    row.note = c.note;
+    EXPECT_EQ(may_have_reached_server(row), c.reached) << c.name;
+  }
+}
+
 TEST(BackoffMs, StaysWithinTheExponentialCeilingAndTheCap) {
   std::mt19937_64 random(42);
   for (int attempt = 1; attempt <= 12; ++attempt) {
     const std::int64_t ceiling = std::min<std::int64_t>(60'000, 500LL << (attempt - 1));
     std::int64_t highest = 0;
+    std::int64_t lowest = ceiling;
     for (int i = 0; i < 2000; ++i) {
       const std::int64_t wait = backoff_ms(attempt, 500, 60'000, random);
       ASSERT_GE(wait, 0);
       ASSERT_LE(wait, ceiling) << "attempt " << attempt;
       highest = std::max(highest, wait);
+      lowest = std::min(lowest, wait);
     }
     // Full jitter spreads over the whole range, not a sliver of it.
     EXPECT_GT(highest, ceiling * 9 / 10) << "attempt " << attempt;
+    EXPECT_LT(lowest, ceiling / 10) << "attempt " << attempt;
   }
-  EXPECT_LE(backoff_ms(1000, 500, 60'000, random), 60'000);  // no overflow on huge attempts
+}
+
+TEST(BackoffMs, EdgeCases) {
+  std::mt19937_64 random(3);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_LE(backoff_ms(1000, 500, 60'000, random), 60'000);  // no overflow on huge attempts
+    EXPECT_LE(backoff_ms(64, 1LL << 40, 1LL << 50, random), 1LL << 50);
+    EXPECT_LE(backoff_ms(0, 500, 60'000, random), 500);  // attempt 0 counts as the first
+    EXPECT_LE(backoff_ms(-3, 500, 60'000, random), 500);
+    EXPECT_LE(backoff_ms(1, 5'000, 1'000, random), 1'000);  // a cap below the base wins
+  }
   EXPECT_EQ(backoff_ms(3, 0, 60'000, random), 0);
+  EXPECT_EQ(backoff_ms(3, 500, 0, random), 0);
+  EXPECT_EQ(backoff_ms(3, -1, 60'000, random), 0);
 }
 
 TEST(BackoffMs, IsDeterministicForASeed) {
@@ -100,14 +257,24 @@ TEST(BackoffMs, IsDeterministicForASeed) {
 TEST(ParseRetryAfter, SecondsDatesAndGarbage) {
   const EpochMs now = 784'111'777'000;  // Sun, 06 Nov 1994 08:49:37 GMT
   EXPECT_EQ(parse_retry_after_ms("120", now), 120'000);
+  EXPECT_EQ(parse_retry_after_ms("1", now), 1'000);
   EXPECT_EQ(parse_retry_after_ms(" 0 \r\n", now), 0);
+  EXPECT_EQ(parse_retry_after_ms("\t7", now), 7'000);
   EXPECT_EQ(parse_retry_after_ms("Sun, 06 Nov 1994 08:49:47 GMT", now), 10'000);
   EXPECT_EQ(parse_retry_after_ms("Sun, 06 Nov 1994 08:49:27 GMT", now), 0);  // in the past
   EXPECT_EQ(parse_retry_after_ms("99999999999999999999999", now), 24LL * 3600 * 1000);
   EXPECT_EQ(parse_retry_after_ms("100000000", now), 24LL * 3600 * 1000);
-  for (const char* garbage : {"", "-5", "soon", "1.5", "12abc", "Sun, 06 Nov 1994", "  "}) {
+  for (const char* garbage : {"", "-5", "+5", "soon", "1.5", "12abc", "1 2", "Sun, 06 Nov 1994",
+                              "  ", "Sun, 06 Nov 1994 08:49:47 PST"}) {
     EXPECT_EQ(parse_retry_after_ms(garbage, now), std::nullopt) << garbage;
   }
+}
+
+TEST(RetryDelay, RetryAfterIsAFloorNotACeiling) {
+  EXPECT_EQ(retry_delay_ms(300, std::nullopt), 300);
+  EXPECT_EQ(retry_delay_ms(300, 1'000), 1'000);
+  EXPECT_EQ(retry_delay_ms(3'000, 1'000), 3'000);
+  EXPECT_EQ(retry_delay_ms(0, 0), 0);
 }
 
 }  // namespace

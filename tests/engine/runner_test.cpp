@@ -1,181 +1,108 @@
-// The runner against the real parts: a SQLite queue in a temp dir and the sandbox over
-// loopback HTTP through libcurl.
+// The runner against the real parts: a SQLite queue in a temp dir and the sandbox over loopback
+// HTTP through libcurl.
 #include "engine/runner.hpp"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
+#include <random>
+#include <set>
 
-#include "support/sandbox_fixture.hpp"
-#include "support/temp_dir.hpp"
+#include "engine/retry_policy.hpp"
+#include "engine_test_helpers.hpp"
 
 namespace oneall::engine {
 namespace {
 
-constexpr const char* kIdentity = "2af20011-8965-471b-8f6b-8b66a611aae6";
+using testing::action_of;
+using testing::closed_port;
+using testing::mixed_jobs;
 
-api::Action action_of(api::Op op, api::Target target, std::string object_id,
-                      std::string page_id = "") {
-  api::Action action;
-  action.op = op;
-  action.target = target;
-  action.identity = kIdentity;
-  action.page_id = std::move(page_id);
-  action.object_id = std::move(object_id);
-  if (op == api::Op::kUpdate && target == api::Target::kPinterestPin) {
-    action.fields.link = "https://new.example/" + action.object_id;
-  } else if (op == api::Op::kUpdate) {
-    action.fields.message = "edited " + action.object_id;
-  }
-  return action;
-}
-
-// n jobs cycling through every target and op the API allows.
-std::vector<api::Action> mixed_jobs(int n) {
-  std::vector<api::Action> actions;
-  for (int i = 0; i < n; ++i) {
-    const std::string id = std::to_string(100000 + i);
-    switch (i % 7) {
-      case 0:
-        actions.push_back(action_of(api::Op::kUpdate, api::Target::kPinterestPin, id));
-        break;
-      case 1:
-        actions.push_back(action_of(api::Op::kDelete, api::Target::kPinterestPin, id));
-        break;
-      case 2:
-        actions.push_back(
-            action_of(api::Op::kUpdate, api::Target::kFacebookPagePost, "9_" + id, "9"));
-        break;
-      case 3:
-        actions.push_back(
-            action_of(api::Op::kDelete, api::Target::kFacebookPagePost, "9_" + id, "9"));
-        break;
-      case 4:
-        actions.push_back(action_of(api::Op::kDelete, api::Target::kFacebookPagePicture, id, "9"));
-        break;
-      case 5:
-        actions.push_back(action_of(api::Op::kDelete, api::Target::kFacebookPageVideo, id, "9"));
-        break;
-      default:
-        actions.push_back(action_of(api::Op::kDelete, api::Target::kTwitterTweet, id));
-    }
-  }
-  return actions;
-}
-
-// A port on 127.0.0.1 where nothing listens: bound, then closed.
-int closed_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-class RunnerTest : public oneall::testing::SandboxFixture {
- protected:
-  void SetUp() override {
-    SandboxFixture::SetUp();
-    auto opened = store::Queue::open(dir_.file("queue.db"), clock_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    queue_ = std::move(*opened);
-    options_.api_root = base_url();
-    options_.credentials = api::sandbox_credentials();
-    options_.timeout_ms = 5000;
-  }
-
-  void import(const std::vector<api::Action>& actions) {
-    auto session = queue_->begin_import("test");
-    ASSERT_TRUE(session.ok());
-    int line = 0;
-    for (const auto& action : actions) {
-      ASSERT_TRUE(
-          (*session)->add(action, *api::render(action), "t:" + std::to_string(++line)).ok());
-    }
-    ASSERT_TRUE((*session)->commit().ok());
-  }
-
-  RunSummary run() {
-    auto run_id = queue_->begin_run("{}");
-    EXPECT_TRUE(run_id.ok());
-    Runner runner(*queue_, options_, clock_, stop_);
-    auto summary = runner.run(*run_id);
-    EXPECT_TRUE(summary.ok()) << summary.error().message;
-    return summary.ok() ? *summary : RunSummary{};
-  }
-
-  std::int64_t count(store::JobState state) { return queue_->status()->by_state[state]; }
-
-  oneall::testing::TempDir dir_;
-  SystemClock clock_;
-  std::unique_ptr<store::Queue> queue_;
-  RunOptions options_;
-  std::atomic<bool> stop_{false};
-};
+class RunnerTest : public testing::RunnerFixture {};
 
 TEST_F(RunnerTest, EveryJobOfEveryTargetSucceedsExactlyOnce) {
-  import(mixed_jobs(140));
+  constexpr int kJobs = 140;
+  import(mixed_jobs(kJobs));
   const RunSummary summary = run();
-  EXPECT_EQ(summary.requests, 140);
-  EXPECT_EQ(summary.succeeded, 140);
-  EXPECT_EQ(count(store::JobState::kSucceeded), 140);
-  EXPECT_EQ(stats().requests, 140u);
-  EXPECT_EQ(stats().applied, 140u);
+  EXPECT_EQ(summary.requests, kJobs);
+  EXPECT_EQ(summary.succeeded, kJobs);
+  EXPECT_EQ(summary.failed + summary.dead + summary.retries, 0);
+  EXPECT_FALSE(summary.stopped_early);
+  EXPECT_GE(summary.duration_ms, 0);
+  EXPECT_EQ(count(store::JobState::kSucceeded), kJobs);
+  EXPECT_EQ(stats().requests, static_cast<std::uint64_t>(kJobs));
+  EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kJobs));
   EXPECT_EQ(stats().repeated, 0u);
 
-  auto attempts = queue_->attempts({});
-  ASSERT_EQ(attempts->size(), 140u);
-  for (const auto& row : *attempts) {
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), static_cast<std::size_t>(kJobs));
+  std::set<std::int64_t> jobs;
+  for (const auto& row : attempts) {
+    jobs.insert(row.job_id);
+    EXPECT_EQ(row.attempt, 1);
     EXPECT_EQ(row.http_status, 200);
     EXPECT_EQ(row.api_flag, "success");
+    EXPECT_EQ(row.api_code, 200);
     EXPECT_EQ(row.outcome, "succeeded");
+    EXPECT_EQ(row.note, "");
+    EXPECT_EQ(row.curl_error, "");
+    EXPECT_FALSE(row.response_truncated);
+    EXPECT_NE(row.response_body.find("\"success\""), std::string::npos);
+    EXPECT_TRUE(row.method == "PUT" || row.method == "DELETE") << row.method;
+    EXPECT_EQ(row.request_body.empty(), row.method == "DELETE");
+    EXPECT_EQ(row.path.rfind("/update/identities/", 0), 0u) << row.path;
     EXPECT_LE(row.started_at, row.ended_at);
   }
+  EXPECT_EQ(jobs.size(), static_cast<std::size_t>(kJobs));  // one row per job
 }
 
-TEST_F(RunnerTest, BadCredentialsFailEveryJobWith401Recorded) {
-  options_.credentials.private_key = "not-the-key";
+TEST_F(RunnerTest, BadCredentialsFailEveryJobWith401AndNoKeyIsRecorded) {
+  options_.credentials.public_key = "wrong-public-key";
+  options_.credentials.private_key = "wrong-private-key";
   import(mixed_jobs(5));
   const RunSummary summary = run();
   EXPECT_EQ(summary.failed, 5);
+  EXPECT_EQ(summary.retries, 0);
+  EXPECT_EQ(count(store::JobState::kFailed), 5);
   EXPECT_EQ(stats().unauthorized, 5u);
-  for (const auto& row : *queue_->attempts({})) {
+  EXPECT_EQ(stats().applied, 0u);
+  for (const auto& row : rows()) {
     EXPECT_EQ(row.http_status, 401);
     EXPECT_EQ(row.api_flag, "error");
+    EXPECT_EQ(row.api_code, 401);
     EXPECT_EQ(row.outcome, "failed");
-    EXPECT_EQ(row.response_body.find("not-the-key"), std::string::npos);
+    EXPECT_EQ(row.note, "http_401");
+    for (const std::string* text : {&row.path, &row.request_body, &row.curl_error,
+                                    &row.response_body, &row.api_info, &row.retry_after}) {
+      EXPECT_EQ(text->find("wrong-private-key"), std::string::npos) << *text;
+      EXPECT_EQ(text->find("wrong-public-key"), std::string::npos) << *text;
+    }
   }
 }
 
-TEST_F(RunnerTest, AMissingObjectFailsAloneWith404) {
+TEST_F(RunnerTest, AMissingObjectFailsAloneWith404OnItsFirstAttempt) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.missing_objects = {"100001"};
-  restart_sandbox(sandbox_options);
-  options_.api_root = base_url();
+  use_sandbox(sandbox_options);
   import(mixed_jobs(4));  // job 2 deletes pin 100001
-  run();
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.failed, 1);
+  EXPECT_EQ(summary.succeeded, 3);
   EXPECT_EQ(count(store::JobState::kFailed), 1);
   EXPECT_EQ(count(store::JobState::kSucceeded), 3);
-  auto rows = queue_->attempts({.job_id = 2, .run_id = std::nullopt});
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ(rows->front().http_status, 404);
-  EXPECT_EQ(rows->front().note, "http_404");
+  const auto job_rows = rows(2);
+  ASSERT_EQ(job_rows.size(), 1u);
+  EXPECT_EQ(job_rows.front().http_status, 404);
+  EXPECT_EQ(job_rows.front().outcome, "failed");
+  EXPECT_EQ(job_rows.front().note, "http_404");
 }
 
 TEST_F(RunnerTest, JobsOnOneObjectAreSentOneAtATimeInFileOrder) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.latency_ms = 20;
-  restart_sandbox(sandbox_options);
-  options_.api_root = base_url();
+  use_sandbox(sandbox_options);
   options_.concurrency = 8;
-  api::Action first = action_of(api::Op::kUpdate, api::Target::kPinterestPin, "77");
+  const api::Action first = action_of(api::Op::kUpdate, api::Target::kPinterestPin, "77");
   api::Action second = first;
   second.fields.link = "https://second.example/";
   const api::Action last = action_of(api::Op::kDelete, api::Target::kPinterestPin, "77");
@@ -186,14 +113,17 @@ TEST_F(RunnerTest, JobsOnOneObjectAreSentOneAtATimeInFileOrder) {
   import(actions);  // pin 77's jobs are ids 3, 6 and 13
 
   run();
-  EXPECT_EQ(count(store::JobState::kSucceeded),
-            13);  // the delete came last: the updates found the pin
+  // Had the delete overtaken an update, that update would have found no pin (404).
+  EXPECT_EQ(count(store::JobState::kSucceeded), 13);
+  EXPECT_EQ(stats().requests, 13u);
+  EXPECT_EQ(stats().applied, 13u);
+  EXPECT_EQ(stats().not_found, 0u);
   EXPECT_EQ(stats().repeated, 0u);
   std::vector<store::AttemptRow> pin_rows;
   for (std::int64_t job : {3, 6, 13}) {
-    auto rows = queue_->attempts({.job_id = job, .run_id = std::nullopt});
-    ASSERT_EQ(rows->size(), 1u);
-    pin_rows.push_back(rows->front());
+    const auto job_rows = rows(job);
+    ASSERT_EQ(job_rows.size(), 1u);
+    pin_rows.push_back(job_rows.front());
   }
   EXPECT_LE(pin_rows[0].ended_at, pin_rows[1].started_at);
   EXPECT_LE(pin_rows[1].ended_at, pin_rows[2].started_at);
@@ -202,8 +132,7 @@ TEST_F(RunnerTest, JobsOnOneObjectAreSentOneAtATimeInFileOrder) {
 TEST_F(RunnerTest, ConcurrencyIsBoundedAndUsed) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.latency_ms = 50;
-  restart_sandbox(sandbox_options);
-  options_.api_root = base_url();
+  use_sandbox(sandbox_options);
   options_.concurrency = 8;
   import(mixed_jobs(40));
   const auto start = std::chrono::steady_clock::now();
@@ -215,7 +144,18 @@ TEST_F(RunnerTest, ConcurrencyIsBoundedAndUsed) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(5 * 50));  // 40 jobs / 8 at a time × 50 ms
 }
 
-TEST_F(RunnerTest, UnreachableServerIsRetriedWithBackoffThenDead) {
+TEST_F(RunnerTest, ConcurrencyOneSendsOneAtATime) {
+  sandbox::SandboxOptions sandbox_options;
+  sandbox_options.latency_ms = 10;
+  use_sandbox(sandbox_options);
+  options_.concurrency = 1;
+  import(mixed_jobs(6));
+  run();
+  EXPECT_EQ(count(store::JobState::kSucceeded), 6);
+  EXPECT_EQ(stats().max_concurrent, 1u);
+}
+
+TEST_F(RunnerTest, AnUnreachableServerIsRetriedWithBackoffThenDead) {
   options_.api_root = "http://127.0.0.1:" + std::to_string(closed_port());
   options_.max_attempts = 3;
   options_.retry_base_ms = 10;
@@ -225,31 +165,57 @@ TEST_F(RunnerTest, UnreachableServerIsRetriedWithBackoffThenDead) {
   EXPECT_EQ(summary.requests, 9);
   EXPECT_EQ(summary.retries, 6);
   EXPECT_EQ(summary.dead, 3);
+  EXPECT_FALSE(summary.stopped_early);
   EXPECT_EQ(count(store::JobState::kDead), 3);
-  auto rows = queue_->attempts({.job_id = 1, .run_id = std::nullopt});
-  ASSERT_EQ(rows->size(), 3u);
+  const auto job_rows = rows(1);
+  ASSERT_EQ(job_rows.size(), 3u);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(rows->at(i).attempt, i + 1);
-    EXPECT_EQ(rows->at(i).http_status, 0);
-    EXPECT_NE(rows->at(i).curl_error, "");
+    EXPECT_EQ(job_rows[i].attempt, i + 1);
+    EXPECT_EQ(job_rows[i].http_status, 0);
+    EXPECT_NE(job_rows[i].curl_error.find("Couldn't connect"), std::string::npos)
+        << job_rows[i].curl_error;
+    EXPECT_EQ(job_rows[i].note, "not_sent");
   }
-  EXPECT_EQ(rows->at(0).outcome, "retry");
-  EXPECT_EQ(rows->at(2).outcome, "dead");
+  EXPECT_EQ(job_rows[0].outcome, "retry");
+  EXPECT_EQ(job_rows[1].outcome, "retry");
+  EXPECT_EQ(job_rows[2].outcome, "dead");
 }
 
-TEST_F(RunnerTest, ATimeoutIsATransportErrorAndRetried) {
+TEST_F(RunnerTest, ARetryWaitsForItsBackoff) {
+  // One job, so the backoffs are drawn in a known order from the seeded generator.
+  options_.api_root = "http://127.0.0.1:" + std::to_string(closed_port());
+  options_.max_attempts = 3;
+  options_.retry_base_ms = 60;
+  options_.retry_cap_ms = 1'000;
+  options_.random_seed = 12345;
+  import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
+  run();
+  std::mt19937_64 same(12345);
+  const std::int64_t first_wait = backoff_ms(1, 60, 1'000, same);
+  const std::int64_t second_wait = backoff_ms(2, 60, 1'000, same);
+  const auto job_rows = rows(1);
+  ASSERT_EQ(job_rows.size(), 3u);
+  EXPECT_GE(job_rows[1].started_at - job_rows[0].ended_at, first_wait);
+  EXPECT_GE(job_rows[2].started_at - job_rows[1].ended_at, second_wait);
+  EXPECT_LT(job_rows[2].started_at - job_rows[0].ended_at, 5'000);  // and not much longer
+}
+
+TEST_F(RunnerTest, ATimeoutIsRetriedAndRecordedAsSent) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.latency_ms = 400;
-  restart_sandbox(sandbox_options);
-  options_.api_root = base_url();
+  use_sandbox(sandbox_options);
   options_.timeout_ms = 100;
   options_.max_attempts = 2;
   options_.retry_base_ms = 1;
   import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
-  run();
-  auto rows = queue_->attempts({});
-  ASSERT_EQ(rows->size(), 2u);
-  EXPECT_NE(rows->at(0).curl_error.find("Timeout"), std::string::npos) << rows->at(0).curl_error;
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.dead, 1);
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_NE(attempts[0].curl_error.find("Timeout"), std::string::npos) << attempts[0].curl_error;
+  EXPECT_EQ(attempts[0].note, "timeout");
+  EXPECT_EQ(attempts[0].outcome, "retry");
+  EXPECT_EQ(attempts[1].outcome, "dead");
   EXPECT_EQ(count(store::JobState::kDead), 1);
 }
 
@@ -257,30 +223,38 @@ TEST_F(RunnerTest, ResponseBodiesAreCappedAndFlagged) {
   options_.response_body_cap = 40;
   import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
   run();
-  auto rows = queue_->attempts({});
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ(rows->front().response_body.size(), 40u);
-  EXPECT_TRUE(rows->front().response_truncated);
-  EXPECT_EQ(rows->front().outcome, "succeeded");  // a truncated body is not an error
-}
-
-TEST_F(RunnerTest, AStopRequestClaimsNothingAndReportsWorkLeft) {
-  import(mixed_jobs(5));
-  stop_ = true;
-  const RunSummary summary = run();
-  EXPECT_TRUE(summary.stopped_early);
-  EXPECT_EQ(summary.requests, 0);
-  EXPECT_EQ(count(store::JobState::kPending), 5);
-  EXPECT_EQ(stats().requests, 0u);
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts.front().response_body.size(), 40u);
+  EXPECT_TRUE(attempts.front().response_truncated);
+  EXPECT_EQ(attempts.front().outcome, "succeeded");  // a truncated body is not an error
 }
 
 TEST_F(RunnerTest, BatchOptionWorksOnlyThatBatch) {
   import(mixed_jobs(3));
   import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "other")});
   options_.batch = 2;
-  run();
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.requests, 1);
+  EXPECT_FALSE(summary.stopped_early);
   EXPECT_EQ(count(store::JobState::kSucceeded), 1);
   EXPECT_EQ(count(store::JobState::kPending), 3);
+}
+
+TEST_F(RunnerTest, AnEmptyQueueIsDoneAtOnce) {
+  const auto start = std::chrono::steady_clock::now();
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.requests, 0);
+  EXPECT_FALSE(summary.stopped_early);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST_F(RunnerTest, ASecondRunFindsNothingLeftToSend) {
+  import(mixed_jobs(7));
+  run();
+  const RunSummary again = run();
+  EXPECT_EQ(again.requests, 0);
+  EXPECT_EQ(stats().requests, 7u);
 }
 
 }  // namespace

@@ -1,0 +1,29 @@
+// The audit row of one finished attempt (SPEC §6): what was sent, what came back, and what the
+// retry policy made of it. Credentials are scrubbed from every text that came from outside,
+// should a server or proxy ever echo them.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <string>
+
+#include "api/credentials.hpp"
+#include "api/response.hpp"
+#include "engine/in_flight_request.hpp"
+#include "engine/retry_policy.hpp"
+#include "store/queue.hpp"
+#include "util/clock.hpp"
+
+namespace oneall::engine {
+
+store::AttemptRecord attempt_row(std::int64_t run_id, const InFlightRequest& request,
+                                 CURLcode result, const api::ApiStatus& api,
+                                 const Decision& decision, EpochMs ended_at,
+                                 const api::Credentials& credentials);
+
+// `text` with every occurrence of the public or private key replaced by "[redacted]". Keys
+// shorter than 6 characters are left alone: replacing them would mangle ordinary text.
+std::string redact_credentials(std::string text, const api::Credentials& credentials);
+
+}  // namespace oneall::engine

@@ -1,0 +1,162 @@
+// How a run ends and what it leaves behind: a stop request (before and during the run), due
+// jobs held by another run, leases kept fresh on long requests, and a storage error.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <random>
+#include <thread>
+
+#include "engine/retry_policy.hpp"
+#include "engine/runner.hpp"
+#include "engine_test_helpers.hpp"
+
+namespace oneall::engine {
+namespace {
+
+using testing::action_of;
+using testing::mixed_jobs;
+
+class RunnerLifecycleTest : public testing::RunnerFixture {
+ protected:
+  // Waits (bounded) until the sandbox has received `n` requests.
+  bool wait_for_requests(std::uint64_t n) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (stats().requests < n) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+  }
+
+  // A second connection to the same queue file, as another process would have.
+  std::unique_ptr<store::Queue> other_process() {
+    auto opened = store::Queue::open(dir_.file("queue.db"), clock_);
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    return opened.ok() ? std::move(*opened) : nullptr;
+  }
+};
+
+TEST_F(RunnerLifecycleTest, AStopBeforeTheRunClaimsNothingAndReportsWorkLeft) {
+  import(mixed_jobs(5));
+  stop_ = true;
+  const RunSummary summary = run();
+  EXPECT_TRUE(summary.stopped_early);
+  EXPECT_NE(summary.stop_reason, "");
+  EXPECT_EQ(summary.requests, 0);
+  EXPECT_EQ(count(store::JobState::kPending), 5);
+  EXPECT_EQ(stats().requests, 0u);
+}
+
+TEST_F(RunnerLifecycleTest, AStopDuringTheRunLetsInFlightRequestsFinishAndRecordsThem) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 200;
+  use_sandbox(slow);
+  options_.concurrency = 4;
+  import(mixed_jobs(20));
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  ASSERT_TRUE(wait_for_requests(4));
+  stop_ = true;  // the four requests are in the sandbox, each waiting 200 ms
+  auto summary = running.get();
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_TRUE(summary->stopped_early);
+  EXPECT_EQ(summary->requests, 4);
+  EXPECT_EQ(summary->succeeded, 4);
+  EXPECT_EQ(stats().requests, 4u);
+  EXPECT_EQ(count(store::JobState::kSucceeded), 4);
+  EXPECT_EQ(count(store::JobState::kPending), 16);
+  EXPECT_EQ(count(store::JobState::kRunning), 0);
+  EXPECT_EQ(rows().size(), 4u);
+}
+
+TEST_F(RunnerLifecycleTest, AStopWhileARetryWaitsEndsTheWait) {
+  options_.api_root = "http://127.0.0.1:" + std::to_string(testing::closed_port());
+  options_.retry_base_ms = 60'000;  // the retry would wait up to a minute
+  options_.retry_cap_ms = 60'000;
+  options_.random_seed = 4;
+  import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
+  std::mt19937_64 same(4);
+  ASSERT_GT(backoff_ms(1, 60'000, 60'000, same), 2'000) << "pick another seed";
+  const auto start = std::chrono::steady_clock::now();
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop_ = true;
+  auto summary = running.get();
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_TRUE(summary->stopped_early);
+  EXPECT_EQ(summary->retries, 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(count(store::JobState::kPending), 1);
+}
+
+TEST_F(RunnerLifecycleTest, DueJobsHeldByAnotherRunAreWaitedForBoundedly) {
+  // Jobs 1 and 2 are on pin 77, job 3 on a tweet. "Another process" holds job 1.
+  import({action_of(api::Op::kUpdate, api::Target::kPinterestPin, "77"),
+          action_of(api::Op::kDelete, api::Target::kPinterestPin, "77"),
+          action_of(api::Op::kDelete, api::Target::kTwitterTweet, "5")});
+  auto other = other_process();
+  ASSERT_NE(other, nullptr);
+  auto other_run = other->begin_run("{}");
+  ASSERT_TRUE(other_run.ok());
+  auto held = other->claim(*other_run, 1, 60'000);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  ASSERT_EQ(held->front().job_id, 1);
+
+  options_.blocked_wait_ms = 300;
+  const auto start = std::chrono::steady_clock::now();
+  const RunSummary summary = run();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(summary.stopped_early);
+  EXPECT_NE(summary.stop_reason.find("another run"), std::string::npos) << summary.stop_reason;
+  EXPECT_EQ(summary.requests, 1);  // the tweet
+  EXPECT_EQ(stats().requests, 1u);
+  EXPECT_EQ(count(store::JobState::kPending), 1);  // job 2, behind job 1
+  EXPECT_EQ(count(store::JobState::kRunning), 1);  // job 1, the other run's
+  EXPECT_GE(elapsed, std::chrono::milliseconds(300));
+  EXPECT_LT(elapsed, std::chrono::seconds(3));
+}
+
+TEST_F(RunnerLifecycleTest, LeasesAreRenewedWhileALongRequestRuns) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 700;
+  use_sandbox(slow);
+  options_.lease_ms = 150;
+  import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  ASSERT_TRUE(wait_for_requests(1));
+  // Well past the first lease: had it not been renewed, another process's run would now take
+  // the job back as interrupted, and our late answer could not be recorded.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  auto other = other_process();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->begin_run("{}").ok());
+  auto summary = running.get();
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->succeeded, 1);
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].outcome, "succeeded");
+}
+
+TEST_F(RunnerLifecycleTest, AStorageErrorEndsTheRunWithThatErrorAndLeavesTheJobLeased) {
+  import(mixed_jobs(3));
+  // Every attempt row is refused, as a full disk would refuse it.
+  queue_->database().exec(
+      "CREATE TRIGGER refuse_attempts BEFORE INSERT ON attempts "
+      "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  options_.concurrency = 1;
+  auto summary = try_run();
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.error().message.find("disk on fire"), std::string::npos)
+      << summary.error().message;
+  EXPECT_NE(summary.error().message.find("job 1"), std::string::npos) << summary.error().message;
+  EXPECT_EQ(stats().requests, 1u);  // nothing more was sent after the failure
+  // Its request reached the server: the job stays leased, for the next run to log it as
+  // interrupted, rather than being put back as if never sent.
+  EXPECT_EQ(count(store::JobState::kRunning), 1);
+  EXPECT_EQ(count(store::JobState::kPending), 2);
+}
+
+}  // namespace
+}  // namespace oneall::engine
