@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/credentials.hpp"
+#include "util/clock.hpp"
 
 namespace oneall::engine {
 
@@ -28,7 +29,21 @@ struct RunOptions {
   // earlier job on their object is running there). Wait this long for it, then stop early.
   std::int64_t blocked_wait_ms = 30'000;
   std::optional<std::uint64_t> random_seed;  // backoff jitter; random when unset (tests set it)
+
+  // Rate limits in requests per second (SPEC §4 --rate, --identity-rate); unset: no limit.
+  std::optional<double> rate;           // the whole run
+  std::optional<double> identity_rate;  // each identity token
+  // This many 401/403 answers in a row stop the run (SPEC §5's circuit breaker); 0: never.
+  int breaker_threshold = 5;
+  // Stop taking new work at this time (--deadline); in-flight requests still finish.
+  std::optional<EpochMs> deadline;
+  // After a stop (signal, deadline, breaker), requests still in flight get this long to answer;
+  // then they are recorded as interrupted and their jobs go back to pending.
+  std::int64_t stop_grace_ms = 3'000;
 };
+
+// Why a run ended before the queue ran dry.
+enum class StopCause { kNone, kSignal, kDeadline, kCircuitBreaker, kBlocked };
 
 struct RunSummary {
   std::int64_t requests = 0;   // attempts sent (and answered or failed)
@@ -37,8 +52,10 @@ struct RunSummary {
   std::int64_t dead = 0;
   std::int64_t retries = 0;  // attempts that will be retried
   std::int64_t duration_ms = 0;
-  bool stopped_early = false;  // signal: work may remain
-  std::string stop_reason;     // why stopped_early, for the user; empty otherwise
+  std::int64_t in_flight = 0;  // requests being sent now (progress snapshots only)
+  bool stopped_early = false;  // work may remain
+  StopCause stop_cause = StopCause::kNone;
+  std::string stop_reason;  // why stopped_early, for the user; empty otherwise
 };
 
 }  // namespace oneall::engine

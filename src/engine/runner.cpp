@@ -94,6 +94,7 @@ Result<RunSummary> RunLoop::run() {
         if (!next) return abort(next.error());
         if (next->has_value()) {
           summary_.stopped_early = true;
+          summary_.stop_cause = StopCause::kSignal;
           summary_.stop_reason = "asked to stop; pending jobs remain";
         }
         break;
@@ -101,6 +102,7 @@ Result<RunSummary> RunLoop::run() {
       if (nothing_pending_) break;
       if (blocked_since_ && clock_.now_ms() - *blocked_since_ >= options_.blocked_wait_ms) {
         summary_.stopped_early = true;
+        summary_.stop_cause = StopCause::kBlocked;
         summary_.stop_reason = fmt::format(
             "due jobs stayed blocked for {} ms by earlier jobs on the same objects that another "
             "run is working on; run again once it is done",

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "engine/run_options.hpp"
 #include "store/queue.hpp"
@@ -22,6 +23,12 @@ class Runner {
   Runner(store::Queue& queue, RunOptions options, const Clock& clock,
          const std::atomic<bool>& stop);
 
+  // Called on the runner's thread after every recorded attempt and about every 250 ms while
+  // waiting, with the counts so far (duration_ms = time since the start). Keep it cheap: the
+  // progress line redraws from it.
+  using ProgressSink = std::function<void(const RunSummary& so_far)>;
+  void on_progress(ProgressSink sink) { progress_ = std::move(sink); }
+
   // Works the queue until nothing is runnable, or stop, or due jobs stay held by another run for
   // options.blocked_wait_ms (stopped_early and stop_reason say which). An Error is a storage or
   // system error: the run ends at once, transfers are dropped, jobs never sent are released and
@@ -34,6 +41,7 @@ class Runner {
   RunOptions options_;
   const Clock& clock_;
   const std::atomic<bool>& stop_;
+  ProgressSink progress_;
 };
 
 }  // namespace oneall::engine

@@ -35,7 +35,8 @@ struct ClaimedJob {
   std::string method;
   std::string path;
   std::string body;
-  std::string source;  // "file:line" it was imported from
+  std::string source;    // "file:line" it was imported from
+  std::string identity;  // the identity token: the scope of --identity-rate
 };
 
 // One row of the attempt log (SPEC §6). Credentials never appear here.

@@ -37,6 +37,7 @@ Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t li
         job.path = update.column_text(4);
         job.body = update.column_text(5);
         job.source = update.column_text(6);
+        job.identity = update.column_text(7);
         claimed.push_back(std::move(job));
       }
       update.reset();

@@ -42,7 +42,7 @@ QueueStatements::QueueStatements(const Database& db)
                 "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
                 "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
                 "WHERE id = ?1 AND state = 'pending' "
-                "RETURNING attempts, batch_id, op, method, path, body, source"),
+                "RETURNING attempts, batch_id, op, method, path, body, source, identity"),
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "
