@@ -1,9 +1,11 @@
 // The runner: one event loop over curl_multi_poll (no thread per request, no sleeping) that
 // keeps up to `concurrency` requests in flight, claiming jobs from the queue in windows as slots
-// free, and records every finished attempt (and the job's next state) in one queue call. It
-// waits inside the poll for retries to come due, renews its leases, and ends when nothing is in
-// flight and nothing is runnable. Its parts: curl_handles (owners), in_flight_request (one
-// transfer), retry_policy (pure decisions), attempt_row (the audit row).
+// free, starting them as the rate limits allow, and recording every finished attempt (and the
+// job's next state) in one queue call. It waits inside the poll for retries to come due, renews
+// its leases, and ends when nothing is in flight and nothing is runnable, or when it is told to
+// stop. Its parts: run_loop (the loop), curl_handles (owners), in_flight_request (one
+// transfer), rate_limiter (GCRA limits), retry_policy (pure decisions), attempt_row (the audit
+// row).
 #pragma once
 
 #include <atomic>
@@ -18,19 +20,21 @@ namespace oneall::engine {
 
 class Runner {
  public:
-  // `stop` is the signal flag: once true, the runner claims nothing new, lets in-flight
-  // requests finish (bounded by their timeout), writes everything and returns.
+  // `stop` is the signal flag: once true, the runner claims nothing new, gives back jobs it
+  // claimed but did not start, lets requests in flight finish for options.stop_grace_ms, records
+  // the rest as interrupted, and returns.
   Runner(store::Queue& queue, RunOptions options, const Clock& clock,
          const std::atomic<bool>& stop);
 
-  // Called on the runner's thread after every recorded attempt and about every 250 ms while
-  // waiting, with the counts so far (duration_ms = time since the start). Keep it cheap: the
-  // progress line redraws from it.
+  // Called on the runner's thread about every 100 ms while the run goes and once at its end,
+  // with the counts so far (duration_ms: time since the start). Keep it cheap.
   using ProgressSink = std::function<void(const RunSummary& so_far)>;
   void on_progress(ProgressSink sink) { progress_ = std::move(sink); }
 
-  // Works the queue until nothing is runnable, or stop, or due jobs stay held by another run for
-  // options.blocked_wait_ms (stopped_early and stop_reason say which). An Error is a storage or
+  // Works the queue until nothing is runnable, or a stop: the signal flag, options.deadline, the
+  // circuit breaker (options.breaker_threshold 401/403 answers in a row), or due jobs held by
+  // another run for options.blocked_wait_ms. stop_cause and stop_reason say which;
+  // stopped_early says whether work remains. An Error is a storage or
   // system error: the run ends at once, transfers are dropped, jobs never sent are released and
   // jobs whose request may have reached the server stay leased (the next run logs them as
   // interrupted).

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/action.hpp"
@@ -131,6 +133,16 @@ class RunnerFixture : public oneall::testing::SandboxFixture {
     auto summary = try_run();
     EXPECT_TRUE(summary.ok()) << summary.error().message;
     return summary.ok() ? *summary : RunSummary{};
+  }
+
+  // Waits (bounded) until the sandbox has received `n` requests.
+  bool wait_for_requests(std::uint64_t n) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (stats().requests < n) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
   }
 
   std::int64_t count(store::JobState state) {

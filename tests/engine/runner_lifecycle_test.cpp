@@ -19,16 +19,6 @@ using testing::mixed_jobs;
 
 class RunnerLifecycleTest : public testing::RunnerFixture {
  protected:
-  // Waits (bounded) until the sandbox has received `n` requests.
-  bool wait_for_requests(std::uint64_t n) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (stats().requests < n) {
-      if (std::chrono::steady_clock::now() > give_up) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return true;
-  }
-
   // A second connection to the same queue file, as another process would have.
   std::unique_ptr<store::Queue> other_process() {
     auto opened = store::Queue::open(dir_.file("queue.db"), clock_);
@@ -156,6 +146,103 @@ TEST_F(RunnerLifecycleTest, AStorageErrorEndsTheRunWithThatErrorAndLeavesTheJobL
   // interrupted, rather than being put back as if never sent.
   EXPECT_EQ(count(store::JobState::kRunning), 1);
   EXPECT_EQ(count(store::JobState::kPending), 2);
+}
+
+TEST_F(RunnerLifecycleTest, AfterTheStopGraceUnansweredRequestsAreRecordedInterruptedAndRequeued) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 3000;
+  use_sandbox(slow);
+  options_.concurrency = 4;
+  options_.stop_grace_ms = 200;
+  import(mixed_jobs(8));
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  ASSERT_TRUE(wait_for_requests(4));
+  const auto asked = std::chrono::steady_clock::now();
+  stop_ = true;
+  auto summary = running.get();
+  const auto took = std::chrono::steady_clock::now() - asked;
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_LT(took, std::chrono::milliseconds(2000));  // not the 3 s the answers would take
+  EXPECT_EQ(summary->stop_cause, StopCause::kSignal);
+  EXPECT_TRUE(summary->stopped_early);
+  EXPECT_EQ(count(store::JobState::kPending), 8);
+  EXPECT_EQ(count(store::JobState::kRunning), 0);
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), 4u);
+  for (const auto& row : attempts) EXPECT_EQ(row.outcome, "interrupted");
+
+  // The next run sends the four again (and the rest) and finishes everything.
+  use_sandbox({});
+  stop_ = false;
+  const RunSummary again = run();
+  EXPECT_EQ(again.succeeded, 8);
+  EXPECT_EQ(count(store::JobState::kSucceeded), 8);
+}
+
+TEST_F(RunnerLifecycleTest, TheDeadlineStopsTakingWorkAndLeavesTheRestPending) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 100;
+  use_sandbox(slow);
+  options_.concurrency = 2;
+  options_.deadline = clock_.now_ms() + 250;
+  import(mixed_jobs(40));
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.stop_cause, StopCause::kDeadline);
+  EXPECT_TRUE(summary.stopped_early);
+  EXPECT_GE(summary.succeeded, 2);
+  EXPECT_LE(summary.succeeded, 12);  // about 3 rounds of 2 before the deadline, 1 after
+  EXPECT_EQ(count(store::JobState::kSucceeded), summary.succeeded);
+  EXPECT_EQ(count(store::JobState::kPending), 40 - summary.succeeded);
+  EXPECT_EQ(count(store::JobState::kRunning), 0);
+}
+
+TEST_F(RunnerLifecycleTest, RefusedCredentialsTripTheCircuitBreakerAfterAHandfulOfRequests) {
+  options_.credentials.private_key = "revoked-private-key";
+  options_.concurrency = 4;
+  options_.breaker_threshold = 5;
+  import(mixed_jobs(60));
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.stop_cause, StopCause::kCircuitBreaker);
+  EXPECT_TRUE(summary.stopped_early);
+  EXPECT_NE(summary.stop_reason.find("credentials"), std::string::npos) << summary.stop_reason;
+  EXPECT_GE(summary.requests, 5);
+  EXPECT_LE(summary.requests, 5 + 4);  // the threshold, plus what was in flight then
+  EXPECT_EQ(stats().requests, static_cast<std::uint64_t>(summary.requests));
+  EXPECT_EQ(count(store::JobState::kFailed), summary.requests);
+  EXPECT_EQ(count(store::JobState::kPending), 60 - summary.requests);
+}
+
+TEST_F(RunnerLifecycleTest, WithTheBreakerOffEveryJobFailsOnItsOwn) {
+  options_.credentials.private_key = "revoked-private-key";
+  options_.breaker_threshold = 0;
+  import(mixed_jobs(12));
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.stop_cause, StopCause::kNone);
+  EXPECT_FALSE(summary.stopped_early);
+  EXPECT_EQ(summary.failed, 12);
+}
+
+TEST_F(RunnerLifecycleTest, ProgressIsReportedDuringTheRunAndOnceAtTheEnd) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 50;
+  use_sandbox(slow);
+  options_.concurrency = 2;
+  import(mixed_jobs(12));
+  auto run_id = queue_->begin_run("{}");
+  ASSERT_TRUE(run_id.ok());
+  Runner runner(*queue_, options_, clock_, stop_);
+  std::vector<RunSummary> seen;
+  runner.on_progress([&](const RunSummary& so_far) { seen.push_back(so_far); });
+  auto summary = runner.run(*run_id);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_GE(seen.size(), 3u);  // the run lasts about 300 ms; a report every 100 ms
+  EXPECT_GT(seen.front().in_flight, 0);
+  EXPECT_LT(seen[seen.size() / 2].succeeded, 12);
+  EXPECT_EQ(seen.back().succeeded, 12);
+  EXPECT_EQ(seen.back().in_flight, 0);
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].requests, seen[i - 1].requests);
+  }
 }
 
 }  // namespace

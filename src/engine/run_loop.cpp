@@ -1,0 +1,382 @@
+#include "engine/run_loop.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "api/response.hpp"
+#include "engine/attempt_row.hpp"
+#include "engine/retry_policy.hpp"
+
+namespace oneall::engine {
+namespace {
+
+constexpr EpochMs kNever = std::numeric_limits<EpochMs>::max();
+constexpr EpochMs kMaxPollMs = 250;  // the longest one poll blocks: the stop flag's latency
+// How often to look again for due jobs that could not be claimed (their object is busy).
+constexpr EpochMs kBlockedRecheckMs = 250;
+constexpr EpochMs kProgressEveryMs = 100;
+
+std::string refusal_reason(int in_row, int last_status) {
+  const char* likely =
+      last_status == 401
+          ? "the API does not accept these credentials: check ONEALL_SUBDOMAIN, "
+            "ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY (or --endpoint), e.g. with "
+            "`oneall-bulk check`"
+          : "the API refuses access to these accounts: the users may have revoked their "
+            "consent, or the site's keys lack the permission";
+  return fmt::format("circuit breaker: {} answers in a row were 401/403 (last {}); {}", in_row,
+                     last_status, likely);
+}
+
+}  // namespace
+
+RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& clock,
+                 const std::atomic<bool>& stop, const Runner::ProgressSink& progress,
+                 std::int64_t run_id)
+    : queue_(queue),
+      options_(options),
+      clock_(clock),
+      stop_(stop),
+      progress_(progress),
+      run_id_(run_id),
+      multi_(curl_),
+      gate_(options.rate, options.identity_rate),
+      random_(options.random_seed.value_or(std::random_device{}())) {
+  const int slots = std::max(1, options_.concurrency);
+  for (int i = 0; i < slots; ++i) {
+    pool_.push_back(std::make_unique<InFlightRequest>(curl_));
+    idle_.push_back(pool_.back().get());
+  }
+}
+
+Result<RunSummary> RunLoop::run() {
+  started_ = clock_.now_ms();
+  renew_at_ = started_ + std::max<EpochMs>(1, options_.lease_ms / 3);
+  while (true) {
+    const EpochMs now = clock_.now_ms();
+    note_stop_causes(now);
+    if (stopping()) {
+      if (!stop_at_) {
+        stop_at_ = now;
+        if (Status released = release_ready(); !released) return abort(released.error());
+      }
+      if (in_flight() == 0) break;
+      if (now - *stop_at_ >= options_.stop_grace_ms) {
+        if (Status interrupted = interrupt_in_flight(); !interrupted) {
+          return abort(interrupted.error());
+        }
+        break;
+      }
+    } else {
+      if (Status claimed = claim_ready(now); !claimed) return abort(claimed.error());
+      if (Status started = start_ready(now); !started) return abort(started.error());
+      if (in_flight() == 0 && ready_.empty() && nothing_pending_) break;  // all done
+    }
+
+    int finished = 0;
+    if (in_flight() > 0) {
+      Result<int> recorded = advance_transfers();
+      if (!recorded) return abort(recorded.error());
+      finished = *recorded;
+      if (Status renewed = renew_leases_if_due(); !renewed) return abort(renewed.error());
+    }
+    report_progress(clock_.now_ms(), false);
+    // Slots just freed are filled before waiting: otherwise they would idle until the next
+    // socket event.
+    if (finished == 0) {
+      if (CURLMcode code = multi_.poll(poll_timeout_ms()); code != CURLM_OK) {
+        return abort(Error{fmt::format("curl_multi_poll failed: {}", curl_multi_strerror(code))});
+      }
+    }
+  }
+
+  if (stopping() && summary_.stop_cause != StopCause::kBlocked) {
+    Result<bool> remains = pending_remains();
+    if (!remains) return abort(remains.error());
+    summary_.stopped_early = *remains;
+    if (!*remains && summary_.stop_cause != StopCause::kCircuitBreaker) {
+      summary_.stop_cause = StopCause::kNone;  // stopped as the last job ended: nothing lost
+      summary_.stop_reason.clear();
+    }
+  }
+  summary_.duration_ms = clock_.now_ms() - started_;
+  summary_.in_flight = 0;
+  report_progress(clock_.now_ms(), true);
+  return summary_;
+}
+
+void RunLoop::stop_because(StopCause cause, std::string reason) {
+  if (stopping()) return;  // the first cause is the one to report
+  summary_.stop_cause = cause;
+  summary_.stop_reason = std::move(reason);
+  summary_.stopped_early = true;  // until the end shows that nothing remains
+}
+
+void RunLoop::note_stop_causes(EpochMs now) {
+  if (stop_.load()) stop_because(StopCause::kSignal, "asked to stop (signal)");
+  if (options_.deadline && now >= *options_.deadline) {
+    stop_because(StopCause::kDeadline, "the deadline passed; the rest is left for the next run");
+  }
+  if (blocked_since_ && in_flight() == 0 && ready_.empty() &&
+      now - *blocked_since_ >= options_.blocked_wait_ms) {
+    stop_because(StopCause::kBlocked,
+                 fmt::format("due jobs stayed blocked for {} ms by earlier jobs on the same "
+                             "objects that another run is working on; run again once it is done",
+                             options_.blocked_wait_ms));
+  }
+}
+
+// Room for more claimed jobs. Without identity limits, as many as there are free slots (a
+// claimed job starts at once, or as soon as the run's rate allows). With them, a window twice
+// the concurrency, so that jobs of other identities can pass one whose identity must wait.
+std::size_t RunLoop::ready_room() const {
+  const std::size_t window = options_.identity_rate ? 2 * pool_.size() : pool_.size();
+  const std::size_t held = in_flight() + ready_.size();
+  return held >= window ? 0 : window - held;
+}
+
+Status RunLoop::claim_ready(EpochMs now) {
+  const std::size_t wanted = ready_room();
+  if (wanted == 0 || now < claim_at_) return Ok{};
+  auto claimed = queue_.claim(run_id_, wanted, options_.lease_ms, options_.batch);
+  if (!claimed) return claimed.error();
+  const std::size_t got = claimed->size();
+  for (auto& job : *claimed) ready_.push_back(std::move(job));
+  if (got == wanted) {  // there may be more: claim again as soon as there is room
+    claim_at_ = now;
+    nothing_pending_ = false;
+    blocked_since_.reset();
+    return Ok{};
+  }
+  // Everything claimable now is ours. Ask when more can be, so the loop neither spins on the
+  // queue nor misses a retry coming due.
+  auto next = queue_.next_pending_at(options_.batch);
+  if (!next) return next.error();
+  nothing_pending_ = !next->has_value();
+  if (nothing_pending_) {
+    claim_at_ = kNever;  // until a transfer finishes: it may leave a retry or free an object
+    blocked_since_.reset();
+  } else if (**next > now) {
+    claim_at_ = **next;  // a retry waiting for its backoff
+    blocked_since_.reset();
+  } else {
+    // Due but not claimable: an earlier job on the same object is running. If it is ours, its
+    // end sets claim_at_; if it is another run's, only time tells, so look again shortly.
+    claim_at_ = now + kBlockedRecheckMs;
+    if (in_flight() > 0 || !ready_.empty()) {
+      blocked_since_.reset();
+    } else if (!blocked_since_) {
+      blocked_since_ = now;
+    }
+  }
+  return Ok{};
+}
+
+// Starts ready jobs, in claim order, into free slots while the run's rate allows; a job whose
+// identity must wait is passed over (jobs on one object are never both ready, so passing over
+// cannot reorder an object's jobs).
+Status RunLoop::start_ready(EpochMs now) {
+  start_at_ = kNever;
+  for (auto it = ready_.begin(); it != ready_.end() && !idle_.empty();) {
+    const EpochMs run_at = gate_.run_ready_at(now);
+    if (run_at > now) {
+      start_at_ = run_at;
+      break;
+    }
+    const EpochMs identity_at = gate_.identity_ready_at(it->identity, now);
+    if (identity_at > now) {
+      start_at_ = std::min(start_at_, identity_at);
+      ++it;
+      continue;
+    }
+    gate_.started(it->identity, now);
+    store::ClaimedJob job = std::move(*it);
+    it = ready_.erase(it);
+    if (Status started = start(std::move(job), now); !started) return started;
+  }
+  return Ok{};
+}
+
+Status RunLoop::start(store::ClaimedJob job, EpochMs now) {
+  InFlightRequest* request = idle_.back();
+  const std::int64_t job_id = job.job_id;
+  Status prepared = request->prepare(std::move(job), options_, now);
+  if (!prepared) {
+    (void)queue_.release(job_id);
+    return Error{
+        fmt::format("cannot prepare the request of job {}: {}", job_id, prepared.error().message)};
+  }
+  if (CURLMcode code = request->attach(multi_); code != CURLM_OK) {
+    (void)queue_.release(job_id);
+    return Error{
+        fmt::format("cannot start the request of job {}: {}", job_id, curl_multi_strerror(code))};
+  }
+  idle_.pop_back();
+  return Ok{};
+}
+
+Result<int> RunLoop::advance_transfers() {
+  int running = 0;
+  if (CURLMcode code = multi_.perform(running); code != CURLM_OK) {
+    return Error{fmt::format("curl_multi_perform failed: {}", curl_multi_strerror(code))};
+  }
+  int finished = 0;
+  while (std::optional<CurlMulti::Done> done = multi_.next_done()) {
+    InFlightRequest& request = InFlightRequest::from_owner(done->owner);
+    request.detach();
+    idle_.push_back(&request);
+    ++finished;
+    claim_at_ = 0;  // a slot is free, and the job's object-mates (or its retry) may be claimable
+    if (Status recorded = record(request, done->result); !recorded) return recorded.error();
+  }
+  return finished;
+}
+
+Status RunLoop::record(InFlightRequest& request, CURLcode result) {
+  const EpochMs ended = clock_.now_ms();
+  const store::ClaimedJob& job = request.job();
+  const api::ApiStatus api = api::parse_response(request.response_body());
+
+  AttemptResult outcome;
+  outcome.op = job.op;
+  outcome.attempt = job.attempt;
+  outcome.max_attempts = options_.max_attempts;
+  outcome.curl_code = result;
+  outcome.request_sent = request.request_sent();
+  outcome.http_status = request.http_status();
+  outcome.api_flag = api.flag;
+  if (needs_attempt_history(outcome)) {
+    store::AttemptFilter filter;
+    filter.job_id = job.job_id;
+    auto earlier = queue_.attempts(filter);
+    if (!earlier) return earlier.error();
+    outcome.earlier_attempt_may_have_reached_server =
+        std::any_of(earlier->begin(), earlier->end(),
+                    [](const store::AttemptRow& row) { return may_have_reached_server(row); });
+  }
+  const Decision decision = classify(outcome);
+  if (result == CURLE_OK) watch_for_refusals(outcome.http_status);
+  if (result == CURLE_OK && outcome.http_status == 429) gate_.throttled(job.identity, ended);
+
+  store::JobTransition next{decision.next, 0, decision.note};
+  if (decision.next == store::JobState::kPending) {
+    const std::int64_t backoff =
+        backoff_ms(job.attempt, options_.retry_base_ms, options_.retry_cap_ms, random_);
+    next.next_attempt_at =
+        ended + retry_delay_ms(backoff, parse_retry_after_ms(request.retry_after(), ended));
+    ++summary_.retries;
+  }
+  ++summary_.requests;
+  if (decision.next == store::JobState::kSucceeded) ++summary_.succeeded;
+  if (decision.next == store::JobState::kFailed) ++summary_.failed;
+  if (decision.next == store::JobState::kDead) ++summary_.dead;
+  return queue_.finish(
+      attempt_row(run_id_, request, result, api, decision, ended, options_.credentials), next);
+}
+
+// The circuit breaker (SPEC §5): 401/403 answers in a row mean the keys or the users' consent
+// are gone, and every further request would fail the same way.
+void RunLoop::watch_for_refusals(int http_status) {
+  if (http_status != 401 && http_status != 403) {
+    refusals_in_row_ = 0;
+    return;
+  }
+  ++refusals_in_row_;
+  if (options_.breaker_threshold > 0 && refusals_in_row_ >= options_.breaker_threshold) {
+    stop_because(StopCause::kCircuitBreaker, refusal_reason(refusals_in_row_, http_status));
+  }
+}
+
+// The stop grace is over: the answers still out will not be waited for. A request that never
+// went out is released; one that did is recorded as interrupted (it may have been applied) and
+// its job goes back to pending, due at once, so the next run sends it again.
+Status RunLoop::interrupt_in_flight() {
+  const EpochMs now = clock_.now_ms();
+  const Decision interrupted{store::JobState::kPending, "interrupted",
+                             "the run stopped before the answer came"};
+  for (auto& request : pool_) {
+    if (!request->attached()) continue;
+    const bool sent = request->request_sent();
+    request->detach();
+    idle_.push_back(request.get());
+    if (!sent) {
+      if (Status released = queue_.release(request->job().job_id); !released) return released;
+      continue;
+    }
+    const store::AttemptRecord row =
+        attempt_row(run_id_, *request, CURLE_ABORTED_BY_CALLBACK, api::ApiStatus{}, interrupted,
+                    now, options_.credentials);
+    ++summary_.requests;
+    if (Status recorded = queue_.finish(row, {store::JobState::kPending, now, interrupted.note});
+        !recorded) {
+      return recorded;
+    }
+  }
+  return Ok{};
+}
+
+Status RunLoop::release_ready() {
+  while (!ready_.empty()) {
+    const std::int64_t job_id = ready_.front().job_id;
+    ready_.pop_front();
+    if (Status released = queue_.release(job_id); !released) return released;
+  }
+  return Ok{};
+}
+
+Status RunLoop::renew_leases_if_due() {
+  const EpochMs now = clock_.now_ms();
+  if (now < renew_at_) return Ok{};
+  renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
+  return queue_.renew_leases(run_id_, options_.lease_ms);
+}
+
+Result<bool> RunLoop::pending_remains() {
+  auto next = queue_.next_pending_at(options_.batch);
+  if (!next) return next.error();
+  return next->has_value();
+}
+
+int RunLoop::poll_timeout_ms() const {
+  const EpochMs now = clock_.now_ms();
+  EpochMs until = now + kMaxPollMs;
+  if (stopping()) {
+    if (stop_at_) until = std::min(until, *stop_at_ + options_.stop_grace_ms);
+  } else {
+    if (ready_room() > 0) until = std::min(until, claim_at_);
+    if (!idle_.empty() && !ready_.empty()) until = std::min(until, start_at_);
+    if (options_.deadline) until = std::min(until, *options_.deadline);
+  }
+  if (in_flight() > 0) until = std::min(until, renew_at_);
+  // At least 1 ms, so a time just passed cannot turn the loop into a busy spin.
+  return static_cast<int>(std::clamp<EpochMs>(until - now, 1, kMaxPollMs));
+}
+
+void RunLoop::report_progress(EpochMs now, bool force) {
+  if (!progress_ || (!force && now < progress_at_)) return;
+  progress_at_ = now + kProgressEveryMs;
+  RunSummary so_far = summary_;
+  so_far.duration_ms = now - started_;
+  so_far.in_flight = static_cast<std::int64_t>(in_flight());
+  progress_(so_far);
+}
+
+// A storage or system error ends the run. Ready jobs are released. Transfers are taken off the
+// multi handle (which aborts them): a job whose request never went out is released; one whose
+// request may have reached the server stays running under our lease, so the next run logs that
+// attempt as interrupted instead of forgetting it.
+Error RunLoop::abort(Error error) {
+  (void)release_ready();  // best effort: the lease covers what it misses
+  for (auto& request : pool_) {
+    if (!request->attached()) continue;
+    const bool sent = request->request_sent();
+    request->detach();
+    idle_.push_back(request.get());
+    if (!sent) (void)queue_.release(request->job().job_id);
+  }
+  return error;
+}
+
+}  // namespace oneall::engine
