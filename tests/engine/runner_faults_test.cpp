@@ -51,6 +51,26 @@ TEST_F(RunnerFaultsTest, RetryAfterIsAFloorForTheNextAttempt) {
   EXPECT_EQ(attempts[1].outcome, "succeeded");
 }
 
+TEST_F(RunnerFaultsTest, ALaterRunHonoursTheStoredTimeOfTheNextAttempt) {
+  CannedHttpServer server({canned(429, envelope("error", 429), "Retry-After: 2\r\n"),
+                           canned(200, envelope("success", 200))});
+  use(server);
+  import({delete_pin_});
+  options_.deadline = clock_.now_ms() + 200;  // ends while the retry waits
+  const RunSummary first = run();
+  EXPECT_EQ(first.stop_cause, StopCause::kDeadline);
+  EXPECT_TRUE(first.stopped_early);
+  EXPECT_EQ(count(store::JobState::kPending), 1);
+
+  options_.deadline.reset();
+  const RunSummary second = run();
+  EXPECT_EQ(second.succeeded, 1);
+  const auto attempts = rows();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_NE(attempts[0].run_id, attempts[1].run_id);
+  EXPECT_GE(attempts[1].started_at - attempts[0].ended_at, 2'000);
+}
+
 TEST_F(RunnerFaultsTest, ADelete404AfterA5xxIsAlreadyGone) {
   CannedHttpServer server(
       {canned(502, envelope("error", 502)), canned(404, envelope("error", 404))});
