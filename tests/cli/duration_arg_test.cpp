@@ -1,0 +1,68 @@
+#include "cli/duration_arg.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace oneall::cli {
+namespace {
+
+TEST(ParseDuration, AcceptsUnitsCombinationsAndPlainSeconds) {
+  const struct {
+    const char* text;
+    std::int64_t ms;
+  } cases[] = {
+      {"90s", 90'000},
+      {"15m", 900'000},
+      {"2h", 7'200'000},
+      {"1h30m", 5'400'000},
+      {"1h30m15s", 5'415'000},
+      {"1d", 86'400'000},
+      {"1d2h", 93'600'000},
+      {"90", 90'000},
+      {"0.5", 500},
+      {"1.5h", 5'400'000},
+      {"250ms", 250},
+      {"1s500ms", 1'500},
+      {"0h5m", 300'000},
+      {"366d", 366LL * 86'400'000},
+  };
+  for (const auto& c : cases) {
+    auto ms = parse_duration_ms(c.text);
+    ASSERT_TRUE(ms.ok()) << c.text << ": " << ms.error().message;
+    EXPECT_EQ(*ms, c.ms) << c.text;
+  }
+}
+
+TEST(ParseDuration, RefusesWhatIsNotAPositiveDuration) {
+  const struct {
+    const char* text;
+    const char* why;
+  } cases[] = {
+      {"", "empty"},
+      {"0", "longer than zero"},
+      {"0s", "longer than zero"},
+      {"0h0m", "longer than zero"},
+      {"-5m", "expected a number"},
+      {"10x", "unknown unit \"x\""},
+      {"10 m", "no unit"},
+      {"m", "expected a number"},
+      {"1h30", "\"30\" has no unit"},
+      {"30m1h", "comes after a smaller one"},
+      {"1h1h", "repeats a unit"},
+      {"1.2.3s", "not a number"},
+      {"400d", "366 days"},
+      {"1H", "unknown unit \"H\""},
+      {"soon", "expected a number"},
+  };
+  for (const auto& c : cases) {
+    auto ms = parse_duration_ms(c.text);
+    ASSERT_FALSE(ms.ok()) << c.text << " gave " << *ms;
+    const std::string& message = ms.error().message;
+    EXPECT_NE(message.find(c.why), std::string::npos) << c.text << ": " << message;
+    EXPECT_NE(message.find("1h30m"), std::string::npos) << "says what is accepted: " << message;
+  }
+}
+
+}  // namespace
+}  // namespace oneall::cli

@@ -1,0 +1,50 @@
+#include "cli/rate_arg.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace oneall::cli {
+namespace {
+
+TEST(ParseRate, AcceptsPerSecondMinuteAndHour) {
+  const struct {
+    const char* text;
+    double per_second;
+  } cases[] = {
+      {"20", 20},       {"20/s", 20},        {"20/sec", 20},     {"0.5", 0.5},
+      {"1200/min", 20}, {"90/m", 1.5},       {"30/minute", 0.5}, {"7200/h", 2},
+      {"3600/hour", 1}, {"1/h", 1.0 / 3600}, {"2.5/s", 2.5},
+  };
+  for (const auto& c : cases) {
+    auto rate = parse_rate(c.text);
+    ASSERT_TRUE(rate.ok()) << c.text << ": " << rate.error().message;
+    EXPECT_DOUBLE_EQ(*rate, c.per_second) << c.text;
+  }
+}
+
+TEST(ParseRate, RefusesWhatIsNotAPositiveRate) {
+  const struct {
+    const char* text;
+    const char* why;
+  } cases[] = {
+      {"", "not a number"},           {"0", "greater than zero"},
+      {"0/min", "greater than zero"}, {"-5", "greater than zero"},
+      {"abc", "not a number"},        {"20 /s", "not a number"},
+      {"20/", "unknown unit \"\""},   {"20/day", "unknown unit \"day\""},
+      {"20/S", "unknown unit \"S\""}, {"/s", "not a number"},
+      {"inf", "not a number"},        {"nan", "not a number"},
+      {"1e999", "not a number"},      {"20/s/s", "unknown unit \"s/s\""},
+  };
+  for (const auto& c : cases) {
+    auto rate = parse_rate(c.text);
+    ASSERT_FALSE(rate.ok()) << c.text << " gave " << *rate;
+    const std::string& message = rate.error().message;
+    EXPECT_NE(message.find(c.why), std::string::npos) << c.text << ": " << message;
+    EXPECT_NE(message.find(std::string("\"") + c.text + "\""), std::string::npos) << message;
+    EXPECT_NE(message.find("1200/min"), std::string::npos) << "says what is accepted: " << message;
+  }
+}
+
+}  // namespace
+}  // namespace oneall::cli
