@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,17 @@ struct AttemptRow : AttemptRecord {
   std::int64_t id = 0;
 };
 
+// A pending job as `run --dry-run` shows it: the request that would be sent.
+struct PendingRequest {
+  std::int64_t job_id = 0;
+  std::int64_t batch_id = 0;
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string source;          // "file:line" it was imported from
+  EpochMs next_attempt_at = 0;  // a retry waits until then
+};
+
 struct AttemptFilter {
   std::optional<std::int64_t> job_id;
   std::optional<std::int64_t> run_id;
@@ -153,6 +165,11 @@ class Queue {
   // ---- reading
   Result<QueueStatus> status();
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter);
+  // Calls `each` for every pending job (in `batch` if given) in id order, the order runs claim
+  // them in (a retry not yet due comes when it is due). Reads only; streams, so memory does not
+  // grow with the queue. Defined in queue_pending.cpp.
+  Status for_each_pending(std::optional<std::int64_t> batch,
+                          const std::function<void(const PendingRequest&)>& each);
 
   const std::string& path() const { return path_; }
   // The connection itself, for inspection (tests, `audit verify`); not for queue changes.

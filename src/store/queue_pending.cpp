@@ -1,0 +1,32 @@
+// Queue::for_each_pending: the read-only walk over pending jobs that `run --dry-run` prints.
+#include <fmt/format.h>
+
+#include "store/queue.hpp"
+
+namespace oneall::store {
+
+Status Queue::for_each_pending(std::optional<std::int64_t> batch,
+                               const std::function<void(const PendingRequest&)>& each) {
+  try {
+    Statement select(db_,
+                     "SELECT id, batch_id, method, path, body, source, next_attempt_at FROM jobs "
+                     "WHERE state = 'pending' AND (?1 IS NULL OR batch_id = ?1) ORDER BY id");
+    select.bind(1, batch);
+    PendingRequest request;
+    while (select.step()) {
+      request.job_id = select.column_int(0);
+      request.batch_id = select.column_int(1);
+      request.method = select.column_text(2);
+      request.path = select.column_text(3);
+      request.body = select.column_text(4);
+      request.source = select.column_text(5);
+      request.next_attempt_at = select.column_int(6);
+      each(request);
+    }
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot read the pending jobs of {}: {}", path_, e.what())};
+  }
+}
+
+}  // namespace oneall::store
