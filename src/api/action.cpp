@@ -20,20 +20,26 @@ constexpr std::size_t kMaxAttachments = 100;
 void check_text(std::vector<FieldProblem>& problems, const std::string& field,
                 const std::optional<std::string>& value, std::size_t max_bytes) {
   if (!value) return;
-  if (!is_valid_utf8(*value)) {
-    problems.push_back({field, "is not valid UTF-8"});
+  if (const std::size_t bad = first_invalid_utf8(*value); bad != value->size()) {
+    problems.push_back({field, fmt::format("is not valid UTF-8 (byte 0x{:02x} at offset {}; "
+                                           "expected text saved as UTF-8)",
+                                           static_cast<unsigned char>((*value)[bad]), bad)});
   } else if (value->empty()) {
     problems.push_back({field, "is empty (leave the field out to keep the current value)"});
   } else if (value->size() > max_bytes) {
     problems.push_back(
-        {field, fmt::format("is {} bytes long (at most {})", value->size(), max_bytes)});
+        {field, fmt::format("is {} bytes long (expected at most {})", value->size(), max_bytes)});
   }
 }
 
 void check_update_fields(std::vector<FieldProblem>& problems, const Action& action) {
   const UpdateFields& f = action.fields;
   if (f.empty()) {
-    problems.push_back({"set", "an update must set at least one field"});
+    problems.push_back({"set", fmt::format("an update must set at least one field ({} takes {})",
+                                           target_name(action.target),
+                                           action.target == Target::kPinterestPin
+                                               ? "board, description, link"
+                                               : "message, link, attachments")});
     return;
   }
   const bool pin = action.target == Target::kPinterestPin;
@@ -58,7 +64,9 @@ void check_update_fields(std::vector<FieldProblem>& problems, const Action& acti
   }
   if (f.attachments) {
     if (f.link) {
-      problems.push_back({"set.attachments", "a post takes a link or attachments, never both"});
+      problems.push_back(
+          {"set.attachments",
+           "is not allowed together with link (a post takes a link or attachments, never both)"});
     }
     if (f.attachments->empty()) {
       problems.push_back({"set.attachments", "is empty (list at least one picture id)"});
@@ -124,21 +132,28 @@ std::vector<FieldProblem> validate(const Action& action) {
 
   if (auto why = check_identity(action.identity)) problems.push_back({"identity", *why});
   if (info.under_page) {
-    if (auto why = check_resource_id(action.page_id)) problems.push_back({"page_id", *why});
+    if (action.page_id.empty()) {
+      problems.push_back(
+          {"page_id", fmt::format("is missing ({} needs the id of the Facebook page)", info.name)});
+    } else if (auto why = check_resource_id(action.page_id)) {
+      problems.push_back({"page_id", *why});
+    }
   } else if (!action.page_id.empty()) {
     problems.push_back(
-        {"page_id", fmt::format("is only for facebook.page.* targets, not {}", info.name)});
+        {"page_id", fmt::format("is not a field of {} (expected only for facebook.page.* targets)",
+                                info.name)});
   }
   if (auto why = check_resource_id(action.object_id)) problems.push_back({"object_id", *why});
 
   if (action.op == Op::kUpdate) {
     if (!info.allows_update) {
-      problems.push_back({"op", fmt::format("{} can only be deleted, not updated", info.name)});
+      problems.push_back(
+          {"op", fmt::format("{} can only be deleted, not updated (expected delete)", info.name)});
     } else {
       check_update_fields(problems, action);
     }
   } else if (!action.fields.empty()) {
-    problems.push_back({"set", "a delete takes no fields to set"});
+    problems.push_back({"set", "is not allowed on a delete (a delete takes no fields to set)"});
   }
   return problems;
 }

@@ -40,11 +40,11 @@ std::optional<std::string> check_identity(std::string_view identity) {
 }
 
 std::optional<std::string> check_resource_id(std::string_view id) {
-  if (id.empty()) return "is missing";
+  if (id.empty()) return "is missing (expected an id of letters, digits, '_', '.' and '-')";
   if (id.size() > kMaxIdLength) {
     return fmt::format("is {} characters long (at most {})", id.size(), kMaxIdLength);
   }
-  if (id == "." || id == "..") return "must not be '.' or '..'";
+  if (id == "." || id == "..") return "must not be '.' or '..' (expected an id naming one object)";
   for (char c : id) {
     if (!is_id_char(c)) {
       return fmt::format("holds {} (only letters, digits, '_', '.' and '-' are allowed)",

@@ -45,14 +45,14 @@ std::optional<CsvHeader> CsvHeader::parse(const std::vector<std::string>& cells,
     const std::string& name = cells[i];
     const std::optional<CsvColumn> column = parse_column(name);
     if (!column) {
-      out.add(out.at(line), name,
+      out.add(out.at(line, i + 1), name,
               name.empty() ? "a column has no name (column " + std::to_string(i + 1) + ")"
-                           : "unknown column: expected " + known_columns());
+                           : "unknown column (expected " + known_columns() + ")");
       continue;
     }
     auto& slot = header.index_[static_cast<std::size_t>(*column)];
     if (slot) {
-      out.add(out.at(line), name,
+      out.add(out.at(line, i + 1), name,
               "duplicate column (columns " + std::to_string(*slot + 1) + " and " +
                   std::to_string(i + 1) + ")");
       continue;

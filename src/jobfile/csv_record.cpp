@@ -51,6 +51,13 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
     return row.cells[*index];
   };
 
+  // A problem with a cell points at its column (the cell's number, 1 = the first); one with a
+  // column the header lacks points at the row.
+  auto at = [&](CsvColumn column) {
+    const std::optional<std::size_t> index = header.index(column);
+    return out.at(row.line, index ? *index + 1 : 0);
+  };
+
   bool ok = true;
   std::optional<api::Op> op;
   std::optional<api::Target> target;
@@ -59,20 +66,20 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
     if (parsed) {
       op = *parsed;
     } else {
-      out.add(pos, "op", parsed.error().message);
+      out.add(at(CsvColumn::kOp), "op", parsed.error().message);
     }
   } else {
-    out.add(pos, "op", "is required: " + allowed_ops());
+    out.add(at(CsvColumn::kOp), "op", "is required (expected " + allowed_ops() + ")");
   }
   if (auto text = cell(CsvColumn::kTarget)) {
     auto parsed = parse_target_name(*text);
     if (parsed) {
       target = *parsed;
     } else {
-      out.add(pos, "target", parsed.error().message);
+      out.add(at(CsvColumn::kTarget), "target", parsed.error().message);
     }
   } else {
-    out.add(pos, "target", "is required: " + allowed_targets());
+    out.add(at(CsvColumn::kTarget), "target", "is required (expected " + allowed_targets() + ")");
   }
   if (!op || !target) return std::nullopt;  // no Action to validate without them
 
@@ -95,14 +102,17 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
   } else {
     for (CsvColumn column : kSetColumns) {
       if (cell(column)) {
-        out.add(pos, std::string(column_name(column)), "set fields are not allowed on a delete");
+        out.add(at(column), std::string(column_name(column)),
+                "is not allowed on a delete (leave the cell empty, or make the row an update)");
         ok = false;
       }
     }
   }
 
   const FieldLocator locate = [&](const api::FieldProblem& problem) {
-    return std::optional<FieldPlace>(FieldPlace{pos, column_for(problem.field)});
+    const std::string name = column_for(problem.field);
+    const std::optional<CsvColumn> column = parse_column(name);
+    return std::optional<FieldPlace>(FieldPlace{column ? at(*column) : pos, name});
   };
   ok = check_action(action, locate, out) && ok;
   if (!ok) return std::nullopt;

@@ -19,12 +19,12 @@ std::string allowed_targets() {
 
 Result<api::Op> parse_op_name(std::string_view text) {
   if (auto op = api::parse_op(text)) return *op;
-  return Error{"unknown op \"" + std::string(text) + "\": expected " + allowed_ops()};
+  return Error{"unknown op \"" + std::string(text) + "\" (expected " + allowed_ops() + ")"};
 }
 
 Result<api::Target> parse_target_name(std::string_view text) {
   if (auto target = api::parse_target(text)) return *target;
-  return Error{"unknown target \"" + std::string(text) + "\": expected " + allowed_targets()};
+  return Error{"unknown target \"" + std::string(text) + "\" (expected " + allowed_targets() + ")"};
 }
 
 bool check_action(const api::Action& action, const FieldLocator& locate, DiagnosticList& out) {

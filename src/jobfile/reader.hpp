@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jobfile/job_record.hpp"
@@ -35,5 +36,12 @@ std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOption
                                        const RecordSink& sink);
 std::vector<Diagnostic> read_csv_file(const std::string& path, const ReadOptions& options,
                                       const RecordSink& sink);
+
+// The same readers over text already in memory (the fuzzers use them); `name` stands for the
+// file in messages.
+std::vector<Diagnostic> read_yaml_text(std::string_view text, const std::string& name,
+                                       const ReadOptions& options, const RecordSink& sink);
+std::vector<Diagnostic> read_csv_text(std::string_view text, const std::string& name,
+                                      const ReadOptions& options, const RecordSink& sink);
 
 }  // namespace oneall::jobfile

@@ -79,7 +79,7 @@ std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
           ok = ok && fields.attachments.has_value();
         } else {
           out.add(position(out, key_node.Mark()), name,
-                  std::string("unknown key: expected one of ") + kSetKeys);
+                  std::string("unknown key (expected one of ") + kSetKeys + ")");
           ok = false;
           return;
         }
@@ -134,7 +134,7 @@ YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
                      fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
                    } else {
                      out.add(position(out, key_node.Mark()), field,
-                             std::string("unknown key: expected one of ") + kJobKeys);
+                             std::string("unknown key (expected one of ") + kJobKeys + ")");
                    }
                  });
   job.clean = out.count() == problems_before;

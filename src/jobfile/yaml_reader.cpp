@@ -47,8 +47,9 @@ class JobBuilder {
 
     const Slot<api::Op>& op = pick(own.op, defaults_.op);
     const Slot<api::Target>& target = pick(own.target, defaults_.target);
-    if (!op.present) out_.add(job_pos, "op", "is required: " + allowed_ops());
-    if (!target.present) out_.add(job_pos, "target", "is required: " + allowed_targets());
+    if (!op.present) out_.add(job_pos, "op", "is required (expected " + allowed_ops() + ")");
+    if (!target.present)
+      out_.add(job_pos, "target", "is required (expected " + allowed_targets() + ")");
     if (!op.value || !target.value) return;  // reported here, or where the bad value is
 
     JobRecord record;
@@ -76,7 +77,7 @@ class JobBuilder {
     if (action.op == api::Op::kUpdate) {
       set = &pick(own.set, defaults_.set);
     } else if (own.set.present) {
-      out_.add(own.set.pos, "set", "set fields are not allowed on a delete");
+      out_.add(own.set.pos, "set", "is not allowed on a delete (a delete takes no fields to set)");
       ok = false;
     }
     if (set != nullptr && set->broken()) return;
@@ -145,7 +146,7 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
                      jobs_pos = position(out, (value.IsNull() ? key_node : value).Mark());
                    } else {
                      out.add(position(out, key_node.Mark()), key,
-                             "unknown key: expected defaults or jobs");
+                             "unknown key (expected defaults or jobs)");
                    }
                  });
 
@@ -161,7 +162,7 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
   }
 
   if (!jobs_node) {
-    out.add(position(out, root.Mark()), "jobs", "is required: the list of jobs");
+    out.add(position(out, root.Mark()), "jobs", "is required (expected the list of jobs)");
     return;
   }
   if (!jobs_node->IsSequence()) {
@@ -184,17 +185,12 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
 
 }  // namespace
 
-std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOptions& options,
-                                       const RecordSink& sink) {
-  DiagnosticList out(path);
-  Result<std::string> text = read_all(path);
-  if (!text) {
-    out.add_file_problem(text.error().message);
-    return std::move(out).take();
-  }
+std::vector<Diagnostic> read_yaml_text(std::string_view text, const std::string& name,
+                                       const ReadOptions& options, const RecordSink& sink) {
+  DiagnosticList out(name);
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(*text);
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& error) {
     out.add(position(out, error.mark), "", "YAML syntax error: " + error.msg);
     return std::move(out).take();
@@ -210,6 +206,17 @@ std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOption
   }
   read_document(documents.front(), options, sink, out);
   return std::move(out).take();
+}
+
+std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOptions& options,
+                                       const RecordSink& sink) {
+  Result<std::string> text = read_all(path);
+  if (!text) {
+    DiagnosticList out(path);
+    out.add_file_problem(text.error().message);
+    return std::move(out).take();
+  }
+  return read_yaml_text(*text, path, options, sink);
 }
 
 }  // namespace oneall::jobfile

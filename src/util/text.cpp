@@ -51,7 +51,9 @@ std::string json_string(std::string_view text) {
   return out;
 }
 
-bool is_valid_utf8(std::string_view text) {
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
+
+std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
@@ -72,20 +74,20 @@ bool is_valid_utf8(std::string_view text) {
       length = 4;
       code = b0 & 0x07;
     } else {
-      return false;  // continuation byte first, overlong lead (c0, c1) or above f4
+      return i;  // continuation byte first, overlong lead (c0, c1) or above f4
     }
-    if (i + length > n) return false;
+    if (i + length > n) return i;
     for (std::size_t k = 1; k < length; ++k) {
       const auto b = static_cast<std::uint8_t>(text[i + k]);
-      if ((b & 0xc0) != 0x80) return false;
+      if ((b & 0xc0) != 0x80) return i;
       code = (code << 6) | (b & 0x3f);
     }
-    if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000)) return false;  // overlong
-    if (code >= 0xd800 && code <= 0xdfff) return false;  // surrogate
-    if (code > 0x10ffff) return false;
+    if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000)) return i;  // overlong
+    if (code >= 0xd800 && code <= 0xdfff) return i;                                  // surrogate
+    if (code > 0x10ffff) return i;
     i += length;
   }
-  return true;
+  return n;
 }
 
 }  // namespace oneall

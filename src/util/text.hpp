@@ -13,5 +13,7 @@ std::string json_string(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+// The offset of the first byte that starts an ill-formed sequence; text.size() when valid.
+std::size_t first_invalid_utf8(std::string_view text);
 
 }  // namespace oneall

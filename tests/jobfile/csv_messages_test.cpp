@@ -24,6 +24,7 @@ struct CsvCase {
   const char* name;
   std::string content;
   std::size_t line;
+  std::size_t column;  // the cell's number; 0 for a problem of the whole row
   const char* field;
   const char* message;
 };
@@ -34,50 +35,52 @@ const std::string kA = kIdentityA;
 
 std::vector<CsvCase> cases() {
   return {
-      {"unknown_column", "op,target,identity,object_id,linkk\n", 1, "linkk",
-       "unknown column: expected op, target, identity, page_id, object_id, board, description, "
-       "link, message, attachments"},
-      {"empty_column_name", "op,target,identity,object_id,\n", 1, "",
+      {"unknown_column", "op,target,identity,object_id,linkk\n", 1, 5, "linkk",
+       "unknown column (expected op, target, identity, page_id, object_id, board, description, "
+       "link, message, attachments)"},
+      {"empty_column_name", "op,target,identity,object_id,\n", 1, 5, "",
        "a column has no name (column 5)"},
-      {"duplicate_column", "op,target,identity,object_id,link,link\n", 1, "link",
+      {"duplicate_column", "op,target,identity,object_id,link,link\n", 1, 6, "link",
        "duplicate column (columns 5 and 6)"},
-      {"missing_op_column", "target,identity,object_id\n", 1, "op", "required column is missing"},
-      {"missing_target_column", "op,identity,object_id\n", 1, "target",
+      {"missing_op_column", "target,identity,object_id\n", 1, 0, "op",
        "required column is missing"},
-      {"missing_identity_column", "op,target,object_id\n", 1, "identity",
+      {"missing_target_column", "op,identity,object_id\n", 1, 0, "target",
+       "required column is missing"},
+      {"missing_identity_column", "op,target,object_id\n", 1, 0, "identity",
        "required column is missing (or give one with --identity)"},
-      {"bad_op", kHead + row("updte,pinterest.pin," + kA + ",,1,b,,,"), 2, "op",
-       "unknown op \"updte\": expected update or delete"},
-      {"missing_op", kHead + row(",pinterest.pin," + kA + ",,1,b,,,"), 2, "op",
-       "is required: update or delete"},
-      {"bad_target", kHead + row("delete,pinterest," + kA + ",,1,,,,"), 2, "target",
-       "unknown target \"pinterest\": expected one of facebook.page.post, facebook.page.picture, "
-       "facebook.page.video, pinterest.pin, twitter.tweet"},
+      {"bad_op", kHead + row("updte,pinterest.pin," + kA + ",,1,b,,,"), 2, 1, "op",
+       "unknown op \"updte\" (expected update or delete)"},
+      {"missing_op", kHead + row(",pinterest.pin," + kA + ",,1,b,,,"), 2, 1, "op",
+       "is required (expected update or delete)"},
+      {"bad_target", kHead + row("delete,pinterest," + kA + ",,1,,,,"), 2, 2, "target",
+       "unknown target \"pinterest\" (expected one of facebook.page.post, facebook.page.picture, "
+       "facebook.page.video, pinterest.pin, twitter.tweet)"},
       {"set_on_delete",
        kHead + row("delete,pinterest.pin," + kA + ",,1,,,,") +
            row("delete,facebook.page.post," + kA + ",12,12_3,,,,44"),
-       3, "attachments", "set fields are not allowed on a delete"},
-      {"too_few_cells", kHead + row("delete,twitter.tweet," + kA + ",,1"), 2, "",
+       3, 9, "attachments",
+       "is not allowed on a delete (leave the cell empty, or make the row an update)"},
+      {"too_few_cells", kHead + row("delete,twitter.tweet," + kA + ",,1"), 2, 0, "",
        "the row has 5 cells but the header has 9 (a comma inside a value needs quotes)"},
-      {"too_many_cells", kHead + row("delete,twitter.tweet," + kA + ",,1,,,,,,"), 2, "",
+      {"too_many_cells", kHead + row("delete,twitter.tweet," + kA + ",,1,,,,,,"), 2, 0, "",
        "the row has 11 cells but the header has 9 (a comma inside a value needs quotes)"},
       {"validate_problem_after_multiline_row",
        kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,\"two\nlines\",") +
            row("update,pinterest.pin," + kA + ",,9,,www.example.com,,"),
-       4, "link", "must be an absolute http:// or https:// URL"},
+       4, 7, "link", "must be an absolute http:// or https:// URL"},
       {"validate_attachments_named_by_column",
-       kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,,1 a/b"), 2, "attachments",
+       kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,,1 a/b"), 2, 9, "attachments",
        "picture id 'a/b' holds '/' (only letters, digits, '_', '.' and '-' are allowed)"},
-      {"missing_identity_cell", kHead + row("delete,twitter.tweet,,,1,,,,"), 2, "identity",
+      {"missing_identity_cell", kHead + row("delete,twitter.tweet,,,1,,,,"), 2, 3, "identity",
        "is missing (expected a UUID such as 2af20011-8965-471b-8f6b-8b66a611aae6)"},
-      {"malformed_quote", kHead + row("delete,twitter.tweet," + kA + ",,1\"2,,,,"), 2, "",
+      {"malformed_quote", kHead + row("delete,twitter.tweet," + kA + ",,1\"2,,,,"), 2, 0, "",
        "malformed quoted field: a field that holds a quote must be enclosed in quotes, with each "
        "quote inside it doubled (\"\"), and the closing quote must be followed by a comma or the "
        "end of the line"},
       {"unterminated_quote",
        kHead + row("delete,twitter.tweet," + kA + ",,1,,,,") + "\n" + "update,pinterest.pin," + kA +
            ",,2,\"photos,,,\n\n",
-       4, "",
+       4, 0, "",
        "unterminated quoted field: a quote opened in the row starting on this line never "
        "closes"},
   };
@@ -92,7 +95,7 @@ TEST_P(CsvMessageTest, ReportsLineFieldAndMessage) {
   ASSERT_FALSE(result.diagnostics.empty());
   const Diagnostic& d = result.diagnostics.back();  // earlier rows of a case are valid
   EXPECT_EQ(d.pos.line, c.line) << result.all_messages();
-  EXPECT_EQ(d.pos.column, 0u);
+  EXPECT_EQ(d.pos.column, c.column) << result.all_messages();
   EXPECT_EQ(d.field, c.field) << result.all_messages();
   EXPECT_EQ(d.message, c.message) << result.all_messages();
   for (const JobRecord& record : result.records) EXPECT_LT(record.pos.line, c.line);

@@ -94,7 +94,7 @@ jobs:
   EXPECT_EQ(result.diagnostics[0].pos.column, 12u);
   EXPECT_EQ(result.diagnostics[0].field, "page_id");
   EXPECT_EQ(result.diagnostics[0].message,
-            "is only for facebook.page.* targets, not pinterest.pin");
+            "is not a field of pinterest.pin (expected only for facebook.page.* targets)");
 }
 
 TEST(YamlReaderTest, NumbersKeepTheirTextAndLeadingZeros) {
@@ -207,17 +207,17 @@ struct BadYaml {
 // Each case: the first diagnostic, with its place, field and message.
 const BadYaml kBadYaml[] = {
     {"unknown_top_level_key", "jobs: []\njob: []\n", 2, 1, "job",
-     "unknown key: expected defaults or jobs"},
+     "unknown key (expected defaults or jobs)"},
     {"unknown_job_key", "jobs:\n  - op: delete\n    tagret: twitter.tweet\n", 3, 5, "tagret",
-     "unknown key: expected one of op, target, identity, page_id, object_id, set"},
+     "unknown key (expected one of op, target, identity, page_id, object_id, set)"},
     {"unknown_defaults_key", "defaults:\n  identiy: x\njobs: []\n", 2, 3, "defaults.identiy",
-     "unknown key: expected one of op, target, identity, page_id, object_id, set"},
+     "unknown key (expected one of op, target, identity, page_id, object_id, set)"},
     {"unknown_set_key", "jobs:\n  - op: update\n    target: pinterest.pin\n    set: {boardd: x}\n",
      4, 11, "set.boardd",
-     "unknown key: expected one of board, description, link, message, attachments"},
+     "unknown key (expected one of board, description, link, message, attachments)"},
     {"duplicate_key", "jobs:\n  - op: delete\n    op: update\n", 3, 5, "op",
      "is written twice in the same map"},
-    {"jobs_missing", "defaults: {}\n", 1, 1, "jobs", "is required: the list of jobs"},
+    {"jobs_missing", "defaults: {}\n", 1, 1, "jobs", "is required (expected the list of jobs)"},
     {"jobs_not_a_list", "jobs:\n  op: delete\n", 2, 3, "jobs", "must be a list of jobs, not a map"},
     {"job_not_a_map", "jobs:\n  - delete\n", 2, 5, "",
      "job 1 must be a map of job fields, not a single value"},
@@ -244,19 +244,19 @@ const BadYaml kBadYaml[] = {
     {"bad_indentation", "jobs:\n  - op: delete\n   target: x\n", 3, 4, "",
      "YAML syntax error: end of sequence not found"},
     {"bad_op", "jobs:\n  - {op: remove}\n", 2, 10, "op",
-     "unknown op \"remove\": expected update or delete"},
+     "unknown op \"remove\" (expected update or delete)"},
     {"bad_target", "jobs:\n  - {op: delete, target: twitter}\n", 2, 26, "target",
-     "unknown target \"twitter\": expected one of facebook.page.post, facebook.page.picture, "
-     "facebook.page.video, pinterest.pin, twitter.tweet"},
+     "unknown target \"twitter\" (expected one of facebook.page.post, facebook.page.picture, "
+     "facebook.page.video, pinterest.pin, twitter.tweet)"},
     {"missing_op", "jobs:\n  - target: twitter.tweet\n", 2, 5, "op",
-     "is required: update or delete"},
+     "is required (expected update or delete)"},
     {"missing_target", "jobs:\n  - op: delete\n", 2, 5, "target",
-     "is required: one of facebook.page.post, facebook.page.picture, facebook.page.video, "
-     "pinterest.pin, twitter.tweet"},
+     "is required (expected one of facebook.page.post, facebook.page.picture, facebook.page.video, "
+     "pinterest.pin, twitter.tweet)"},
     {"set_on_delete",
      "jobs:\n  - op: delete\n    target: pinterest.pin\n    object_id: '1'\n"
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    set: {board: x}\n",
-     6, 10, "set", "set fields are not allowed on a delete"},
+     6, 10, "set", "is not allowed on a delete (a delete takes no fields to set)"},
     {"validate_problem_on_its_line",
      "jobs:\n  - op: delete\n    target: twitter.tweet\n"
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n"
@@ -271,11 +271,12 @@ const BadYaml kBadYaml[] = {
      "jobs:\n  - op: update\n    target: twitter.tweet\n"
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    object_id: '1'\n"
      "    set: {message: hi}\n",
-     2, 9, "op", "twitter.tweet can only be deleted, not updated"},
+     2, 9, "op", "twitter.tweet can only be deleted, not updated (expected delete)"},
     {"update_without_set",
      "jobs:\n  - op: update\n    target: pinterest.pin\n"
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    object_id: '1'\n",
-     2, 5, "set", "an update must set at least one field"},
+     2, 5, "set",
+     "an update must set at least one field (pinterest.pin takes board, description, link)"},
     {"second_document", "jobs: []\n---\njobs: []\n", 3, 1, "",
      "a job file holds one YAML document; this is a second one (remove the `---`)"},
 };
