@@ -1,0 +1,109 @@
+#include "cli/run_outcome.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/exit_codes.hpp"
+#include "util/text.hpp"
+
+namespace oneall::cli {
+
+ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch) {
+  const std::map<store::JobState, std::int64_t> none;  // a batch that does not exist
+  const std::map<store::JobState, std::int64_t>* counts = &status.by_state;
+  if (batch) {
+    counts = &none;
+    for (const auto& b : status.batches) {
+      if (b.batch_id == *batch) counts = &b.by_state;
+    }
+  }
+  auto count = [&](store::JobState state) {
+    auto it = counts->find(state);
+    return it == counts->end() ? 0 : it->second;
+  };
+  return {count(store::JobState::kPending), count(store::JobState::kRunning),
+          count(store::JobState::kFailed), count(store::JobState::kDead)};
+}
+
+int run_exit_code(const ScopeCounts& scope, bool stopped_early) {
+  if (stopped_early && scope.left() > 0) return kExitStoppedEarly;
+  if (scope.failed + scope.dead > 0) return kExitJobsFailed;
+  if (scope.left() > 0) return kExitStoppedEarly;
+  return kExitOk;
+}
+
+std::string_view stop_cause_name(engine::StopCause cause) {
+  switch (cause) {
+    case engine::StopCause::kNone:
+      return "none";
+    case engine::StopCause::kSignal:
+      return "signal";
+    case engine::StopCause::kDeadline:
+      return "deadline";
+    case engine::StopCause::kCircuitBreaker:
+      return "circuit_breaker";
+    case engine::StopCause::kBlocked:
+      return "blocked";
+  }
+  return "none";
+}
+
+std::string stop_reason_text(const engine::RunSummary& s) {
+  if (!s.stop_reason.empty()) return s.stop_reason;
+  switch (s.stop_cause) {
+    case engine::StopCause::kNone:
+      return "";
+    case engine::StopCause::kSignal:
+      return "asked to stop (signal)";
+    case engine::StopCause::kDeadline:
+      return "the deadline passed";
+    case engine::StopCause::kCircuitBreaker:
+      return "circuit breaker: too many 401/403 answers in a row; the site's keys are wrong "
+             "(check ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY, ONEALL_PRIVATE_KEY) or the users "
+             "revoked their consent";
+    case engine::StopCause::kBlocked:
+      return "due jobs stayed blocked by another run working on the same objects";
+  }
+  return "";
+}
+
+double requests_per_second(const engine::RunSummary& s) {
+  return s.duration_ms > 0
+             ? static_cast<double>(s.requests) * 1000.0 / static_cast<double>(s.duration_ms)
+             : 0.0;
+}
+
+std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
+                             const ScopeCounts& scope, int exit_code) {
+  std::string text = fmt::format(
+      "run {}: {} requests in {:.1f} s ({:.1f}/s): {} succeeded, {} failed, {} dead, {} to "
+      "retry\n",
+      run_id, s.requests, static_cast<double>(s.duration_ms) / 1000.0, requests_per_second(s),
+      s.succeeded, s.failed, s.dead, s.retries);
+  const std::string reason = stop_reason_text(s);
+  if (s.stop_cause != engine::StopCause::kNone) {
+    text += fmt::format("stopped ({}): {}\n", stop_cause_name(s.stop_cause), reason);
+  }
+  if (exit_code == kExitStoppedEarly) {
+    text += fmt::format("{} job(s) left in scope ({} pending, {} running); run again to continue\n",
+                        scope.left(), scope.pending, scope.running);
+  }
+  if (exit_code == kExitJobsFailed) {
+    text += fmt::format(
+        "{} job(s) failed or are dead: see `oneall-bulk status` and `oneall-bulk audit`\n",
+        scope.failed + scope.dead);
+  }
+  return text;
+}
+
+std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
+                             const ScopeCounts& scope, int exit_code) {
+  return fmt::format(
+      R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
+      R"("duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
+      R"("stop_reason":{},"jobs_left":{},"exit_code":{}}})",
+      run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.duration_ms,
+      requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
+      json_string(stop_reason_text(s)), scope.left(), exit_code);
+}
+
+}  // namespace oneall::cli

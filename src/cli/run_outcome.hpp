@@ -1,0 +1,49 @@
+// How a run ended, for the user and for cron: the exit code from what is left in scope (SPEC
+// §4), the summary printed on stderr, and the same as one JSON object (--json, and the runs
+// table). Pure, so every ending is unit-tested without a queue.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/run_options.hpp"
+#include "store/queue.hpp"
+
+namespace oneall::cli {
+
+// Jobs in a run's scope (the whole queue, or one batch) by the states that decide the exit code.
+struct ScopeCounts {
+  std::int64_t pending = 0;
+  std::int64_t running = 0;
+  std::int64_t failed = 0;
+  std::int64_t dead = 0;
+  std::int64_t left() const { return pending + running; }
+};
+ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch);
+
+// 4 when stopped early with work left, else 1 if any job in scope failed or is dead, else 4 if
+// work is left (held by another run), else 0.
+int run_exit_code(const ScopeCounts& scope, bool stopped_early);
+
+// "none" | "signal" | "deadline" | "circuit_breaker" | "blocked"
+std::string_view stop_cause_name(engine::StopCause cause);
+
+// The runner's stop_reason, or one naming the cause if the runner gave none.
+std::string stop_reason_text(const engine::RunSummary& summary);
+
+double requests_per_second(const engine::RunSummary& summary);
+
+// Lines for stderr, each ending in '\n':
+//   run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 to retry
+//   stopped (deadline): the deadline passed; the rest is left for the next run
+//   1600 job(s) left in scope (1600 pending, 0 running); run again to continue
+// and, for exit 1, where to look.
+std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& summary,
+                             const ScopeCounts& scope, int exit_code);
+
+std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& summary,
+                             const ScopeCounts& scope, int exit_code);
+
+}  // namespace oneall::cli

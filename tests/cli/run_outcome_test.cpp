@@ -1,0 +1,93 @@
+#include "cli/run_outcome.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.hpp"
+
+namespace oneall::cli {
+namespace {
+
+using store::JobState;
+
+TEST(RunExitCode, FromWhatIsLeftInScope) {
+  EXPECT_EQ(run_exit_code({0, 0, 0, 0}, false), kExitOk);
+  EXPECT_EQ(run_exit_code({0, 0, 0, 0}, true), kExitOk);  // stopped as the last job ended
+  EXPECT_EQ(run_exit_code({0, 0, 2, 0}, false), kExitJobsFailed);
+  EXPECT_EQ(run_exit_code({0, 0, 0, 1}, false), kExitJobsFailed);
+  EXPECT_EQ(run_exit_code({3, 0, 2, 0}, true), kExitStoppedEarly);   // left work beats failures
+  EXPECT_EQ(run_exit_code({0, 1, 0, 0}, false), kExitStoppedEarly);  // held by a dead run
+}
+
+TEST(CountScope, WholeQueueOrOneBatch) {
+  store::QueueStatus status;
+  status.by_state = {{JobState::kPending, 5}, {JobState::kRunning, 1}, {JobState::kFailed, 2}};
+  status.batches.push_back({7, "a.yaml", 0, {{JobState::kPending, 4}, {JobState::kDead, 3}}});
+  const ScopeCounts all = count_scope(status, std::nullopt);
+  EXPECT_EQ(all.left(), 6);
+  EXPECT_EQ(all.failed, 2);
+  const ScopeCounts batch = count_scope(status, 7);
+  EXPECT_EQ(batch.pending, 4);
+  EXPECT_EQ(batch.dead, 3);
+  EXPECT_EQ(count_scope(status, 99).left(), 0);  // no such batch: nothing in scope
+}
+
+engine::RunSummary stopped_by(engine::StopCause cause, std::string reason) {
+  engine::RunSummary s;
+  s.requests = 412;
+  s.succeeded = 400;
+  s.failed = 6;
+  s.dead = 4;
+  s.retries = 7;
+  s.duration_ms = 10'300;
+  s.stopped_early = true;
+  s.stop_cause = cause;
+  s.stop_reason = std::move(reason);
+  return s;
+}
+
+TEST(RunSummaryText, CountsRateDurationAndWhyItStopped) {
+  const auto s = stopped_by(engine::StopCause::kDeadline, "the deadline passed");
+  EXPECT_EQ(run_summary_text(7, s, {1600, 0, 6, 4}, kExitStoppedEarly),
+            "run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 to "
+            "retry\n"
+            "stopped (deadline): the deadline passed\n"
+            "1600 job(s) left in scope (1600 pending, 0 running); run again to continue\n");
+}
+
+TEST(RunSummaryText, CircuitBreakerNamesTheLikelyCauseEvenWithoutTheRunnersReason) {
+  const auto text = run_summary_text(1, stopped_by(engine::StopCause::kCircuitBreaker, ""),
+                                     {10, 0, 5, 0}, kExitStoppedEarly);
+  EXPECT_NE(text.find("stopped (circuit_breaker): "), std::string::npos) << text;
+  EXPECT_NE(text.find("keys"), std::string::npos) << text;
+  EXPECT_NE(text.find("consent"), std::string::npos) << text;
+}
+
+TEST(RunSummaryText, FailuresPointToStatusAndAudit) {
+  engine::RunSummary s;
+  s.requests = 2;
+  s.succeeded = 1;
+  s.failed = 1;
+  s.duration_ms = 0;
+  EXPECT_EQ(run_summary_text(3, s, {0, 0, 1, 0}, kExitJobsFailed),
+            "run 3: 2 requests in 0.0 s (0.0/s): 1 succeeded, 1 failed, 0 dead, 0 to retry\n"
+            "1 job(s) failed or are dead: see `oneall-bulk status` and `oneall-bulk audit`\n");
+}
+
+TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
+  const auto s = stopped_by(engine::StopCause::kSignal, "asked to stop (\"signal\")");
+  EXPECT_EQ(run_summary_json(9, s, {10, 2, 6, 4}, kExitStoppedEarly),
+            R"({"run_id":9,"requests":412,"succeeded":400,"failed":6,"dead":4,"retries":7,)"
+            R"("duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,"stop_cause":"signal",)"
+            R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"exit_code":4})js");
+}
+
+TEST(StopCauseName, EveryCause) {
+  EXPECT_EQ(stop_cause_name(engine::StopCause::kNone), "none");
+  EXPECT_EQ(stop_cause_name(engine::StopCause::kSignal), "signal");
+  EXPECT_EQ(stop_cause_name(engine::StopCause::kDeadline), "deadline");
+  EXPECT_EQ(stop_cause_name(engine::StopCause::kCircuitBreaker), "circuit_breaker");
+  EXPECT_EQ(stop_cause_name(engine::StopCause::kBlocked), "blocked");
+}
+
+}  // namespace
+}  // namespace oneall::cli
