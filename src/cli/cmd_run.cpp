@@ -1,15 +1,24 @@
 // `run [FILE...]`: imports the files (if any), then works the queue until nothing is runnable,
-// against the configured API root, an --endpoint, or the in-process sandbox (--sandbox).
+// against the configured API root, an --endpoint, or the in-process sandbox (--sandbox). Only
+// one run works a database at a time (run_lock); --dry-run prints instead of sending.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <ostream>
 
 #include "cli/command.hpp"
+#include "cli/dry_run.hpp"
+#include "cli/duration_arg.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/progress_line.hpp"
+#include "cli/rate_arg.hpp"
+#include "cli/run_lock.hpp"
+#include "cli/run_outcome.hpp"
 #include "cli/signals.hpp"
 #include "engine/runner.hpp"
 #include "sandbox/sandbox_server.hpp"
@@ -19,33 +28,16 @@
 namespace oneall::cli {
 namespace {
 
-std::string summary_json(std::int64_t run_id, const engine::RunSummary& s, int exit_code) {
-  return fmt::format(
-      R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
-      R"("duration_ms":{},"stopped_early":{},"exit_code":{}}})",
-      run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.duration_ms,
-      s.stopped_early ? "true" : "false", exit_code);
-}
-
-// Exit code from what is left in scope (the batch, or the whole queue) after the run.
-int exit_code_for(const store::QueueStatus& status, std::optional<std::int64_t> batch,
-                  bool stopped_early) {
-  std::map<store::JobState, std::int64_t> counts = status.by_state;
-  if (batch) {
-    counts.clear();
-    for (const auto& b : status.batches) {
-      if (b.batch_id == *batch) counts = b.by_state;
-    }
-  }
-  auto count = [&](store::JobState state) {
-    auto it = counts.find(state);
-    return it == counts.end() ? 0 : it->second;
-  };
-  const bool work_left = count(store::JobState::kPending) + count(store::JobState::kRunning) > 0;
-  if (stopped_early && work_left) return kExitStoppedEarly;
-  if (count(store::JobState::kFailed) + count(store::JobState::kDead) > 0) return kExitJobsFailed;
-  if (work_left) return kExitStoppedEarly;
-  return kExitOk;
+// A CLI11 check that runs one of our parsers, so a bad value is a usage error (exit 2) with the
+// parser's own message.
+template <class Parse>
+CLI::Validator checked_by(Parse parse, const char* what) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        auto parsed = parse(text);
+        return parsed ? std::string() : parsed.error().message;
+      },
+      what);
 }
 
 class RunCommand final : public Command {
@@ -55,17 +47,37 @@ class RunCommand final : public Command {
     sub_->footer(
         "Credentials come from ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY;\n"
         "with --sandbox the built-in emulator is started on 127.0.0.1 and used instead.\n"
+        "One run per database: a second one exits 3 and says which process holds it.\n"
+        "SIGINT/SIGTERM stop taking work and finish what is in flight (exit 4); a second\n"
+        "signal exits at once, and the next run takes up what was left.\n"
         "Exit status: 0 all jobs in scope succeeded, 1 some failed or are dead, 2 bad usage or\n"
-        "invalid job file, 4 stopped early with work left, 5 storage or system error.");
+        "invalid job file, 3 another run holds the database, 4 stopped early with work left\n"
+        "(signal, deadline, circuit breaker), 5 storage or system error.");
     sub_->add_option("files", files_, "Job files to import before running");
     sub_->add_option("--identity", identity_,
                      "Identity token for CSV rows that have no identity of their own");
     sub_->add_option("--concurrency", options_.concurrency, "Requests in flight")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
+    sub_->add_option("--rate", rate_,
+                     "Requests per second for the whole run: 20, 20/s, 1200/min, 300/h "
+                     "(default: no limit)")
+        ->check(checked_by(parse_rate, "RATE"));
+    sub_->add_option("--identity-rate", identity_rate_,
+                     "Requests per second for each identity token, same forms as --rate")
+        ->check(checked_by(parse_rate, "RATE"));
+    sub_->add_option("--deadline", deadline_,
+                     "Stop taking new work this long after the start (90s, 15m, 2h, 1h30m, or "
+                     "seconds); exit 4 if work is left")
+        ->check(checked_by(parse_duration_ms, "DURATION"));
     sub_->add_option("--max-attempts", options_.max_attempts,
                      "Attempts per job before it is dead (retryable errors only)")
         ->check(CLI::Range(1, 100))
+        ->capture_default_str();
+    sub_->add_option("--max-auth-failures", options_.breaker_threshold,
+                     "Stop the run (exit 4) after this many 401/403 answers in a row: wrong "
+                     "keys or revoked consent (0: never)")
+        ->check(CLI::Range(0, 1'000'000))
         ->capture_default_str();
     sub_->add_option("--timeout", timeout_seconds_, "Per-request timeout in seconds")
         ->check(CLI::Range(0.1, 3600.0))
@@ -76,11 +88,17 @@ class RunCommand final : public Command {
     sub_->add_option("--cacert", cacert_, "CA certificate file to verify the API's TLS with")
         ->check(CLI::ExistingFile);
     sub_->add_option("--batch", batch_, "Work only this batch id");
+    sub_->add_flag("--dry-run", dry_run_,
+                   "Print each request that would be sent (method, path, body) and send "
+                   "nothing: the files' jobs without queuing them, or the queue's pending jobs");
     sub_->add_flag("--sandbox", sandbox_,
                    "Start the built-in API emulator on 127.0.0.1 and send to it");
     sub_->add_option("--sandbox-latency", sandbox_latency_ms_,
                      "With --sandbox: milliseconds the emulator waits before each answer")
         ->check(CLI::Range(0, 60'000));
+    sub_->add_flag("--quiet", quiet_,
+                   "No progress line and no notes on stderr; the summary only when the exit "
+                   "status is not 0 (for cron)");
     sub_->add_flag("--json", json_, "Print the run summary as one JSON object on stdout");
     sub_->get_option("--sandbox")->excludes(sub_->get_option("--endpoint"));
   }
@@ -88,11 +106,36 @@ class RunCommand final : public Command {
   CLI::App& subcommand() override { return *sub_; }
 
   int run(const GlobalOptions& global, Streams streams) override {
+    SystemClock clock;
+    const EpochMs started_at = clock.now_ms();  // a cron window counts from the start
+    if (auto failed = apply_limits(started_at); failed) {
+      streams.err << *failed << '\n';
+      return kExitUsage;
+    }
+
     jobfile::ReadOptions read_options;
     if (!identity_.empty()) read_options.identity = identity_;
     if (!files_.empty() && !all_valid(check_job_files(files_, read_options, streams.err))) {
       streams.err << "nothing was queued or sent: fix the problems above and run again\n";
       return kExitUsage;
+    }
+    if (dry_run_) return dry_run(global, clock, read_options, streams);
+
+    if (!sandbox_) {
+      if (const int code = use_configured_api(streams); code != kExitOk) return code;
+    }
+
+    auto lock = RunLock::try_acquire(global.db, started_at);
+    if (!lock) {
+      streams.err << lock.error().message << '\n';
+      return kExitStorage;
+    }
+    if (!lock->owns_lock()) {
+      streams.err << fmt::format(
+          "another run is working on {}: {}.\nWait for it to end, or stop it with SIGTERM; a "
+          "run that dies releases the lock ({}) by itself.\n",
+          global.db, lock->holder(), lock->path());
+      return kExitLocked;
     }
 
     std::optional<sandbox::SandboxServer> sandbox;
@@ -109,25 +152,11 @@ class RunCommand final : public Command {
       }
       options_.credentials = api::sandbox_credentials();
       options_.api_root = sandbox->base_url();
-    } else {
-      auto credentials = api::credentials_from_env();
-      if (!credentials) {
-        streams.err << credentials.error().message << '\n';
-        return kExitUsage;
-      }
-      options_.credentials = *credentials;
-      auto root = api::api_root(options_.credentials, endpoint_);
-      if (!root) {
-        streams.err << root.error().message << '\n';
-        return kExitUsage;
-      }
-      options_.api_root = *root;
     }
     if (!cacert_.empty()) options_.cacert = cacert_;
     options_.batch = batch_;
     options_.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
 
-    SystemClock clock;
     auto queue = open_queue(global, clock, streams.err);
     if (!queue) return kExitStorage;
     if (!files_.empty()) {
@@ -136,71 +165,147 @@ class RunCommand final : public Command {
         streams.err << imported.error().message << '\n';
         return kExitStorage;
       }
-      streams.err << describe_import(*imported) << '\n';
+      if (!quiet_) streams.err << describe_import(*imported) << '\n';
     }
+    return work_queue(*queue, clock, streams);
+  }
 
-    const std::string options_json = fmt::format(
-        R"({{"endpoint":{},"concurrency":{},"max_attempts":{},"timeout_ms":{},"sandbox":{}}})",
-        json_string(options_.api_root), options_.concurrency, options_.max_attempts,
-        options_.timeout_ms, sandbox_ ? "true" : "false");
-    auto run_id = queue->begin_run(options_json);
+ private:
+  // --rate, --identity-rate, --deadline into RunOptions; the message of the first bad one.
+  std::optional<std::string> apply_limits(EpochMs started_at) {
+    if (rate_) {
+      auto rate = parse_rate(*rate_);
+      if (!rate) return "--rate: " + rate.error().message;
+      options_.rate = *rate;
+    }
+    if (identity_rate_) {
+      auto rate = parse_rate(*identity_rate_);
+      if (!rate) return "--identity-rate: " + rate.error().message;
+      options_.identity_rate = *rate;
+    }
+    if (deadline_) {
+      auto ms = parse_duration_ms(*deadline_);
+      if (!ms) return "--deadline: " + ms.error().message;
+      options_.deadline = started_at + *ms;
+    }
+    return std::nullopt;
+  }
+
+  int use_configured_api(Streams streams) {
+    auto credentials = api::credentials_from_env();
+    if (!credentials) {
+      streams.err << credentials.error().message << '\n';
+      return kExitUsage;
+    }
+    options_.credentials = *credentials;
+    auto root = api::api_root(options_.credentials, endpoint_);
+    if (!root) {
+      streams.err << root.error().message << '\n';
+      return kExitUsage;
+    }
+    options_.api_root = *root;
+    return kExitOk;
+  }
+
+  // Reads only: needs no credentials and no lock, and creates no database.
+  int dry_run(const GlobalOptions& global, const Clock& clock,
+              const jobfile::ReadOptions& read_options, Streams streams) {
+    if (!files_.empty()) return dry_run_files(files_, read_options, json_, streams);
+    if (!std::filesystem::exists(global.db)) {
+      streams.err << fmt::format("dry run: there is no queue at {} yet; nothing would be sent\n",
+                                 global.db);
+      return kExitOk;
+    }
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    return dry_run_queue(*queue, batch_, json_, streams);
+  }
+
+  int work_queue(store::Queue& queue, const Clock& clock, Streams streams) {
+    auto run_id = queue.begin_run(options_json());
     if (!run_id) {
       streams.err << run_id.error().message << '\n';
       return kExitStorage;
     }
-    streams.err << fmt::format("run {}: sending to {}{}\n", *run_id, options_.api_root,
-                               sandbox_ ? " (sandbox)" : "");
+    // After begin_run, which returns the jobs of crashed runs to pending.
+    auto before = queue.status();
+    if (!before) {
+      streams.err << before.error().message << '\n';
+      (void)queue.end_run(*run_id, kExitStorage, "{}");
+      return kExitStorage;
+    }
+    const std::int64_t total = count_scope(*before, batch_).left();
+    if (!quiet_) {
+      streams.err << fmt::format("run {}: {} job(s) to send to {}{}\n", *run_id, total,
+                                 options_.api_root, sandbox_ ? " (sandbox)" : "");
+    }
 
-    engine::Runner runner(*queue, options_, clock, install_stop_signals());
+    engine::Runner runner(queue, options_, clock, install_stop_signals());
+    std::optional<ProgressLine> progress;
+    if (const auto width = terminal_width(STDERR_FILENO); width && !quiet_) {
+      progress.emplace(streams.err, clock, total, *width);
+      runner.on_progress(
+          [&progress](const engine::RunSummary& so_far) { progress->update(so_far); });
+    }
     auto summary = runner.run(*run_id);
+    if (progress) progress->finish();
     if (!summary) {
       streams.err << "run stopped: " << summary.error().message << '\n';
-      (void)queue->end_run(*run_id, kExitStorage, "{}");
+      (void)queue.end_run(*run_id, kExitStorage, "{}");
       return kExitStorage;
     }
-    auto status = queue->status();
-    if (!status) {
-      streams.err << status.error().message << '\n';
+
+    auto after = queue.status();
+    if (!after) {
+      streams.err << after.error().message << '\n';
+      (void)queue.end_run(*run_id, kExitStorage, "{}");
       return kExitStorage;
     }
-    const int exit_code = exit_code_for(*status, batch_, summary->stopped_early);
-    const std::string json = summary_json(*run_id, *summary, exit_code);
-    if (auto ended = queue->end_run(*run_id, exit_code, json); !ended) {
+    const ScopeCounts scope = count_scope(*after, batch_);
+    const int exit_code = run_exit_code(scope, summary->stopped_early);
+    const std::string json = run_summary_json(*run_id, *summary, scope, exit_code);
+    if (auto ended = queue.end_run(*run_id, exit_code, json); !ended) {
       streams.err << ended.error().message << '\n';
       return kExitStorage;
     }
-    print_summary(streams, *run_id, *summary, exit_code);
+    if (!quiet_ || exit_code != kExitOk) {
+      streams.err << run_summary_text(*run_id, *summary, scope, exit_code);
+    }
     if (json_) streams.out << json << '\n';
     return exit_code;
   }
 
- private:
-  void print_summary(Streams streams, std::int64_t run_id, const engine::RunSummary& s,
-                     int exit_code) const {
-    const double seconds = static_cast<double>(s.duration_ms) / 1000.0;
-    const double rate = seconds > 0 ? static_cast<double>(s.requests) / seconds : 0.0;
-    streams.err << fmt::format(
-        "run {}: {} requests in {:.1f} s ({:.0f}/s): {} succeeded, {} failed, {} dead, {} to "
-        "retry{}\n",
-        run_id, s.requests, seconds, rate, s.succeeded, s.failed, s.dead, s.retries,
-        s.stopped_early ? "; stopped early" : "");
-    if (!s.stop_reason.empty()) streams.err << "stopped early: " << s.stop_reason << '\n';
-    if (exit_code == kExitJobsFailed) {
-      streams.err << "some jobs failed or are dead: see `oneall-bulk status` and "
-                     "`oneall-bulk audit`\n";
-    }
+  // What the runs table keeps about how this run was started (never credentials).
+  std::string options_json() const {
+    auto optional_number = [](const auto& value) {
+      return value ? fmt::format("{}", *value) : std::string("null");
+    };
+    return fmt::format(
+        R"({{"endpoint":{},"concurrency":{},"max_attempts":{},"timeout_ms":{},"sandbox":{},)"
+        R"("rate_per_s":{},"identity_rate_per_s":{},"deadline":{},"max_auth_failures":{},)"
+        R"("batch":{}}})",
+        json_string(options_.api_root), options_.concurrency, options_.max_attempts,
+        options_.timeout_ms, sandbox_ ? "true" : "false", optional_number(options_.rate),
+        optional_number(options_.identity_rate),
+        options_.deadline ? json_string(format_utc_ms(*options_.deadline)) : "null",
+        options_.breaker_threshold, optional_number(batch_));
   }
 
   CLI::App* sub_;
   std::vector<std::string> files_;
   std::string identity_;
   engine::RunOptions options_;
+  std::optional<std::string> rate_;
+  std::optional<std::string> identity_rate_;
+  std::optional<std::string> deadline_;
   double timeout_seconds_ = 30.0;
   std::optional<std::string> endpoint_;
   std::string cacert_;
   std::optional<std::int64_t> batch_;
+  bool dry_run_ = false;
   bool sandbox_ = false;
   int sandbox_latency_ms_ = 0;
+  bool quiet_ = false;
   bool json_ = false;
 };
 

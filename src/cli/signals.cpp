@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "cli/exit_codes.hpp"
 
@@ -14,10 +16,20 @@ namespace {
 std::atomic<bool> g_stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
+// Only async-signal-safe calls in the handler: write(2) of constant text, _exit(2).
+void say(const char* text) {
+  const int saved = errno;  // the interrupted code may be about to read errno
+  const ssize_t ignored = write(STDERR_FILENO, text, std::strlen(text));
+  (void)ignored;
+  errno = saved;
+}
+
 extern "C" void on_stop_signal(int) {
   if (g_stop_requested.exchange(true)) {
+    say("\nstopping now: jobs in flight go back to the queue when their lease runs out\n");
     _exit(kExitStoppedEarly);  // second signal: leave now; leases make it safe
   }
+  say("\nstopping: finishing requests in flight (Ctrl-C again to quit now)\n");
 }
 
 }  // namespace
@@ -26,6 +38,10 @@ const std::atomic<bool>& install_stop_signals() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
+  // SA_RESTART: SQLite's and the streams' reads and writes resume instead of failing with
+  // EINTR. poll(2) is never restarted, so curl_multi_poll still returns and the loop sees the
+  // flag at once.
+  action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   return g_stop_requested;
