@@ -108,6 +108,10 @@ void CsvTokenizer::feed_piece(std::string_view piece) {
     return;
   }
   deliver_rows();
+  // A row can start after a bare '\r' ended the previous one on this same line; when its first
+  // field is still open at the end of the piece (a quote spanning lines), on_field has not run
+  // to note the line, so note it here. pstate 0 is libcsv's ROW_NOT_BEGUN (libcsv.c).
+  if (open_row_line_ == 0 && parser_->pstate != 0) open_row_line_ = line_;
   if (csv_get_buffer_size(parser_.get()) > kMaxFieldBytes) {
     on_error_(row_line(), "a field is longer than " + std::to_string(kMaxFieldBytes / 1024) +
                               " KiB (is a closing quote missing?); the rest of the file was not "

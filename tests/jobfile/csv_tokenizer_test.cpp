@@ -137,6 +137,20 @@ TEST(CsvTokenizerTest, UnterminatedQuoteIsReportedWhereItsRowStarts) {
             "closes");
 }
 
+// Found by the fuzzer: a row that starts after a bare '\r' on the same line, with a quote that
+// never closes, was placed on the next line when the whole line arrived in one piece.
+TEST(CsvTokenizerTest, UnterminatedQuoteAfterABareCrIsOnTheLineOfTheCr) {
+  for (std::size_t chunk : {0, 1, 2, 3}) {
+    const Tokens t = tokenize("abc,d\r\"open\nmore", chunk);
+    ASSERT_EQ(t.errors.size(), 1u) << chunk;
+    EXPECT_EQ(t.errors[0].first, 1u) << "chunk " << chunk;
+  }
+  const Tokens cells = tokenize("abc,d\r\"x\ny\",z\n");
+  ASSERT_EQ(cells.rows.size(), 2u);
+  EXPECT_EQ(cells.rows[1].line, 1u);
+  EXPECT_EQ(cells.rows[1].cells, (Cells{"x\ny", "z"}));
+}
+
 TEST(CsvTokenizerTest, MalformedQuoteDropsTheRowAndReadingGoesOn) {
   const Tokens t = tokenize("a,b\n1,x\"y\n2,\"q\"z\n3,4\n");
   EXPECT_EQ(lines(t), (std::vector<std::size_t>{1, 4}));

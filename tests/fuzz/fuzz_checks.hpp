@@ -1,0 +1,36 @@
+// What every fuzzer checks beyond "no crash, no sanitizer report": a record the reader hands on
+// must be one that render() turns into a request, and every diagnostic must name the file.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "api/action.hpp"
+#include "jobfile/job_record.hpp"
+
+namespace oneall::fuzz {
+
+inline void require(bool condition, const char* what) {
+  if (!condition) {
+    std::fprintf(stderr, "fuzz check failed: %s\n", what);
+    std::abort();
+  }
+}
+
+inline void check_record(const jobfile::JobRecord& record) {
+  require(api::validate(record.action).empty(), "a record that reached the sink fails validate()");
+  require(api::render(record.action).ok(), "a record that reached the sink does not render");
+  require(record.pos.line > 0, "a record without a line");
+}
+
+inline void check_diagnostics(const std::vector<jobfile::Diagnostic>& diagnostics,
+                              const std::string& name) {
+  for (const auto& d : diagnostics) {
+    require(d.pos.file == name, "a diagnostic names another file");
+    require(!d.message.empty(), "a diagnostic without a message");
+  }
+}
+
+}  // namespace oneall::fuzz
