@@ -90,6 +90,15 @@ ApiAnswer error_answer(std::string_view path, std::string_view date, int status)
     case 414:
       info = "The request path is too long";
       break;
+    case 429:
+      info = "Too many requests: slow down and retry after the time given in Retry-After";
+      break;
+    case 500:
+      info = "An internal error occurred; the request was not processed";
+      break;
+    case 503:
+      info = "The service is temporarily overloaded; the request was not processed";
+      break;
   }
   return {status, error_body(path, date, status, info), "", Effect::kNone};
 }

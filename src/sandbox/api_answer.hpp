@@ -1,6 +1,6 @@
 // Decides what the sandbox answers to one request, without sockets: the status, the JSON body
 // (envelope.hpp), the Allow header of a 405, and what the request did to the objects so the
-// server can count it. The server checks credentials (and, later, injects faults) first, then
+// server can count it. The server checks credentials and injects faults first, then
 // hands the request here.
 #pragma once
 
@@ -36,7 +36,8 @@ ApiAnswer answer_update_request(const ApiRequest& request, ObjectBook& book);
 
 ApiAnswer unauthorized_answer(std::string_view path, std::string_view date);
 ApiAnswer ping_answer(std::string_view path, std::string_view date);
-// An error envelope for a status decided elsewhere (cpp-httplib: 404 no route, 413, 400).
+// An error envelope for a status decided elsewhere (cpp-httplib: 404 no route, 413, 400; the
+// fault plan: 429, 500, 503).
 ApiAnswer error_answer(std::string_view path, std::string_view date, int status);
 
 }  // namespace oneall::sandbox

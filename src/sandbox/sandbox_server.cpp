@@ -1,9 +1,12 @@
 // SandboxServer: cpp-httplib glue over the pure parts (api_answer, over route, update_body,
 // object_book and envelope). Every answer goes through answer(), which also keeps the counters.
+// API requests pass the fault plan (fault_plan.hpp) on arrival; a dropped connection is cut by
+// connection_drop.hpp.
 #include "sandbox/sandbox_server.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -14,11 +17,15 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "sandbox/api_answer.hpp"
+#include "sandbox/connection_drop.hpp"
 #include "sandbox/envelope.hpp"
+#include "sandbox/fault_plan.hpp"
 #include "sandbox/object_book.hpp"
+#include "sandbox/receive_log.hpp"
 #include "util/base64.hpp"
 
 namespace oneall::sandbox {
@@ -44,6 +51,21 @@ std::string raw_path(const httplib::Request& request) {
   return request.target.substr(0, request.target.find('?'));
 }
 
+FaultRates fault_rates(const SandboxOptions& options) {
+  return {options.error_rate, options.throttle_rps, options.throttle_burst, options.reset_rate,
+          options.seed};
+}
+
+// Blocks SIGPIPE in the calling thread, and so in the threads it starts afterwards (cpp-httplib's
+// workers): a write to a connection that is gone (one we dropped, or a client that left) must
+// fail with EPIPE, not kill the process. Per thread, so the rest of the process is untouched.
+void block_sigpipe_in_this_thread() {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+}
+
 }  // namespace
 
 struct SandboxServer::Impl {
@@ -66,13 +88,25 @@ struct SandboxServer::Impl {
   bool started = false;
   bool stopped = false;
 
+  // Set by start(), before any handler runs; read-only afterwards but for their own locks.
+  std::chrono::steady_clock::time_point started_at;
+  std::chrono::system_clock::time_point started_at_wall;
+  std::optional<ReceiveLog> receive_log;
+  std::optional<FaultPlan> faults;
+
   std::atomic<std::uint64_t> requests{0}, applied{0}, repeated{0}, unauthorized{0}, not_found{0},
-      bad_requests{0}, max_concurrent{0};
+      bad_requests{0}, max_concurrent{0}, errors_injected{0}, throttled{0}, resets{0},
+      resets_after_apply{0};
   std::atomic<std::uint64_t> concurrent{0};  // API requests being handled now
 
   void install_routes();
   void handle_api(const httplib::Request& request, httplib::Response& response);
   void answer(httplib::Response& response, ApiAnswer reply);
+  void count(const ApiAnswer& reply);
+  void drop(const httplib::Request& request, httplib::Response& response);
+  SandboxStats stats() const;
+  std::string stats_json() const;
+  std::string received_json() const;
   bool authorized(const httplib::Request& request) const {
     return request.get_header_value("Authorization") == expected_authorization;
   }
@@ -84,12 +118,16 @@ struct SandboxServer::Impl {
   static std::string now_date() { return rfc2822_date(std::time(nullptr)); }
 };
 
-void SandboxServer::Impl::answer(httplib::Response& response, ApiAnswer reply) {
+void SandboxServer::Impl::count(const ApiAnswer& reply) {
   if (reply.status == 401) ++unauthorized;
   if (reply.status == 404) ++not_found;
   if (reply.status == 400 || reply.status == 405) ++bad_requests;
   if (reply.effect == Effect::kApplied) ++applied;
   if (reply.effect == Effect::kRepeated) ++repeated;
+}
+
+void SandboxServer::Impl::answer(httplib::Response& response, ApiAnswer reply) {
+  count(reply);
   response.status = reply.status;
   if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
   response.set_content(std::move(reply.body), kJson);
@@ -107,13 +145,81 @@ void SandboxServer::Impl::handle_api(const httplib::Request& request, httplib::R
     ~Occupancy() { --s_.concurrent; }
     Impl& s_;
   } occupancy(*this);
+  // Decided on arrival, before the latency, so the throttle sees the rate the client sends at.
+  const Fault fault = faults->decide(receive_log->record());
   add_latency();
   const std::string path = raw_path(request);
   const std::string date = now_date();
   if (!authorized(request)) return answer(response, unauthorized_answer(path, date));
-  // Fault injection (error rate, throttling, resets) slots in here: after the credentials are
-  // checked, before the request reaches the objects.
-  answer(response, answer_update_request({request.method, path, request.body, date}, book));
+  const ApiRequest api_request{request.method, path, request.body, date};
+  switch (fault.kind) {
+    case FaultKind::kNone:
+      break;
+    case FaultKind::kThrottled:
+      ++throttled;
+      response.set_header("Retry-After", std::to_string(fault.retry_after_seconds));
+      return answer(response, error_answer(path, date, fault.status));
+    case FaultKind::kError:
+      ++errors_injected;
+      return answer(response, error_answer(path, date, fault.status));
+    case FaultKind::kResetBeforeApplying:
+      return drop(request, response);
+    case FaultKind::kResetAfterApplying:
+      count(answer_update_request(api_request, book));
+      ++resets_after_apply;
+      return drop(request, response);
+  }
+  answer(response, answer_update_request(api_request, book));
+}
+
+void SandboxServer::Impl::drop(const httplib::Request& request, httplib::Response& response) {
+  // Counted before the cut: a client that sees its connection end may read the stats at once.
+  ++resets;
+  const Status dropped = drop_connection(
+      {request.local_addr, request.local_port, request.remote_addr, request.remote_port});
+  if (dropped) return;  // cpp-httplib's write of `response` fails, and it closes the connection
+  // Not expected; should it happen, the client still gets a failure it retries, and why.
+  --resets;
+  ++errors_injected;
+  answer(response,
+         {503,
+          error_body(raw_path(request), now_date(), 503,
+                     "The sandbox could not drop this connection: " + dropped.error().message),
+          "", Effect::kNone});
+}
+
+SandboxStats SandboxServer::Impl::stats() const {
+  return {requests.load(),  applied.load(),      repeated.load(),          unauthorized.load(),
+          not_found.load(), bad_requests.load(), max_concurrent.load(),    errors_injected.load(),
+          throttled.load(), resets.load(),       resets_after_apply.load()};
+}
+
+std::string SandboxServer::Impl::stats_json() const {
+  const SandboxStats s = stats();
+  return fmt::format(
+      R"({{"requests":{},"applied":{},"repeated":{},"unauthorized":{},"not_found":{},)"
+      R"("bad_requests":{},"max_concurrent":{},"errors_injected":{},"throttled":{},"resets":{},)"
+      R"("resets_after_apply":{},"seed":{}}})",
+      s.requests, s.applied, s.repeated, s.unauthorized, s.not_found, s.bad_requests,
+      s.max_concurrent, s.errors_injected, s.throttled, s.resets, s.resets_after_apply,
+      faults->seed());
+}
+
+std::string SandboxServer::Impl::received_json() const {
+  const ReceiveTimes times = receive_log->snapshot();
+  const auto started_unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(started_at_wall.time_since_epoch())
+          .count();
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out),
+                 R"({{"started_unix_ms":{},"forgotten":{},"received_us":[)", started_unix_ms,
+                 times.forgotten);
+  for (std::size_t i = 0; i < times.since_start.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "{}{}", i == 0 ? "" : ",",
+                   times.since_start[i].count());
+  }
+  fmt::format_to(std::back_inserter(out), "]}}");
+  return fmt::to_string(out);
 }
 
 void SandboxServer::Impl::install_routes() {
@@ -134,12 +240,10 @@ void SandboxServer::Impl::install_routes() {
     response.set_content("oneall-bulk sandbox: OneAll Update API emulator\n", "text/plain");
   });
   server.Get("/sandbox/stats", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content(
-        fmt::format(R"({{"requests":{},"applied":{},"repeated":{},"unauthorized":{},)"
-                    R"("not_found":{},"bad_requests":{},"max_concurrent":{}}})",
-                    requests.load(), applied.load(), repeated.load(), unauthorized.load(),
-                    not_found.load(), bad_requests.load(), max_concurrent.load()),
-        kJson);
+    response.set_content(stats_json(), kJson);
+  });
+  server.Get("/sandbox/received", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(received_json(), kJson);
   });
   server.Get("/tools/ping.json",
              [this](const httplib::Request& request, httplib::Response& response) {
@@ -176,11 +280,18 @@ Result<int> SandboxServer::start() {
   if (!api::is_loopback_host(s.options.host)) {
     return Error{fmt::format("the sandbox listens on loopback only, not {}", s.options.host)};
   }
+  if (const Status rates = check_fault_rates(fault_rates(s.options)); !rates) {
+    return rates.error();
+  }
   {
     std::lock_guard lock(s.state_mutex);
     if (s.started) return Error{"the sandbox is already started"};
     s.started = true;
   }
+  s.started_at = std::chrono::steady_clock::now();
+  s.started_at_wall = std::chrono::system_clock::now();
+  s.receive_log.emplace(s.started_at);
+  s.faults.emplace(fault_rates(s.options), s.started_at);
   s.install_routes();
   s.server.set_keep_alive_max_count(1'000'000);  // clients keep their connections
   // Headers and body go out in separate writes: without NODELAY, Nagle holds the body back
@@ -212,7 +323,10 @@ Result<int> SandboxServer::start() {
   // (64 clients starting at once) waits for the clients' SYN retransmission, a second or more.
   // Linux lets listen() on a listening socket raise it.
   ::listen(s.listening_socket, SOMAXCONN);
-  s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  s.thread = std::thread([&s] {
+    block_sigpipe_in_this_thread();  // before cpp-httplib starts its workers from this thread
+    s.server.listen_after_bind();
+  });
   // cpp-httplib's stop() does nothing until the listening loop runs: wait for it, so a stop()
   // right after start() cannot be lost (and the join in stop() cannot hang).
   for (int waited_ms = 0; !s.server.is_running(); ++waited_ms) {
@@ -245,10 +359,12 @@ std::string SandboxServer::base_url() const {
   return fmt::format("http://{}:{}", impl_->options.host, impl_->port);
 }
 
-SandboxStats SandboxServer::stats() const {
-  const Impl& s = *impl_;
-  return {s.requests.load(),  s.applied.load(),      s.repeated.load(),      s.unauthorized.load(),
-          s.not_found.load(), s.bad_requests.load(), s.max_concurrent.load()};
+SandboxStats SandboxServer::stats() const { return impl_->stats(); }
+
+ReceiveTimes SandboxServer::received() const {
+  return impl_->receive_log ? impl_->receive_log->snapshot() : ReceiveTimes{};
 }
+
+std::uint64_t SandboxServer::seed() const { return impl_->faults ? impl_->faults->seed() : 0; }
 
 }  // namespace oneall::sandbox

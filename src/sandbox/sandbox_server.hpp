@@ -1,15 +1,18 @@
 // The built-in Update API emulator (SPEC §7): serves API.md's paths, methods, auth check and
 // JSON answers on a loopback address over an in-memory set of objects, counts what it
-// received (GET /sandbox/stats) so tests can prove nothing was lost or sent twice, and can
-// add latency (fault injection comes later: see SandboxOptions).
+// received (GET /sandbox/stats) so tests can prove nothing was lost or sent twice, records when
+// each API request arrived (GET /sandbox/received) so a client's rate can be measured from the
+// server's side, and injects faults for rehearsals: latency, errors, throttling, resets.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "api/credentials.hpp"
+#include "sandbox/receive_log.hpp"
 #include "util/result.hpp"
 
 namespace oneall::sandbox {
@@ -23,6 +26,15 @@ struct SandboxOptions {
   // Worker threads. cpp-httplib holds one per open connection, so this bounds the clients
   // served at once: keep it above the client's concurrency.
   int threads = 72;
+
+  // Fault injection (SPEC §7), for API requests under /update/ only (GET /, /tools/ping.json
+  // and /sandbox/* are never faulted). Decided on arrival, in this order (fault_plan.hpp):
+  double throttle_rps = 0;    // above this many requests/s: 429 + Retry-After, not applied (0: off)
+  double throttle_burst = 0;  // let through at once after an idle spell (0: throttle_rps, min 1)
+  double reset_rate = 0;      // 0..1: connections dropped without an answer; half of them after
+                              // the change was applied (the answer is lost), half before
+  double error_rate = 0;      // 0..1: answered 500 or 503 (error envelope), not applied
+  std::optional<std::uint64_t> seed;  // seeds all the faults' randomness; unset: the system's
 };
 
 struct SandboxStats {
@@ -32,7 +44,12 @@ struct SandboxStats {
   std::uint64_t unauthorized = 0;  // answered 401
   std::uint64_t not_found = 0;     // answered 404
   std::uint64_t bad_requests = 0;  // answered 400 or 405
-  std::uint64_t max_concurrent = 0;  // most API requests being handled at one moment
+  std::uint64_t max_concurrent = 0;      // most API requests being handled at one moment
+  std::uint64_t errors_injected = 0;     // answered 500 or 503 by --error-rate
+  std::uint64_t throttled = 0;           // answered 429 by --throttle
+  std::uint64_t resets = 0;              // connections dropped by --reset-rate, all of them
+  std::uint64_t resets_after_apply = 0;  // of those, dropped after the change was made (and
+                                         // counted in applied or repeated)
 };
 
 class SandboxServer {
@@ -42,7 +59,8 @@ class SandboxServer {
   SandboxServer(const SandboxServer&) = delete;
   SandboxServer& operator=(const SandboxServer&) = delete;
 
-  // Binds and starts serving on a background thread; returns the bound port.
+  // Checks the options, binds and starts serving on a background thread; returns the bound
+  // port.
   Result<int> start();
   void stop();
   // Blocks until stop() is called from elsewhere (used by the `sandbox` command).
@@ -51,6 +69,11 @@ class SandboxServer {
   int port() const;
   std::string base_url() const;  // "http://127.0.0.1:PORT"
   SandboxStats stats() const;
+  // When each API request (under /update/) arrived, in microseconds since start(), oldest
+  // first; the last ReceiveLog::kDefaultCapacity are kept. Also GET /sandbox/received.
+  ReceiveTimes received() const;
+  // The seed the faults use (the one given, or the one drawn); meaningful once started.
+  std::uint64_t seed() const;
 
  private:
   struct Impl;
