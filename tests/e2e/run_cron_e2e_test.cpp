@@ -2,10 +2,14 @@
 // per database (exit 3, and the lock gone with a kill -9), SIGTERM then a run that finishes
 // everything, --deadline (exit 4), the circuit breaker, --dry-run sending and changing
 // nothing, bad --rate/--deadline values (exit 2), --quiet and --json.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <simdjson.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -297,6 +301,40 @@ TEST_F(RunCronE2e, NoProgressLineWhenStderrIsNotATerminal) {
   EXPECT_EQ(run.err.find('\r'), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("\x1b["), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("run 1: 5 requests in "), std::string::npos) << run.err;
+}
+
+// stderr on a pseudo-terminal: the progress line is drawn in place and cleared at the end.
+TEST_F(RunCronE2e, ProgressLineOnATerminal) {
+  start_sandbox(150);  // 10 jobs, 2 at a time: 750 ms, long enough for a few redraws
+  const std::string jobs = dir_.write("jobs.yaml", tweet_deletes(10));
+  const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(grantpt(master), 0);
+  ASSERT_EQ(unlockpt(master), 0);
+  const int terminal = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(terminal, 0);
+  std::string screen;
+  {
+    ChildProcess run(run_args({jobs, "--concurrency", "2"}), sandbox_env(), dir_.path(), terminal);
+    close(terminal);  // the child's copy is the only one left: EIO once it exits
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd ready{master, POLLIN, 0};
+      if (poll(&ready, 1, 100) <= 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(master, buffer, sizeof buffer);
+      if (n <= 0) break;
+      screen.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(run.wait(5s), 0) << screen;
+  }
+  close(master);
+  EXPECT_NE(screen.find("/10 jobs ("), std::string::npos) << screen;
+  EXPECT_NE(screen.find("\x1b[K\r"), std::string::npos) << "redrawn in place: " << screen;
+  EXPECT_NE(screen.find("req/s"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("ETA"), std::string::npos) << screen;
+  // Cleared before the summary, which starts on a clean line.
+  EXPECT_NE(screen.find("\r\x1b[Krun 1: 10 requests in "), std::string::npos) << screen;
 }
 
 }  // namespace

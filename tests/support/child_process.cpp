@@ -44,7 +44,7 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env,
-                           const std::string& output_dir) {
+                           const std::string& output_dir, std::optional<int> stderr_fd) {
   static std::atomic<int> counter{0};  // distinct output files for children of one test
   const int n = ++counter;
   out_path_ = output_dir + "/child-" + std::to_string(n) + ".out";
@@ -63,7 +63,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args,
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
+    dup2(stderr_fd ? *stderr_fd : err_fd, STDERR_FILENO);
     dup2(null_fd, STDIN_FILENO);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);

@@ -16,9 +16,10 @@ namespace oneall::testing {
 class ChildProcess {
  public:
   // Starts ONEALL_BINARY with `args`; `env` entries are added to (or replace in) the
-  // environment. Output goes to `output_dir`/child-N.{out,err}.
+  // environment. Output goes to `output_dir`/child-N.{out,err}, or stderr to `stderr_fd` when
+  // given (a pseudo-terminal, say; err() is then empty).
   ChildProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-               const std::string& output_dir);
+               const std::string& output_dir, std::optional<int> stderr_fd = std::nullopt);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
