@@ -46,6 +46,7 @@ store::AttemptRecord attempt_row(std::int64_t run_id, const InFlightRequest& req
   row.api_info = redact_credentials(api.info, credentials);
   row.response_body = redact_credentials(request.response_body(), credentials);
   row.response_truncated = request.response_truncated();
+  row.requests_sent = request.times_sent();
   row.outcome = decision.outcome;
   row.note = decision.note;
   return row;

@@ -73,6 +73,7 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
   response_body_.clear();
   response_truncated_ = false;
   retry_after_.clear();
+  times_sent_ = 0;
   error_buffer_[0] = '\0';
   url_ = options.api_root + job_.path;
 
@@ -108,6 +109,8 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
       .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
       .set(CURLOPT_WRITEDATA, static_cast<void*>(this))
       .set(CURLOPT_HEADERFUNCTION, &InFlightRequest::on_header)
+      .set(CURLOPT_PREREQFUNCTION, &InFlightRequest::on_request_issued)
+      .set(CURLOPT_PREREQDATA, static_cast<void*>(this))
       .set(CURLOPT_HEADERDATA, static_cast<void*>(this))
       .set(CURLOPT_PRIVATE, static_cast<void*>(this));
   // Over TLS, wait for a connection being set up to say (by ALPN) whether it multiplexes
@@ -167,6 +170,11 @@ size_t InFlightRequest::on_body(char* data, size_t size, size_t count, void* sel
   if (bytes > room) self->response_truncated_ = true;
   self->response_body_.append(data, std::min(bytes, room));
   return bytes;  // keep reading past the cap (and discard) so the connection stays usable
+}
+
+int InFlightRequest::on_request_issued(void* self, char*, char*, int, int) {
+  ++static_cast<InFlightRequest*>(self)->times_sent_;
+  return CURL_PREREQFUNC_OK;
 }
 
 size_t InFlightRequest::on_header(char* data, size_t size, size_t count, void* self_ptr) {

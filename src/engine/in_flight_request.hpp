@@ -42,6 +42,10 @@ class InFlightRequest {
   EpochMs started_at() const { return started_at_; }
   int http_status() const;    // 0 when no answer arrived
   bool request_sent() const;  // any byte of the request went out: the server may have seen it
+  // How many times libcurl issued the request in this transfer. More than once when a reused
+  // connection closed before any answer came: libcurl then sends the request again on a fresh
+  // connection by itself (it cannot be turned off), and the first may have been applied.
+  int times_sent() const { return times_sent_; }
   // What went wrong in transport: curl's message plus its error buffer. The URL never holds a
   // credential and libcurl does not print the user name or password, so neither can be here.
   std::string transport_error(CURLcode result) const;
@@ -52,6 +56,8 @@ class InFlightRequest {
  private:
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
+  static int on_request_issued(void* self, char* primary_ip, char* local_ip, int primary_port,
+                               int local_port);
 
   CurlEasy easy_;
   CurlMulti* multi_ = nullptr;  // while attached
@@ -63,6 +69,7 @@ class InFlightRequest {
   std::string response_body_;
   bool response_truncated_ = false;
   std::string retry_after_;
+  int times_sent_ = 0;
   std::array<char, CURL_ERROR_SIZE> error_buffer_{};
 };
 

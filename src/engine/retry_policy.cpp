@@ -96,7 +96,8 @@ Decision classify(const AttemptResult& r) {
   }
   // An earlier attempt of this delete may have removed the object before its answer was lost:
   // the object being gone now is the effect we wanted. Deletes are idempotent in effect.
-  if (s == 404 && r.op == api::Op::kDelete && r.earlier_attempt_may_have_reached_server) {
+  if (s == 404 && r.op == api::Op::kDelete &&
+      (r.earlier_attempt_may_have_reached_server || r.resent_by_libcurl)) {
     return {store::JobState::kSucceeded, "succeeded", "already_gone"};
   }
   if (is_retryable_status(s)) return retry_or_dead(r, "http_" + std::to_string(s));
@@ -105,7 +106,7 @@ Decision classify(const AttemptResult& r) {
 
 bool needs_attempt_history(const AttemptResult& r) {
   return r.op == api::Op::kDelete && r.curl_code == CURLE_OK && r.http_status == 404 &&
-         r.attempt > 1;
+         r.attempt > 1 && !r.resent_by_libcurl;
 }
 
 bool may_have_reached_server(const store::AttemptRecord& earlier) {

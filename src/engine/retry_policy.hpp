@@ -43,6 +43,9 @@ struct AttemptResult {
   // An earlier attempt of this job may have changed the server's state (see
   // may_have_reached_server); only consulted for a DELETE answered 404.
   bool earlier_attempt_may_have_reached_server = false;
+  // libcurl sent this attempt's request more than once (InFlightRequest::times_sent): the
+  // first may have been applied before its connection closed unanswered.
+  bool resent_by_libcurl = false;
 };
 
 struct Decision {

@@ -58,6 +58,9 @@ struct AttemptRecord {
   std::string api_info;
   std::string response_body;  // capped
   bool response_truncated = false;
+  // Times the request went out in this attempt: 0 never sent; more than 1 when libcurl sent it
+  // again on a fresh connection after a reused one closed unanswered.
+  int requests_sent = 1;
   std::string outcome;  // "succeeded" | "failed" | "retry" | "dead" | "interrupted"
   std::string note;     // e.g. "already_gone"
 };

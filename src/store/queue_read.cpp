@@ -65,7 +65,7 @@ Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
     Statement select(db_,
                      "SELECT id, run_id, job_id, attempt, started_at, ended_at, method, path, "
                      "request_body, http_status, curl_error, retry_after, api_flag, api_code, "
-                     "api_info, response_body, response_truncated, outcome, note "
+                     "api_info, response_body, response_truncated, outcome, note, requests_sent "
                      "FROM attempts WHERE (?1 IS NULL OR job_id = ?1) "
                      "AND (?2 IS NULL OR run_id = ?2) ORDER BY id");
     select.bind(1, filter.job_id).bind(2, filter.run_id);
@@ -91,6 +91,7 @@ Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
       row.response_truncated = select.column_int(16) != 0;
       row.outcome = select.column_text(17);
       row.note = select.column_text(18);
+      row.requests_sent = static_cast<int>(select.column_int(19));
       rows.push_back(std::move(row));
     }
     return rows;

@@ -46,9 +46,9 @@ QueueStatements::QueueStatements(const Database& db)
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "
-                     "api_code, api_info, response_body, response_truncated, outcome, note) "
+                     "api_code, api_info, response_body, response_truncated, outcome, note, requests_sent) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                     "?16, ?17, ?18)"),
+                     "?16, ?17, ?18, ?19)"),
       // Only the run holding the job may finish it: after a lease expired and another run took
       // the job over, the late answer of the first run must not overwrite the second's work.
       finish_job(db,
@@ -89,6 +89,7 @@ void QueueStatements::record_attempt(const AttemptRecord& a) {
       .bind(16, a.response_truncated ? 1 : 0)
       .bind(17, a.outcome)
       .bind(18, a.note)
+      .bind(19, static_cast<std::int64_t>(a.requests_sent))
       .run();
 }
 

@@ -47,6 +47,7 @@ TEST_F(RunnerTest, EveryJobOfEveryTargetSucceedsExactlyOnce) {
     EXPECT_EQ(row.note, "");
     EXPECT_EQ(row.curl_error, "");
     EXPECT_FALSE(row.response_truncated);
+    EXPECT_EQ(row.requests_sent, 1);
     EXPECT_NE(row.response_body.find("\"success\""), std::string::npos);
     EXPECT_TRUE(row.method == "PUT" || row.method == "DELETE") << row.method;
     EXPECT_EQ(row.request_body.empty(), row.method == "DELETE");

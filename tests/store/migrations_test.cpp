@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "store/queue.hpp"
 #include "support/temp_dir.hpp"
+#include "util/clock.hpp"
 
 namespace oneall::store {
 namespace {
@@ -86,6 +88,32 @@ TEST_F(MigrationsTest, RefusesADatabaseFromANewerProgram) {
       << message;
   EXPECT_EQ(user_version(db_), 999);
   EXPECT_FALSE(has_table(db_, "jobs"));  // nothing was guessed at
+}
+
+TEST_F(MigrationsTest, AVersionOneQueueIsUpgradedInPlaceAndKeepsItsAttempts) {
+  // A queue as the first release wrote it, with one attempt in its log.
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(1)).ok());
+  db_.exec(
+      "INSERT INTO batches VALUES (1, 0, 'old.csv');"
+      "INSERT INTO jobs (id, batch_id, job_key, object_key, source, op, target, identity, "
+      "page_id, object_id, method, path, body, state, updated_at) VALUES (1, 1, 'k', 'o', "
+      "'old.csv:2', 'delete', 'twitter.tweet', 'i', '', '1', 'DELETE', '/p', '', 'succeeded', 0);"
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES (1, 0, 1, '{}');"
+      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, path, "
+      "request_body, http_status, curl_error, retry_after, api_flag, api_info, response_body, "
+      "response_truncated, outcome, note) VALUES (1, 1, 1, 0, 5, 'DELETE', '/p', '', 200, '', "
+      "'', 'success', '', '', 0, 'succeeded', '')");
+
+  SystemClock clock;
+  auto queue = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(queue.ok()) << queue.error().message;
+  EXPECT_EQ(user_version(db_), all.back().version);
+  auto rows = (*queue)->attempts({});
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].outcome, "succeeded");
+  EXPECT_EQ((*rows)[0].requests_sent, 1);  // version 1 could not tell: taken as once
 }
 
 }  // namespace
