@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.hpp"
+
 namespace oneall::engine {
 namespace {
 
@@ -16,15 +18,6 @@ bool starts_with_ci(std::string_view text, std::string_view lower_prefix) {
          std::equal(lower_prefix.begin(), lower_prefix.end(), text.begin(), [](char a, char b) {
            return a == std::tolower(static_cast<unsigned char>(b));
          });
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
-                           text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // Sets options one after another and keeps the first refusal, so prepare() reads as a list.
@@ -184,7 +177,8 @@ size_t InFlightRequest::on_header(char* data, size_t size, size_t count, void* s
   // A status line starts a new header block (after a 1xx): only the final answer's count.
   if (line.starts_with("HTTP/")) self->retry_after_.clear();
   if (starts_with_ci(line, kRetryAfter)) {
-    self->retry_after_.assign(trim(line.substr(kRetryAfter.size())).substr(0, kMaxRetryAfterBytes));
+    self->retry_after_.assign(
+        trim_http_whitespace(line.substr(kRetryAfter.size())).substr(0, kMaxRetryAfterBytes));
   }
   return bytes;
 }

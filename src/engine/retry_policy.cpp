@@ -4,19 +4,12 @@
 #include <charconv>
 #include <ctime>
 
+#include "util/text.hpp"
+
 namespace oneall::engine {
 namespace {
 
 constexpr std::int64_t kMaxRetryAfterMs = 24LL * 3600 * 1000;
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 Decision retry_or_dead(const AttemptResult& r, std::string note) {
   if (r.attempt < r.max_attempts) return {store::JobState::kPending, "retry", std::move(note)};
@@ -129,7 +122,7 @@ std::int64_t backoff_ms(int attempt, std::int64_t base_ms, std::int64_t cap_ms,
 }
 
 std::optional<std::int64_t> parse_retry_after_ms(std::string_view header, EpochMs now) {
-  header = trim(header);
+  header = trim_http_whitespace(header);
   if (header.empty()) return std::nullopt;
   if (std::all_of(header.begin(), header.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     std::int64_t seconds = 0;

@@ -35,8 +35,7 @@ namespace oneall::engine {
 class RunLoop {
  public:
   RunLoop(store::Queue& queue, const RunOptions& options, const Clock& clock,
-          const std::atomic<bool>& stop, const Runner::ProgressSink& progress,
-          std::int64_t run_id);
+          const std::atomic<bool>& stop, const Runner::ProgressSink& progress, std::int64_t run_id);
 
   Result<RunSummary> run();
 

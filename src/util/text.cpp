@@ -90,4 +90,11 @@ std::size_t first_invalid_utf8(std::string_view text) {
   return n;
 }
 
+std::string_view trim_http_whitespace(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace oneall

@@ -1,4 +1,4 @@
-// Small pure text helpers shared by the layers: JSON string quoting and UTF-8 validation.
+// Small pure text helpers shared by the layers: JSON string quoting, UTF-8 validation, trimming.
 #pragma once
 
 #include <string>
@@ -15,5 +15,8 @@ std::string json_string(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 // The offset of the first byte that starts an ill-formed sequence; text.size() when valid.
 std::size_t first_invalid_utf8(std::string_view text);
+
+// `text` without the spaces, tabs, CRs and LFs around it (an HTTP header value as received).
+std::string_view trim_http_whitespace(std::string_view text);
 
 }  // namespace oneall
