@@ -21,6 +21,7 @@
 #include "sandbox/sandbox_server.hpp"
 #include "support/child_process.hpp"
 #include "support/process.hpp"
+#include "support/queue_states.hpp"
 #include "support/temp_dir.hpp"
 
 namespace oneall {
@@ -28,6 +29,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ChildProcess;
+using testing::queue_states;
+using testing::QueueStates;
 using testing::run_oneall;
 using testing::TempDir;
 
@@ -49,24 +52,6 @@ std::map<std::string, std::string> sandbox_env(const std::string& private_key = 
   return {{"ONEALL_SUBDOMAIN", credentials.subdomain},
           {"ONEALL_PUBLIC_KEY", credentials.public_key},
           {"ONEALL_PRIVATE_KEY", private_key.empty() ? credentials.private_key : private_key}};
-}
-
-struct States {
-  std::int64_t total = -1, pending = -1, running = -1, succeeded = -1;
-};
-
-States states_of(const std::string& db) {
-  auto status = run_oneall({"status", "--json", "--db", db});
-  EXPECT_EQ(status.exit_code, 0) << status.err;
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(status.out).get(doc) != simdjson::SUCCESS) {
-    ADD_FAILURE() << "status --json is not JSON: " << status.out;
-    return {};
-  }
-  return {doc["total"].get_int64().value(), doc["states"]["pending"].get_int64().value(),
-          doc["states"]["running"].get_int64().value(),
-          doc["states"]["succeeded"].get_int64().value()};
 }
 
 // A sandbox in this process, slow enough that a run lasts while the test acts on it.
@@ -116,7 +101,7 @@ TEST_F(RunCronE2e, ASecondRunIsRefusedWithThreeAndSaysWhoHoldsTheDatabase) {
   EXPECT_EQ(import.exit_code, 0) << import.err;
 
   EXPECT_EQ(first.wait(20s), 0) << first.err();
-  EXPECT_EQ(states_of(db_).succeeded, 14);
+  EXPECT_EQ(queue_states(db_).succeeded, 14);
   auto third = run_oneall(run_args({}), sandbox_env());  // the lock is free again
   EXPECT_EQ(third.exit_code, 0) << third.err;
 }
@@ -149,13 +134,13 @@ TEST_F(RunCronE2e, SigtermStopsWithFourAndTheNextRunFinishesEverythingOnce) {
             std::string::npos)
       << first.err();
   EXPECT_NE(first.err().find("stopped (signal)"), std::string::npos) << first.err();
-  const States stopped = states_of(db_);
+  const QueueStates stopped = queue_states(db_);
   EXPECT_GT(stopped.pending, 0);
   EXPECT_EQ(stopped.running, 0) << "in-flight jobs were finished or released";
 
   auto second = run_oneall(run_args({"--concurrency", "8"}), sandbox_env());
   EXPECT_EQ(second.exit_code, 0) << second.err;
-  const States done = states_of(db_);
+  const QueueStates done = queue_states(db_);
   EXPECT_EQ(done.total, 40);
   EXPECT_EQ(done.succeeded, 40);
   EXPECT_EQ(server_->stats().applied, 40u);
@@ -173,7 +158,7 @@ TEST_F(RunCronE2e, DeadlineStopsTakingWorkAndExitsFour) {
   EXPECT_EQ(run.exit_code, 4) << run.err;
   EXPECT_NE(run.out.find(R"("stop_cause":"deadline")"), std::string::npos) << run.out;
   EXPECT_NE(run.err.find("stopped (deadline)"), std::string::npos) << run.err;
-  const States left = states_of(db_);
+  const QueueStates left = queue_states(db_);
   EXPECT_GT(left.pending, 0);
   EXPECT_EQ(left.running, 0);
 }
@@ -238,7 +223,7 @@ TEST_F(RunCronE2e, DryRunOfTheQueuePrintsPendingJobsInClaimOrderAndChangesNothin
   EXPECT_NE(batch.out.find(R"("method":"DELETE")"), std::string::npos) << batch.out;
   EXPECT_EQ(batch.out.find("/post/100.json"), std::string::npos) << batch.out;
 
-  const States after = states_of(db_);
+  const QueueStates after = queue_states(db_);
   EXPECT_EQ(after.pending, 5);
   EXPECT_EQ(after.total, 5);
   EXPECT_EQ(server_->stats().requests, 0u);

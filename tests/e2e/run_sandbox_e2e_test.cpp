@@ -9,36 +9,18 @@
 #include <string>
 
 #include "support/process.hpp"
+#include "support/queue_states.hpp"
 #include "support/temp_dir.hpp"
 
 namespace oneall {
 namespace {
 
+using testing::queue_states;
+using testing::QueueStates;
 using testing::run_oneall;
 using testing::TempDir;
 
 const std::string kCleanupYaml = std::string(ONEALL_SOURCE_DIR) + "/jobs/examples/cleanup.yaml";
-
-struct Counts {
-  std::int64_t total = -1, succeeded = -1, failed = -1, pending = -1;
-};
-
-Counts status_counts(const std::string& db) {
-  auto status = run_oneall({"status", "--json", "--db", db});
-  EXPECT_EQ(status.exit_code, 0) << status.err;
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(status.out).get(doc) != simdjson::SUCCESS) {
-    ADD_FAILURE() << "status --json is not JSON: " << status.out;
-    return {};
-  }
-  Counts counts;
-  counts.total = doc["total"].get_int64().value();
-  counts.succeeded = doc["states"]["succeeded"].get_int64().value();
-  counts.failed = doc["states"]["failed"].get_int64().value();
-  counts.pending = doc["states"]["pending"].get_int64().value();
-  return counts;
-}
 
 // Every line must be one JSON object; returns how many lines there were per outcome.
 std::map<std::string, int> audit_outcomes(const std::string& db) {
@@ -79,7 +61,7 @@ TEST(RunSandboxE2e, SampleYamlWithAllFiveTargetsSucceedsAndIsAudited) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find(fmt::format("{} new", jobs)), std::string::npos) << run.err;
 
-  const Counts counts = status_counts(db);
+  const QueueStates counts = queue_states(db);
   EXPECT_EQ(counts.total, static_cast<std::int64_t>(jobs));
   EXPECT_EQ(counts.succeeded, static_cast<std::int64_t>(jobs));
   EXPECT_EQ(audit_outcomes(db)["succeeded"], static_cast<int>(jobs));
@@ -113,7 +95,7 @@ TEST(RunSandboxE2e, TwoThousandRowCsvSucceedsEntirely) {
       run_oneall({"run", "--sandbox", dir.file("repoint.csv"), "--identity",
                   "2af20011-8965-471b-8f6b-8b66a611aae6", "--concurrency", "32", "--db", db});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  const Counts counts = status_counts(db);
+  const QueueStates counts = queue_states(db);
   EXPECT_EQ(counts.total, 2000);
   EXPECT_EQ(counts.succeeded, 2000);
   EXPECT_GE(audit_outcomes(db)["succeeded"], 2000);
@@ -132,7 +114,7 @@ TEST(RunSandboxE2e, InvalidFileQueuesAndSendsNothing) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find(bad + ":3"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("object_id"), std::string::npos) << run.err;
-  EXPECT_EQ(status_counts(db).total, 0);
+  EXPECT_EQ(queue_states(db).total, 0);
 }
 
 TEST(RunSandboxE2e, ImportTwiceQueuesOnce) {
@@ -144,7 +126,7 @@ TEST(RunSandboxE2e, ImportTwiceQueuesOnce) {
   auto second = run_oneall({"import", kCleanupYaml, "--db", db});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("0 new,"), std::string::npos) << second.out;
-  const Counts counts = status_counts(db);
+  const QueueStates counts = queue_states(db);
   EXPECT_EQ(counts.pending, counts.total);
 }
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
+#include "support/exec_args.hpp"
 
 namespace oneall::testing {
 namespace {
@@ -21,23 +21,6 @@ std::string read_all(const std::string& path) {
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
-}
-
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> entries;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    if (extra.count(entry.substr(0, entry.find('='))) == 0) entries.push_back(entry);
-  }
-  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
-  return entries;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (auto& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
 }
 
 }  // namespace
@@ -53,8 +36,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args,
   std::vector<std::string> argv_strings{ONEALL_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = environment_with(env);
-  auto argv = pointers(argv_strings);
-  auto envp = pointers(env_strings);
+  auto argv = exec_pointers(argv_strings);
+  auto envp = exec_pointers(env_strings);
   // Opened before fork: between fork and exec only async-signal-safe calls.
   const int out_fd = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int err_fd = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -9,7 +9,7 @@
 #include <array>
 #include <stdexcept>
 
-extern char** environ;
+#include "support/exec_args.hpp"
 
 namespace oneall::testing {
 namespace {
@@ -29,24 +29,6 @@ struct Pipe {
   }
 };
 
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> entries;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const std::string name = entry.substr(0, entry.find('='));
-    if (extra.count(name) == 0) entries.push_back(entry);
-  }
-  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
-  return entries;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (auto& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
-}
-
 }  // namespace
 
 ProcessResult run_oneall(const std::vector<std::string>& args,
@@ -55,8 +37,8 @@ ProcessResult run_oneall(const std::vector<std::string>& args,
   std::vector<std::string> argv_strings{ONEALL_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = environment_with(env);
-  auto argv = pointers(argv_strings);
-  auto envp = pointers(env_strings);
+  auto argv = exec_pointers(argv_strings);
+  auto envp = exec_pointers(env_strings);
 
   Pipe out_pipe, err_pipe;
   const pid_t pid = fork();
