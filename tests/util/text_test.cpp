@@ -29,6 +29,14 @@ TEST(IsValidUtf8, RefusesMalformedSequences) {
   }
 }
 
+TEST(TrimHttpWhitespace, DropsSpacesTabsAndLineEndsAroundTheValueOnly) {
+  EXPECT_EQ(trim_http_whitespace(" \t120 \r\n"), "120");
+  EXPECT_EQ(trim_http_whitespace("Wed, 21 Oct 2015 07:28:00 GMT\r\n"),
+            "Wed, 21 Oct 2015 07:28:00 GMT");
+  EXPECT_EQ(trim_http_whitespace(" \r\n"), "");
+  EXPECT_EQ(trim_http_whitespace(""), "");
+}
+
 TEST(Sha256, MatchesTheKnownDigest) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
