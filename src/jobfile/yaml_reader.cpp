@@ -3,6 +3,7 @@
 // yaml-cpp loads the whole document, which SPEC §2 accepts for YAML (large files are CSV).
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -32,6 +33,45 @@ Result<std::string> read_all(const std::string& path) {
     text.append(chunk.data(), *got);
   }
   return text;
+}
+
+// The line of a `---` or `...` marker that starts or ends a document when a document came
+// before it, else 0. A marker is always at the start of a line (YAML forbids `---` and `...`
+// at column 1 inside scalars), so a line scan finds them without parsing.
+std::size_t second_document_line(std::string_view text) {
+  bool content_before = false;  // a document (or its `---`) came before this line
+  std::size_t line = 1;
+  for (std::size_t at = 0; at < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view row = text.substr(at, end - at);
+    at = end + 1;
+    if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+    const bool marker = (row.starts_with("---") || row.starts_with("...")) &&
+                        (row.size() == 3 || row[3] == ' ' || row[3] == '\t');
+    if (marker) {
+      if (content_before && row.starts_with("---")) return line;
+      if (row.starts_with("...")) {
+        // Anything but comments after an end marker is another document.
+        const std::string_view rest = text.substr(std::min(at, text.size()));
+        std::size_t next_line = line + 1;
+        for (std::size_t p = 0; p < rest.size(); ++next_line) {
+          const std::size_t e = std::min(rest.find('\n', p), rest.size());
+          const std::string_view r = rest.substr(p, e - p);
+          p = e + 1;
+          const std::size_t first = r.find_first_not_of(" \t\r");
+          if (first != std::string_view::npos && r[first] != '#') return next_line;
+        }
+        return 0;
+      }
+      content_before = true;
+      continue;
+    }
+    const std::size_t first = row.find_first_not_of(" \t");
+    if (first != std::string_view::npos && row[first] != '#' && row[first] != '%') {
+      content_before = true;
+    }
+  }
+  return 0;
 }
 
 // Builds one job's Action from its own fields over the defaults, checks it, and hands it on.
@@ -188,23 +228,27 @@ void read_document(const YAML::Node& root, const ReadOptions& options, const Rec
 std::vector<Diagnostic> read_yaml_text(std::string_view text, const std::string& name,
                                        const ReadOptions& options, const RecordSink& sink) {
   DiagnosticList out(name);
-  std::vector<YAML::Node> documents;
+  // Jobs after a `---` would otherwise be silently ignored. Found before parsing: yaml-cpp
+  // 0.7's LoadAll() can loop without end, growing memory, on some broken second documents
+  // (found by tests/fuzz), so only the first document is ever parsed.
+  if (const std::size_t line = second_document_line(text); line != 0) {
+    out.add(out.at(line, 1), "",
+            "a job file holds one YAML document; this is a second one (remove the `---`)");
+  }
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    document = YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {
     out.add(position(out, error.mark), "", "YAML syntax error: " + error.msg);
     return std::move(out).take();
   }
-  if (documents.empty() || documents.front().IsNull()) {
-    out.add_file_problem("the file is empty: expected a map with a `jobs` list");
+  if (document.IsNull()) {
+    if (out.count() == 0) {
+      out.add_file_problem("the file is empty: expected a map with a `jobs` list");
+    }
     return std::move(out).take();
   }
-  if (documents.size() > 1) {
-    // Jobs after a `---` would otherwise be silently ignored.
-    out.add(position(out, documents[1].Mark()), "",
-            "a job file holds one YAML document; this is a second one (remove the `---`)");
-  }
-  read_document(documents.front(), options, sink, out);
+  read_document(document, options, sink, out);
   return std::move(out).take();
 }
 

@@ -277,7 +277,7 @@ const BadYaml kBadYaml[] = {
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    object_id: '1'\n",
      2, 5, "set",
      "an update must set at least one field (pinterest.pin takes board, description, link)"},
-    {"second_document", "jobs: []\n---\njobs: []\n", 3, 1, "",
+    {"second_document", "jobs: []\n---\njobs: []\n", 2, 1, "",
      "a job file holds one YAML document; this is a second one (remove the `---`)"},
 };
 
@@ -339,6 +339,31 @@ TEST(YamlReaderTest, JobWithUnknownKeyIsNotSentEvenIfOtherwiseValid) {
   ASSERT_EQ(result.diagnostics.size(), 1u) << result.all_messages();
   EXPECT_EQ(result.diagnostics[0].pos.line, 6u);
   EXPECT_EQ(result.diagnostics[0].field, "comment");
+}
+
+}  // namespace
+}  // namespace oneall::jobfile
+
+namespace oneall::jobfile {
+namespace {
+
+// A second document is found by a line scan (yaml-cpp's LoadAll can hang on some of them,
+// found by the fuzzer), so the scan must not mistake a leading marker or comments for one.
+TEST(YamlReaderTest, OnlyARealSecondDocumentIsRefused) {
+  oneall::testing::TempDir dir;
+  for (const char* ok : {"---\njobs: []\n", "# c\n%YAML 1.2\n---\njobs: []\n",
+                         "jobs: []\n...\n# done\n", "jobs: []\n--- \n"}) {
+    const auto result = testing::read(dir.write("ok.yaml", ok));
+    if (std::string_view(ok) == "jobs: []\n--- \n") {
+      ASSERT_EQ(result.diagnostics.size(), 1u) << ok;
+      EXPECT_EQ(result.diagnostics[0].pos.line, 2u);
+      continue;
+    }
+    EXPECT_TRUE(result.diagnostics.empty()) << ok << result.all_messages();
+  }
+  const auto after_end = testing::read(dir.write("two.yaml", "jobs: []\n...\n\njobs: []\n"));
+  ASSERT_EQ(after_end.diagnostics.size(), 1u) << after_end.all_messages();
+  EXPECT_EQ(after_end.diagnostics[0].pos.line, 4u);
 }
 
 }  // namespace
