@@ -356,7 +356,11 @@ void SandboxServer::wait() {
 int SandboxServer::port() const { return impl_->port; }
 
 std::string SandboxServer::base_url() const {
-  return fmt::format("http://{}:{}", impl_->options.host, impl_->port);
+  const std::string& host = impl_->options.host;
+  // An IPv6 address is bracketed in a URL: http://[::1]:PORT.
+  const bool bare_ipv6 = host.find(':') != std::string::npos && !host.starts_with('[');
+  if (bare_ipv6) return fmt::format("http://[{}]:{}", host, impl_->port);
+  return fmt::format("http://{}:{}", host, impl_->port);
 }
 
 SandboxStats SandboxServer::stats() const { return impl_->stats(); }

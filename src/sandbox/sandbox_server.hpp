@@ -67,7 +67,7 @@ class SandboxServer {
   void wait();
 
   int port() const;
-  std::string base_url() const;  // "http://127.0.0.1:PORT"
+  std::string base_url() const;  // "http://127.0.0.1:PORT", "http://[::1]:PORT"
   SandboxStats stats() const;
   // When each API request (under /update/) arrived, in microseconds since start(), oldest
   // first; the last ReceiveLog::kDefaultCapacity are kept. Also GET /sandbox/received.

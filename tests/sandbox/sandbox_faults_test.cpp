@@ -272,7 +272,9 @@ TEST_F(SandboxFaultsTest, ReceiveTimesAreRecordedForApiRequestsOnly) {
   ASSERT_EQ(parser.parse(reply.body).get(json), simdjson::SUCCESS) << reply.body;
   EXPECT_EQ(json["forgotten"].get_uint64().value(), 0u);
   std::vector<std::int64_t> listed;
-  for (simdjson::dom::element t : json["received_us"].get_array().value()) {
+  simdjson::dom::array received_us;
+  ASSERT_EQ(json["received_us"].get(received_us), simdjson::SUCCESS) << reply.body;
+  for (simdjson::dom::element t : received_us) {
     listed.push_back(t.get_int64().value());
   }
   ASSERT_EQ(listed.size(), times.since_start.size()) << reply.body;

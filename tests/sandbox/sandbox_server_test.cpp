@@ -437,6 +437,16 @@ TEST(SandboxServer, StartsOnceAndReportsItsPort) {
   EXPECT_FALSE(server.start().ok());
 }
 
+TEST(SandboxServer, ServesOnIpv6LoopbackWithABracketedUrl) {
+  SandboxOptions options;
+  options.host = "::1";
+  SandboxServer server(options);
+  auto started = server.start();
+  if (!started.ok()) GTEST_SKIP() << "no IPv6 loopback here: " << started.error().message;
+  EXPECT_EQ(server.base_url(), "http://[::1]:" + std::to_string(*started));
+  EXPECT_EQ(http_request("GET", server.base_url() + "/").status, 200);
+}
+
 TEST(SandboxServer, APortInUseIsAnError) {
   SandboxServer first({});
   auto port = first.start();
