@@ -1,21 +1,45 @@
-// `audit`: the attempt log, one row per request sent (SPEC §6), as JSON Lines or CSV.
+// `audit`: the attempt log, one row per request sent (SPEC §6), as JSON Lines or CSV; and
+// `audit verify`, which walks its hash chain (exit 0 intact, 1 broken, 5 unreadable).
 #include <fmt/format.h>
-#include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <ostream>
 
 #include "audit/attempt_export.hpp"
+#include "audit/chain_verify.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/output_file.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
+#include "util/text.hpp"
 
 namespace oneall::cli {
 namespace {
+
+std::string verify_json(const audit::ChainReport& report) {
+  std::string broken = "null";
+  if (const auto& b = report.broken) {
+    broken = fmt::format(R"({{"row_id":{},"job_id":{},"problem":"{}","detail":{}}})", b->row_id,
+                         b->job_id, audit::problem_name(b->problem), json_string(b->detail));
+  }
+  return fmt::format(R"({{"intact":{},"rows_checked":{},"head":"{}","broken":{}}})",
+                     report.broken ? "false" : "true", report.rows_checked, report.head, broken);
+}
+
+std::string verify_text(const audit::ChainReport& report) {
+  if (const auto& b = report.broken) {
+    return fmt::format(
+        "audit log BROKEN at attempt row {} (job {}): {}: {}.\n{} row(s) before it check out; "
+        "nothing after it can be trusted.\n",
+        b->row_id, b->job_id, audit::problem_name(b->problem), b->detail, report.rows_checked);
+  }
+  return fmt::format(
+      "audit log intact: {} attempt row(s) chained, none edited, deleted or reordered.\n"
+      "head {}\n(keep the head elsewhere: a later verify must show the same rows before it; the "
+      "chain alone cannot see rows cut from its end)\n",
+      report.rows_checked, report.head);
+}
 
 class AuditCommand final : public Command {
  public:
@@ -27,6 +51,12 @@ class AuditCommand final : public Command {
     sub_->add_option("--job", job_, "Only the attempts of this job id");
     sub_->add_option("--run", run_, "Only the attempts of this run id");
     sub_->add_option("--out", out_path_, "Write to this file (mode 0600) instead of stdout");
+    verify_ = sub_->add_subcommand(
+        "verify",
+        "Check the attempt log's hash chain: exit 0 when intact, 1 naming the first row edited, "
+        "deleted or reordered, 5 when the database cannot be read");
+    verify_->add_flag("--json", json_, "Print one JSON object");
+    verify_->fallthrough();  // --db after `verify`
   }
 
   CLI::App& subcommand() override { return *sub_; }
@@ -35,41 +65,54 @@ class AuditCommand final : public Command {
     SystemClock clock;
     auto queue = open_queue(global, clock, streams.err);
     if (!queue) return kExitStorage;
-    auto rows = queue->attempts({job_, run_});
+    return verify_->parsed() ? verify(*queue, streams) : print(*queue, streams);
+  }
+
+ private:
+  int verify(store::Queue& queue, Streams streams) {
+    auto report = audit::verify_chain(queue.database());
+    if (!report) {
+      streams.err << queue.path() << ": " << report.error().message << '\n';
+      return kExitStorage;
+    }
+    if (json_) {
+      streams.out << verify_json(*report) << '\n';
+    } else {
+      (report->broken ? streams.err : streams.out) << verify_text(*report);
+    }
+    return report->broken ? kExitJobsFailed : kExitOk;
+  }
+
+  int print(store::Queue& queue, Streams streams) {
+    auto rows = queue.attempts({job_, run_});
     if (!rows) {
       streams.err << rows.error().message << '\n';
       return kExitStorage;
     }
-    std::ofstream file;
-    std::ostream* out = &streams.out;
-    if (!out_path_.empty()) {
-      const mode_t old_mask = umask(077);  // the audit holds request bodies: owner only
-      file.open(out_path_, std::ios::binary | std::ios::trunc);
-      umask(old_mask);
-      if (!file) {
-        streams.err << fmt::format("cannot write {}: {}\n", out_path_, std::strerror(errno));
-        return kExitStorage;
-      }
-      out = &file;
+    auto output = OutputFile::open(out_path_, streams.out);
+    if (!output) {
+      streams.err << output.error().message << '\n';
+      return kExitStorage;
     }
-    if (format_ == "csv") *out << audit::attempt_csv_header() << '\n';
+    std::ostream& out = (*output)->stream();
+    if (format_ == "csv") out << audit::attempt_csv_header() << '\n';
     for (const auto& row : *rows) {
-      *out << (format_ == "csv" ? audit::attempt_csv(row) : audit::attempt_jsonl(row)) << '\n';
+      out << (format_ == "csv" ? audit::attempt_csv(row) : audit::attempt_jsonl(row)) << '\n';
     }
-    out->flush();
-    if (!*out) {
-      streams.err << "writing the audit failed (disk full?)\n";
+    if (Status closed = (*output)->close(); !closed) {
+      streams.err << closed.error().message << '\n';
       return kExitStorage;
     }
     return kExitOk;
   }
 
- private:
   CLI::App* sub_;
+  CLI::App* verify_;
   std::string format_ = "jsonl";
   std::optional<std::int64_t> job_;
   std::optional<std::int64_t> run_;
   std::string out_path_;
+  bool json_ = false;
 };
 
 }  // namespace

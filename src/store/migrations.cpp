@@ -2,8 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
+#include "store/attempt_chain.hpp"
+
 namespace oneall::store {
 namespace {
+
+// Steps SQL cannot do, run after a migration's DDL in its transaction: schema 3 chains the
+// attempt rows written before the chain existed, so `audit verify` covers the whole log.
+void run_program_step(Database& db, const Migration& migration) {
+  if (std::string_view(migration.name) == "003_attempt_chain.sql") chain_unhashed_attempts(db);
+}
 
 int user_version(Database& db) {
   Statement version(db, "PRAGMA user_version");
@@ -34,6 +44,7 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
       current = user_version(db);
       if (migration.version <= current) continue;
       db.exec(migration.sql);
+      run_program_step(db, migration);
       db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
       transaction.commit();
       current = migration.version;

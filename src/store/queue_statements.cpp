@@ -1,5 +1,7 @@
 #include "store/queue_statements.hpp"
 
+#include "store/attempt_chain.hpp"
+
 #include <optional>
 #include <string>
 
@@ -29,9 +31,12 @@ QueueStatements::QueueStatements(const Database& db)
                  "ON CONFLICT (job_key) DO NOTHING"),
       insert_run(db, "INSERT INTO runs (started_at, pid, options_json) VALUES (?1, ?2, ?3)"),
       end_run(db, "UPDATE runs SET ended_at = ?2, exit_code = ?3, summary_json = ?4 WHERE id = ?1"),
-      expired_leases(db,
-                     "SELECT id, run_id, attempts, claimed_at, method, path, body FROM jobs "
-                     "WHERE state = 'running' AND lease_until < ?1 ORDER BY id"),
+      // Every running job with its lease and the pid of the run holding it: begin_run decides
+      // which are orphaned. Few rows (at most a run's claim window per run that died).
+      running_jobs(db,
+                   "SELECT j.id, j.run_id, j.attempts, j.claimed_at, j.method, j.path, j.body, "
+                   "j.lease_until, r.pid FROM jobs AS j LEFT JOIN runs AS r ON r.id = j.run_id "
+                   "WHERE j.state = 'running' ORDER BY j.id"),
       requeue_interrupted(db,
                           "UPDATE jobs SET state = 'pending', run_id = NULL, claimed_at = NULL, "
                           "lease_until = NULL, last_outcome = 'interrupted', updated_at = ?2 "
@@ -42,13 +47,15 @@ QueueStatements::QueueStatements(const Database& db)
                 "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
                 "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
                 "WHERE id = ?1 AND state = 'pending' "
-                "RETURNING attempts, batch_id, op, method, path, body, source, identity"),
+                "RETURNING attempts, batch_id, op, method, path, body, source, identity, attempt_base"),
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "
-                     "api_code, api_info, response_body, response_truncated, outcome, note, requests_sent) "
+                     "api_code, api_info, response_body, response_truncated, outcome, note, "
+                     "requests_sent, prev_hash, row_hash) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                     "?16, ?17, ?18, ?19)"),
+                     "?16, ?17, ?18, ?19, ?20, ?21)"),
+      last_row_hash(db, "SELECT row_hash FROM attempts ORDER BY id DESC LIMIT 1"),
       // Only the run holding the job may finish it: after a lease expired and another run took
       // the job over, the late answer of the first run must not overwrite the second's work.
       finish_job(db,
@@ -66,7 +73,13 @@ QueueStatements::QueueStatements(const Database& db)
                                "SELECT MIN(next_attempt_at) FROM jobs "
                                "WHERE batch_id = ?1 AND state = 'pending'") {}
 
+// The new row links to the last one, read inside the caller's transaction, so no other writer
+// can slip a row in between.
 void QueueStatements::record_attempt(const AttemptRecord& a) {
+  std::string prev(kChainGenesis);
+  if (last_row_hash.step()) prev = last_row_hash.column_text(0);
+  last_row_hash.reset();
+  const std::string hash = chain_hash(chain_values(a), prev);
   std::optional<std::int64_t> http_status;
   if (a.http_status != 0) http_status = a.http_status;
   std::optional<std::int64_t> api_code;
@@ -90,6 +103,8 @@ void QueueStatements::record_attempt(const AttemptRecord& a) {
       .bind(17, a.outcome)
       .bind(18, a.note)
       .bind(19, static_cast<std::int64_t>(a.requests_sent))
+      .bind(20, prev)
+      .bind(21, hash)
       .run();
 }
 

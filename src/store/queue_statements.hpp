@@ -10,7 +10,8 @@ namespace oneall::store {
 struct QueueStatements {
   explicit QueueStatements(const Database& db);
 
-  // Appends one row to the attempt log (the only writer of attempts).
+  // Appends one row to the attempt log (the only writer of attempts), chained to the last row.
+  // Call inside a transaction.
   void record_attempt(const AttemptRecord& attempt);
 
   Statement insert_batch;
@@ -18,13 +19,14 @@ struct QueueStatements {
   Statement insert_job;
   Statement insert_run;
   Statement end_run;
-  Statement expired_leases;
+  Statement running_jobs;
   Statement requeue_interrupted;
   // Two forms each, with and without a batch, so that each has one index to walk.
   Statement select_claimable;
   Statement select_claimable_in_batch;
   Statement claim_job;
   Statement insert_attempt;
+  Statement last_row_hash;
   Statement finish_job;
   Statement release_job;
   Statement renew_leases;
