@@ -30,6 +30,9 @@ int run_main(int argc, char** argv) {
   commands.push_back(make_run_command(app));
   commands.push_back(make_status_command(app));
   commands.push_back(make_audit_command(app));
+  commands.push_back(make_report_command(app));
+  commands.push_back(make_retry_command(app));
+  commands.push_back(make_cancel_command(app));
   commands.push_back(make_sandbox_command(app));
 
   // --db on every command too, so that each command's --help shows it.

@@ -32,6 +32,9 @@ std::unique_ptr<Command> make_import_command(CLI::App& app);
 std::unique_ptr<Command> make_run_command(CLI::App& app);
 std::unique_ptr<Command> make_status_command(CLI::App& app);
 std::unique_ptr<Command> make_audit_command(CLI::App& app);
+std::unique_ptr<Command> make_report_command(CLI::App& app);
+std::unique_ptr<Command> make_retry_command(CLI::App& app);
+std::unique_ptr<Command> make_cancel_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
 
 }  // namespace oneall::cli

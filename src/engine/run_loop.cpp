@@ -242,7 +242,9 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   AttemptResult outcome;
   outcome.op = job.op;
   outcome.attempt = job.attempt;
-  outcome.max_attempts = options_.max_attempts;
+  // After `retry`, a job's attempts count again from attempt_base (its audit rows keep their
+  // numbers): --max-attempts more, and the backoff starts over.
+  outcome.max_attempts = job.attempt_base + options_.max_attempts;
   outcome.curl_code = result;
   outcome.request_sent = request.request_sent();
   outcome.http_status = request.http_status();
@@ -264,7 +266,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   store::JobTransition next{decision.next, 0, decision.note};
   if (decision.next == store::JobState::kPending) {
     const std::int64_t backoff =
-        backoff_ms(job.attempt, options_.retry_base_ms, options_.retry_cap_ms, random_);
+        backoff_ms(job.attempt - job.attempt_base, options_.retry_base_ms, options_.retry_cap_ms, random_);
     next.next_attempt_at =
         ended + retry_delay_ms(backoff, parse_retry_after_ms(request.retry_after(), ended));
     ++summary_.retries;

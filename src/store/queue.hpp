@@ -31,7 +31,8 @@ struct ImportSummary {
 struct ClaimedJob {
   std::int64_t job_id = 0;
   std::int64_t batch_id = 0;
-  int attempt = 0;  // number of this attempt, 1-based
+  int attempt = 0;       // number of this attempt, 1-based, over the job's whole life
+  int attempt_base = 0;  // attempts used before the last `retry`: --max-attempts counts from here
   api::Op op = api::Op::kDelete;
   std::string method;
   std::string path;
@@ -108,6 +109,31 @@ struct PendingRequest {
   EpochMs next_attempt_at = 0;  // a retry waits until then
 };
 
+// Which jobs `report`, `retry` and `cancel` act on; every field given must match.
+struct JobFilter {
+  std::optional<std::int64_t> batch_id;
+  std::optional<JobState> state;
+  std::optional<std::int64_t> job_id;
+};
+
+// One job as `report` shows it: where it came from, what it does, and how it ended.
+struct JobReportRow {
+  std::int64_t job_id = 0;
+  std::int64_t batch_id = 0;
+  std::string source;  // "file:line"
+  std::string op;
+  std::string target;
+  std::string identity;
+  std::string page_id;
+  std::string object_id;
+  JobState state = JobState::kPending;
+  std::int64_t attempts = 0;
+  std::optional<int> last_http_status;
+  std::string last_outcome;  // "" before any attempt
+  std::string note;
+  EpochMs updated_at = 0;
+};
+
 struct AttemptFilter {
   std::optional<std::int64_t> job_id;
   std::optional<std::int64_t> run_id;
@@ -173,6 +199,16 @@ class Queue {
   // grow with the queue. Defined in queue_pending.cpp.
   Status for_each_pending(std::optional<std::int64_t> batch,
                           const std::function<void(const PendingRequest&)>& each);
+
+  // Calls `each` for every job matching `filter`, in id (file) order. Streams. Defined in
+  // queue_jobs.cpp, with the two changes below.
+  Status for_each_job(const JobFilter& filter, const std::function<void(const JobReportRow&)>& each);
+  // `retry`: failed and dead jobs matching `filter` back to pending, due now, with a fresh set of
+  // attempts (attempt_base); returns how many. A state filter other than failed/dead matches none.
+  Result<std::int64_t> retry_jobs(const JobFilter& filter);
+  // `cancel`: pending jobs matching `filter` become cancelled; returns how many. Jobs a run has
+  // claimed (running) are not touched.
+  Result<std::int64_t> cancel_jobs(const JobFilter& filter);
 
   const std::string& path() const { return path_; }
   // The connection itself, for inspection (tests, `audit verify`); not for queue changes.

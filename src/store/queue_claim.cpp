@@ -38,6 +38,7 @@ Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t li
         job.body = update.column_text(5);
         job.source = update.column_text(6);
         job.identity = update.column_text(7);
+        job.attempt_base = static_cast<int>(update.column_int(8));
         claimed.push_back(std::move(job));
       }
       update.reset();

@@ -1,0 +1,62 @@
+// `cancel`: pending jobs (filtered) become cancelled and are never sent. Jobs a run is
+// sending (running) are left alone. Prints how many were cancelled.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/job_filter_options.hpp"
+#include "cli/open_queue.hpp"
+#include "store/queue.hpp"
+#include "util/clock.hpp"
+
+namespace oneall::cli {
+namespace {
+
+class CancelCommand final : public Command {
+ public:
+  explicit CancelCommand(CLI::App& app)
+      : sub_(app.add_subcommand("cancel", "Cancel pending jobs: they will not be sent")),
+        filter_(*sub_, {"pending"}) {
+    sub_->add_flag("--json", json_, "Print one JSON object");
+    sub_->add_flag("--all", all_, "Cancel every pending job (needed when no filter is given)");
+  }
+
+  CLI::App& subcommand() override { return *sub_; }
+
+  int run(const GlobalOptions& global, Streams streams) override {
+    const store::JobFilter filter = filter_.filter();
+    if (!all_ && !filter.batch_id && !filter.job_id) {
+      // Cancelling a whole queue by a slip of the keyboard is not undoable by `retry`.
+      streams.err << "cancel: name the jobs with --batch ID or --job ID, or say --all\n";
+      return kExitUsage;
+    }
+    SystemClock clock;
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto moved = queue->cancel_jobs(filter);
+    if (!moved) {
+      streams.err << moved.error().message << '\n';
+      return kExitStorage;
+    }
+    streams.out << (json_ ? fmt::format(R"({{"cancelled":{}}})", *moved)
+                          : fmt::format("{} pending job(s) cancelled", *moved))
+                << '\n';
+    return kExitOk;
+  }
+
+ private:
+  CLI::App* sub_;
+  JobFilterOptions filter_;
+  bool json_ = false;
+  bool all_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_cancel_command(CLI::App& app) {
+  return std::make_unique<CancelCommand>(app);
+}
+
+}  // namespace oneall::cli

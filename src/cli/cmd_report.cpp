@@ -1,0 +1,69 @@
+// `report`: one row per job with where it came from, its state and its last API answer, as
+// CSV or JSON Lines, to stdout or --out (created 0600).
+#include <ostream>
+
+#include "audit/job_report.hpp"
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/job_filter_options.hpp"
+#include "cli/open_queue.hpp"
+#include "cli/output_file.hpp"
+#include "store/queue.hpp"
+#include "util/clock.hpp"
+
+namespace oneall::cli {
+namespace {
+
+class ReportCommand final : public Command {
+ public:
+  explicit ReportCommand(CLI::App& app)
+      : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
+        filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
+    sub_->add_option("--format", format_, "Output format")
+        ->check(CLI::IsMember({"csv", "jsonl"}))
+        ->capture_default_str();
+    sub_->add_option("--out", out_path_, "Write to this file (mode 0600) instead of stdout");
+  }
+
+  CLI::App& subcommand() override { return *sub_; }
+
+  int run(const GlobalOptions& global, Streams streams) override {
+    SystemClock clock;
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto output = OutputFile::open(out_path_, streams.out);
+    if (!output) {
+      streams.err << output.error().message << '\n';
+      return kExitStorage;
+    }
+    std::ostream& out = (*output)->stream();
+    const bool csv = format_ == "csv";
+    if (csv) out << audit::job_report_csv_header() << '\n';
+    Status read = queue->for_each_job(filter_.filter(), [&](const store::JobReportRow& row) {
+      out << (csv ? audit::job_report_csv(row) : audit::job_report_jsonl(row)) << '\n';
+    });
+    if (!read) {
+      streams.err << read.error().message << '\n';
+      return kExitStorage;
+    }
+    if (Status closed = (*output)->close(); !closed) {
+      streams.err << closed.error().message << '\n';
+      return kExitStorage;
+    }
+    return kExitOk;
+  }
+
+ private:
+  CLI::App* sub_;
+  JobFilterOptions filter_;
+  std::string format_ = "csv";
+  std::string out_path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_report_command(CLI::App& app) {
+  return std::make_unique<ReportCommand>(app);
+}
+
+}  // namespace oneall::cli

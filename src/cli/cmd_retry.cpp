@@ -1,0 +1,54 @@
+// `retry`: failed and dead jobs (filtered) back to pending, with a fresh set of attempts; the
+// next run sends them. Prints how many moved.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/job_filter_options.hpp"
+#include "cli/open_queue.hpp"
+#include "store/queue.hpp"
+#include "util/clock.hpp"
+
+namespace oneall::cli {
+namespace {
+
+class RetryCommand final : public Command {
+ public:
+  explicit RetryCommand(CLI::App& app)
+      : sub_(app.add_subcommand("retry", "Move failed and dead jobs back to pending")),
+        filter_(*sub_, {"failed", "dead"}) {
+    sub_->add_flag("--json", json_, "Print one JSON object");
+  }
+
+  CLI::App& subcommand() override { return *sub_; }
+
+  int run(const GlobalOptions& global, Streams streams) override {
+    SystemClock clock;
+    auto queue = open_queue(global, clock, streams.err);
+    if (!queue) return kExitStorage;
+    auto moved = queue->retry_jobs(filter_.filter());
+    if (!moved) {
+      streams.err << moved.error().message << '\n';
+      return kExitStorage;
+    }
+    streams.out << (json_ ? fmt::format(R"({{"retried":{}}})", *moved)
+                          : fmt::format("{} job(s) moved back to pending; `run` sends them", *moved))
+                << '\n';
+    return kExitOk;
+  }
+
+ private:
+  CLI::App* sub_;
+  JobFilterOptions filter_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_retry_command(CLI::App& app) {
+  return std::make_unique<RetryCommand>(app);
+}
+
+}  // namespace oneall::cli

@@ -1,0 +1,91 @@
+// Queue::for_each_job, retry_jobs and cancel_jobs: the per-job side of `report`, `retry` and
+// `cancel`. Rarely run, so prepared per call. Neither change writes an attempt row: no request
+// is made; the job's state, note and updated_at say what happened.
+#include <fmt/format.h>
+
+#include "store/queue.hpp"
+
+namespace oneall::store {
+namespace {
+
+// ?1 batch, ?2 state, ?3 job id; NULL matches everything.
+constexpr const char* kFilter =
+    "(?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR id = ?3)";
+
+void bind_filter(Statement& statement, const JobFilter& filter) {
+  statement.bind(1, filter.batch_id);
+  if (filter.state) {
+    statement.bind(2, state_name(*filter.state));
+  } else {
+    statement.bind(2, std::nullopt);
+  }
+  statement.bind(3, filter.job_id);
+}
+
+}  // namespace
+
+Status Queue::for_each_job(const JobFilter& filter,
+                           const std::function<void(const JobReportRow&)>& each) {
+  try {
+    Statement select(db_, fmt::format("SELECT id, batch_id, source, op, target, identity, "
+                                      "page_id, object_id, state, attempts, last_http_status, "
+                                      "last_outcome, note, updated_at FROM jobs WHERE {} "
+                                      "ORDER BY id",
+                                      kFilter));
+    bind_filter(select, filter);
+    JobReportRow row;
+    while (select.step()) {
+      row.job_id = select.column_int(0);
+      row.batch_id = select.column_int(1);
+      row.source = select.column_text(2);
+      row.op = select.column_text(3);
+      row.target = select.column_text(4);
+      row.identity = select.column_text(5);
+      row.page_id = select.column_text(6);
+      row.object_id = select.column_text(7);
+      row.state = parse_state(select.column_text(8)).value_or(JobState::kPending);
+      row.attempts = select.column_int(9);
+      row.last_http_status.reset();
+      if (auto status = select.column_optional_int(10)) row.last_http_status = static_cast<int>(*status);
+      row.last_outcome = select.column_text(11);
+      row.note = select.column_text(12);
+      row.updated_at = select.column_int(13);
+      each(row);
+    }
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot read the jobs of {}: {}", path_, e.what())};
+  }
+}
+
+Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
+  try {
+    Statement update(db_, fmt::format("UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
+                                      "attempt_base = attempts, note = 'retried', updated_at = ?4 "
+                                      "WHERE state IN ('failed', 'dead') AND {}",
+                                      kFilter));
+    bind_filter(update, filter);
+    update.bind(4, clock_.now_ms());
+    update.run();
+    return static_cast<std::int64_t>(db_.changes());
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot move failed and dead jobs back to pending in {}: {}", path_,
+                             e.what())};
+  }
+}
+
+Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
+  try {
+    Statement update(db_, fmt::format("UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
+                                      "updated_at = ?4 WHERE state = 'pending' AND {}",
+                                      kFilter));
+    bind_filter(update, filter);
+    update.bind(4, clock_.now_ms());
+    update.run();
+    return static_cast<std::int64_t>(db_.changes());
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot cancel pending jobs in {}: {}", path_, e.what())};
+  }
+}
+
+}  // namespace oneall::store

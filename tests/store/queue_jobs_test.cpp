@@ -1,0 +1,106 @@
+// Queue::for_each_job, retry_jobs and cancel_jobs: what `report`, `retry` and `cancel` see and
+// change, on a real queue file.
+#include <gtest/gtest.h>
+
+#include "store/store_test_helpers.hpp"
+
+namespace oneall::store {
+namespace {
+
+using testing::import_all;
+using testing::query_int;
+using testing::tweet_delete;
+
+class QueueJobsTest : public testing::QueueTest {
+ protected:
+  std::vector<JobReportRow> rows(const JobFilter& filter = {}) {
+    std::vector<JobReportRow> out;
+    Status read = queue_->for_each_job(filter, [&](const JobReportRow& r) { out.push_back(r); });
+    EXPECT_TRUE(read.ok()) << read.error().message;
+    return out;
+  }
+};
+
+TEST_F(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
+  finish(run, 1, JobState::kFailed, 404);
+
+  const auto all = rows();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].job_id, 1);
+  EXPECT_EQ(all[0].batch_id, 1);
+  EXPECT_EQ(all[0].source, "test.yaml:1");
+  EXPECT_EQ(all[0].op, "delete");
+  EXPECT_EQ(all[0].target, "twitter.tweet");
+  EXPECT_EQ(all[0].object_id, "1");
+  EXPECT_EQ(all[0].state, JobState::kFailed);
+  EXPECT_EQ(all[0].attempts, 1);
+  EXPECT_EQ(all[0].last_http_status, 404);
+  EXPECT_EQ(all[0].last_outcome, "failed");
+  EXPECT_EQ(all[1].state, JobState::kPending);
+  EXPECT_FALSE(all[1].last_http_status);
+  EXPECT_EQ(all[1].last_outcome, "");
+
+  JobFilter failed;
+  failed.state = JobState::kFailed;
+  ASSERT_EQ(rows(failed).size(), 1u);
+  JobFilter other_batch;
+  other_batch.batch_id = 2;
+  EXPECT_TRUE(rows(other_batch).empty());
+}
+
+TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 3).size(), 3u);
+  finish(run, 1, JobState::kFailed, 404);
+  finish(run, 2, JobState::kDead, 503);
+  finish(run, 3, JobState::kSucceeded);
+
+  JobFilter only_dead;
+  only_dead.state = JobState::kDead;
+  auto moved = queue_->retry_jobs(only_dead);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(*moved, 1);
+  EXPECT_EQ(job_state(2), "pending");
+  EXPECT_EQ(job_state(1), "failed");
+
+  moved = queue_->retry_jobs({});
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, 1);  // job 1; job 3 succeeded and stays
+  EXPECT_EQ(job_state(1), "pending");
+  EXPECT_EQ(job_state(3), "succeeded");
+
+  // The next claim numbers the attempt on (the audit keeps its numbers) and says where this
+  // round of attempts began.
+  const std::int64_t next = start_run();
+  auto claimed = queue_->claim(next, 1, testing::kLeaseMs);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].attempt, 2);
+  EXPECT_EQ((*claimed)[0].attempt_base, 1);
+}
+
+TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("1x"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});  // job 1 running
+
+  auto cancelled = queue_->cancel_jobs({});
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().message;
+  EXPECT_EQ(*cancelled, 2);
+  EXPECT_EQ(job_state(1), "running");  // a run holds it: left alone
+  EXPECT_EQ(job_state(2), "cancelled");
+  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
+
+  JobFilter one;
+  one.job_id = 1;
+  cancelled = queue_->cancel_jobs(one);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(*cancelled, 0);
+}
+
+}  // namespace
+}  // namespace oneall::store
