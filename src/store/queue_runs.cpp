@@ -1,12 +1,28 @@
 // Queue::begin_run, end_run and renew_leases: a run's row, and the leases that let the next
-// run take back the jobs of a run whose process died.
+// run take back the jobs of a run whose process died (at once when its pid is gone, else when
+// its lease runs out).
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "store/queue.hpp"
 #include "store/queue_statements.hpp"
 
 namespace oneall::store {
+namespace {
+
+// Whether process `pid` of this machine still exists. The queue is on a local file system (WAL
+// needs shared memory), so a run's pid is of this machine. A zombie or a reused pid counts as
+// alive: the lease then decides, which only waits longer. Our own pid is alive: runs of this
+// very process (tests) are told apart by their leases.
+bool process_alive(std::int64_t pid) {
+  if (pid <= 0) return true;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+}
+
+}  // namespace
 
 Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
   try {
@@ -18,13 +34,17 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
         .run();
     const std::int64_t run_id = db_.last_insert_rowid();
 
-    // Jobs whose lease expired belong to a process that died: their attempt may or may not
-    // have reached the server. Close it in the audit log as interrupted (under the run that
-    // made it) and queue the job again; its attempt count keeps that attempt.
+    // Jobs whose lease expired, or whose run's process is gone, belong to a process that died:
+    // their attempt may or may not have reached the server. Close it in the audit log as
+    // interrupted (under the run that made it) and queue the job again; its attempt count
+    // keeps that attempt.
     std::vector<AttemptRecord> interrupted;
-    Statement& select = statements_->expired_leases;
-    select.bind(1, now);
+    Statement& select = statements_->running_jobs;
     while (select.step()) {
+      const bool expired = select.column_optional_int(7).value_or(0) < now;
+      const std::optional<std::int64_t> pid = select.column_optional_int(8);
+      const bool holder_gone = pid && !process_alive(*pid);
+      if (!expired && !holder_gone) continue;
       AttemptRecord attempt;
       attempt.job_id = select.column_int(0);
       attempt.run_id = select.column_int(1);
@@ -35,7 +55,7 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
       attempt.path = select.column_text(5);
       attempt.request_body = select.column_text(6);
       attempt.outcome = "interrupted";
-      attempt.note = "lease expired";
+      attempt.note = expired ? "lease expired" : fmt::format("its run's process ({}) died", *pid);
       interrupted.push_back(std::move(attempt));
     }
     select.reset();
