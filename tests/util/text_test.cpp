@@ -48,3 +48,18 @@ TEST(FormatUtcMs, PrintsIso8601WithMilliseconds) {
 
 }  // namespace
 }  // namespace oneall
+
+namespace oneall {
+namespace {
+
+TEST(FirstInvalidUtf8, PointsAtTheByteThatStartsTheBadSequence) {
+  EXPECT_EQ(first_invalid_utf8("plain"), 5u);
+  EXPECT_EQ(first_invalid_utf8("caf\xc3\xa9"), 5u);
+  EXPECT_EQ(first_invalid_utf8("caf\xe9"), 3u);        // Latin-1 é
+  EXPECT_EQ(first_invalid_utf8("ab\xc0\xaf"), 2u);     // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("x\xed\xa0\x80"), 1u);  // surrogate
+  EXPECT_EQ(first_invalid_utf8("\xe2\x82"), 0u);       // cut short
+}
+
+}  // namespace
+}  // namespace oneall
