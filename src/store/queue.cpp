@@ -77,7 +77,7 @@ Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock&
     }
     return std::make_unique<Queue>(path, std::move(db), clock);
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot open queue database {}: {}", path, e.what())};
+    return Error{fmt::format("cannot open queue database {}: {}", path, describe(e))};
   }
 }
 

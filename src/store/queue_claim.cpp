@@ -46,7 +46,7 @@ Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t li
     transaction.commit();
     return claimed;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot claim jobs from {}: {}", path_, e.what())};
+    return Error{fmt::format("cannot claim jobs from {}: {}", path_, describe(e))};
   }
 }
 
@@ -79,7 +79,7 @@ Status Queue::finish(const AttemptRecord& a, const JobTransition& next) {
     return Ok{};
   } catch (const SqliteError& e) {
     return Error{
-        fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, e.what())};
+        fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, describe(e))};
   }
 }
 
@@ -88,7 +88,7 @@ Status Queue::release(std::int64_t job_id) {
     statements_->release_job.bind(1, job_id).bind(2, clock_.now_ms()).run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot release job {}: {}", job_id, e.what())};
+    return Error{fmt::format("cannot release job {}: {}", job_id, describe(e))};
   }
 }
 
@@ -102,7 +102,7 @@ Result<std::optional<EpochMs>> Queue::next_pending_at(std::optional<std::int64_t
     select.reset();
     return earliest;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot find the next due job in {}: {}", path_, e.what())};
+    return Error{fmt::format("cannot find the next due job in {}: {}", path_, describe(e))};
   }
 }
 

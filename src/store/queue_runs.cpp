@@ -66,7 +66,7 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
     transaction.commit();
     return run_id;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot start a run in {}: {}", path_, e.what())};
+    return Error{fmt::format("cannot start a run in {}: {}", path_, describe(e))};
   }
 }
 
@@ -79,7 +79,7 @@ Status Queue::end_run(std::int64_t run_id, int exit_code, const std::string& sum
         .run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot record the end of run {}: {}", run_id, e.what())};
+    return Error{fmt::format("cannot record the end of run {}: {}", run_id, describe(e))};
   }
 }
 
@@ -88,7 +88,7 @@ Status Queue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
     statements_->renew_leases.bind(1, run_id).bind(2, clock_.now_ms() + lease_ms).run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot renew the leases of run {}: {}", run_id, e.what())};
+    return Error{fmt::format("cannot renew the leases of run {}: {}", run_id, describe(e))};
   }
 }
 

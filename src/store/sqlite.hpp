@@ -28,6 +28,10 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
+// The error's message, plus what to do when it is the storage itself that failed (disk full,
+// read-only file or mount, I/O error): those stop a run with exit 5, and the user must act.
+std::string describe(const SqliteError& error);
+
 class Database {
  public:
   // Opens (creating if needed) the file at `path`, with a busy timeout and foreign keys on.

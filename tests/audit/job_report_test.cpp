@@ -1,0 +1,61 @@
+#include "audit/job_report.hpp"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+namespace oneall::audit {
+namespace {
+
+store::JobReportRow sample_row() {
+  store::JobReportRow row;
+  row.job_id = 12;
+  row.batch_id = 3;
+  row.source = "=HYPERLINK(\"http://evil\",\"x\").csv:4";
+  row.op = "delete";
+  row.target = "twitter.tweet";
+  row.identity = "2af20011-8965-471b-8f6b-8b66a611aae6";
+  row.object_id = "1456789";
+  row.state = store::JobState::kFailed;
+  row.attempts = 2;
+  row.last_http_status = 404;
+  row.last_outcome = "failed";
+  row.note = "-http_404";
+  row.updated_at = 1'700'000'000'000;
+  return row;
+}
+
+TEST(JobReportCsv, NeutralisesFormulaCellsAndKeepsOneRecordPerJob) {
+  const std::string line = job_report_csv(sample_row());
+  EXPECT_EQ(line.rfind("12,3,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\").csv:4\",delete,", 0), 0u)
+      << line;
+  EXPECT_NE(line.find(",failed,2,404,failed,'-http_404,2023-11-14T22:13:20.000Z"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  // As many cells as the header names (the quoted source holds commas of its own).
+  const std::string header = job_report_csv_header();
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 13);
+}
+
+TEST(JobReportJsonl, IsOneValidObjectWithNullsBeforeAnyAttempt) {
+  store::JobReportRow fresh;
+  fresh.job_id = 1;
+  fresh.source = "a.yaml:2\nsecond line";
+  const std::string line = job_report_jsonl(fresh);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(line).get(doc), simdjson::SUCCESS) << line;
+  EXPECT_TRUE(doc["last_http_status"].is_null());
+  EXPECT_TRUE(doc["last_outcome"].is_null());
+  EXPECT_EQ(std::string_view(doc["state"].get_string().value()), "pending");
+  EXPECT_EQ(std::string_view(doc["source"].get_string().value()), "a.yaml:2\nsecond line");
+
+  ASSERT_EQ(parser.parse(job_report_jsonl(sample_row())).get(doc), simdjson::SUCCESS);
+  EXPECT_EQ(int64_t(doc["last_http_status"]), 404);
+}
+
+}  // namespace
+}  // namespace oneall::audit
