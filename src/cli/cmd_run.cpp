@@ -74,6 +74,14 @@ class RunCommand final : public Command {
                      "Attempts per job before it is dead (retryable errors only)")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
+    sub_->add_option("--retry-base", retry_base_,
+                     "Backoff before the first retry, doubled each attempt (a random wait up to "
+                     "it: full jitter): 500ms, 2s, ... (default 500ms)")
+        ->check(checked_by(parse_duration_ms, "DURATION"));
+    sub_->add_option("--retry-cap", retry_cap_,
+                     "The longest backoff between attempts (default 60s); a Retry-After header "
+                     "may ask for longer")
+        ->check(checked_by(parse_duration_ms, "DURATION"));
     sub_->add_option("--max-auth-failures", options_.breaker_threshold,
                      "Stop the run (exit 4) after this many 401/403 answers in a row: wrong "
                      "keys or revoked consent (0: never)")
@@ -171,7 +179,8 @@ class RunCommand final : public Command {
   }
 
  private:
-  // --rate, --identity-rate, --deadline into RunOptions; the message of the first bad one.
+  // --rate, --identity-rate, --deadline, --retry-base, --retry-cap into RunOptions; the message
+  // of the first bad one.
   std::optional<std::string> apply_limits(EpochMs started_at) {
     if (rate_) {
       auto rate = parse_rate(*rate_);
@@ -187,6 +196,20 @@ class RunCommand final : public Command {
       auto ms = parse_duration_ms(*deadline_);
       if (!ms) return "--deadline: " + ms.error().message;
       options_.deadline = started_at + *ms;
+    }
+    if (retry_base_) {
+      auto ms = parse_duration_ms(*retry_base_);
+      if (!ms) return "--retry-base: " + ms.error().message;
+      options_.retry_base_ms = *ms;
+    }
+    if (retry_cap_) {
+      auto ms = parse_duration_ms(*retry_cap_);
+      if (!ms) return "--retry-cap: " + ms.error().message;
+      options_.retry_cap_ms = *ms;
+    }
+    if (options_.retry_cap_ms < options_.retry_base_ms) {
+      return fmt::format("--retry-cap ({} ms) must not be below --retry-base ({} ms)",
+                         options_.retry_cap_ms, options_.retry_base_ms);
     }
     return std::nullopt;
   }
@@ -298,6 +321,8 @@ class RunCommand final : public Command {
   std::optional<std::string> rate_;
   std::optional<std::string> identity_rate_;
   std::optional<std::string> deadline_;
+  std::optional<std::string> retry_base_;
+  std::optional<std::string> retry_cap_;
   double timeout_seconds_ = 30.0;
   std::optional<std::string> endpoint_;
   std::string cacert_;

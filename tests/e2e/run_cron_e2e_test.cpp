@@ -238,7 +238,7 @@ TEST_F(RunCronE2e, DryRunWithoutAQueueSaysThereIsNothing) {
   EXPECT_FALSE(std::filesystem::exists(db_));
 }
 
-TEST(RunCronE2eUsage, BadRatesAndDeadlinesExitTwoAndSayWhatIsAccepted) {
+TEST(RunCronE2eUsage, BadRatesDeadlinesAndBackoffsExitTwoAndSayWhatIsAccepted) {
   TempDir dir;
   const std::vector<std::vector<std::string>> bad = {
       {"--rate", "0"},
@@ -252,6 +252,9 @@ TEST(RunCronE2eUsage, BadRatesAndDeadlinesExitTwoAndSayWhatIsAccepted) {
       {"--deadline", "1h30"},
       {"--deadline", "tomorrow"},
       {"--max-auth-failures", "-1"},
+      {"--retry-base", "soon"},
+      {"--retry-cap", "0"},
+      {"--retry-cap", "100ms"},  // below the default --retry-base of 500ms
   };
   for (const auto& args : bad) {
     std::vector<std::string> command{"run", "--sandbox", "--db", dir.file("q.db")};
