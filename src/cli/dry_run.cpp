@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.hpp"
+#include "cli/job_files.hpp"
 #include "util/text.hpp"
 
 namespace oneall::cli {
@@ -26,27 +27,19 @@ int dry_run_files(const std::vector<std::string>& files, const jobfile::ReadOpti
                   bool json, Streams streams) {
   std::int64_t count = 0;
   for (const auto& path : files) {
-    std::optional<Error> failure;
-    const auto problems = jobfile::read_job_file(path, options, [&](jobfile::JobRecord&& record) {
-      if (failure) return;
-      auto request = api::render(record.action);
-      if (!request) {
-        failure = Error{
-            fmt::format("{}:{}: {}", record.pos.file, record.pos.line, request.error().message)};
-        return;
-      }
-      streams.out << format_dry_run_request(
-                         {request->method, request->path, request->body,
-                          fmt::format("{}:{}", record.pos.file, record.pos.line), std::nullopt},
-                         json)
-                  << '\n';
-      ++count;
-    });
-    if (!problems.empty())
-      failure = Error{fmt::format("{} changed while it was being read ({})", path,
-                                  problems.front().to_string())};
-    if (failure) {
-      streams.err << failure->message << '\n';
+    Status printed = for_each_rendered_job(
+        path, options,
+        [&](const jobfile::JobRecord&, const api::HttpRequest& request,
+            const std::string& source) -> Status {
+          streams.out << format_dry_run_request(
+                             {request.method, request.path, request.body, source, std::nullopt},
+                             json)
+                      << '\n';
+          ++count;
+          return Ok{};
+        });
+    if (!printed) {
+      streams.err << printed.error().message << '\n';
       return kExitStorage;
     }
   }

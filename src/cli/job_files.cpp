@@ -28,6 +28,27 @@ bool all_valid(const std::vector<FileCheck>& checks) {
   return true;
 }
 
+Status for_each_rendered_job(const std::string& path, const jobfile::ReadOptions& options,
+                             const RenderedJobVisitor& visit) {
+  std::optional<Error> failure;
+  const auto problems = jobfile::read_job_file(path, options, [&](jobfile::JobRecord&& record) {
+    if (failure) return;
+    const std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
+    auto request = api::render(record.action);
+    if (!request) {
+      failure = Error{fmt::format("{}: {}", source, request.error().message)};
+      return;
+    }
+    if (Status visited = visit(record, *request, source); !visited) failure = visited.error();
+  });
+  if (!problems.empty()) {
+    return Error{fmt::format("{} changed since it was checked and is no longer valid ({})", path,
+                             problems.front().to_string())};
+  }
+  if (failure) return *failure;
+  return Ok{};
+}
+
 Result<store::ImportSummary> queue_job_files(store::Queue& queue,
                                              const std::vector<std::string>& paths,
                                              const jobfile::ReadOptions& options) {
@@ -40,27 +61,12 @@ Result<store::ImportSummary> queue_job_files(store::Queue& queue,
   if (!session) return session.error();
 
   for (const auto& path : paths) {
-    std::optional<Error> failure;
-    const auto problems = jobfile::read_job_file(path, options, [&](jobfile::JobRecord&& record) {
-      if (failure) return;
-      auto request = api::render(record.action);
-      if (!request) {
-        failure = Error{
-            fmt::format("{}:{}: {}", record.pos.file, record.pos.line, request.error().message)};
-        return;
-      }
-      const std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
-      if (auto added = (*session)->add(record.action, *request, source); !added) {
-        failure = added.error();
-      }
-    });
-    if (!problems.empty()) {
-      return Error{
-          fmt::format("{} changed while it was being imported and is no longer valid "
-                      "({}); nothing was queued",
-                      path, problems.front().to_string())};
-    }
-    if (failure) return *failure;  // the session rolls back as it goes out of scope
+    Status queued = for_each_rendered_job(
+        path, options,
+        [&](const jobfile::JobRecord& job, const api::HttpRequest& request,
+            const std::string& source) { return (*session)->add(job.action, request, source); });
+    // The session rolls back as it goes out of scope.
+    if (!queued) return Error{queued.error().message + "; nothing was queued"};
   }
   return (*session)->commit();
 }

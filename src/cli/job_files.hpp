@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "api/action.hpp"
 #include "jobfile/reader.hpp"
 #include "store/queue.hpp"
 #include "util/result.hpp"
@@ -26,6 +28,14 @@ std::vector<FileCheck> check_job_files(const std::vector<std::string>& paths,
                                        const jobfile::ReadOptions& options, std::ostream& err);
 
 bool all_valid(const std::vector<FileCheck>& checks);
+
+// Pass 2's reading, for any use: reads `path` again (checked by pass 1) and calls `visit` with
+// each job, its rendered request and its "file:line", in file order. Stops at the first Error
+// from `visit`, or when the file changed since pass 1 and now has a problem.
+using RenderedJobVisitor = std::function<Status(
+    const jobfile::JobRecord& job, const api::HttpRequest& request, const std::string& source)>;
+Status for_each_rendered_job(const std::string& path, const jobfile::ReadOptions& options,
+                             const RenderedJobVisitor& visit);
 
 // Pass 2: queues every job of `paths` in one transaction. Fails (queuing nothing) if a file
 // changed since pass 1 and now has a problem.
