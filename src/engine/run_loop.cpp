@@ -231,6 +231,14 @@ Result<int> RunLoop::advance_transfers() {
     claim_at_ = 0;  // a slot is free, and the job's object-mates (or its retry) may be claimable
     if (Status recorded = record(request, done->result); !recorded) return recorded.error();
   }
+  // One transaction for every transfer that finished in this turn, committed before any freed
+  // slot is used again: batching saves commits, and a crash still costs at most `concurrency`
+  // requests sent twice (those in flight, or finished but not yet committed).
+  if (!finished_.empty()) {
+    Status committed = queue_.finish(finished_);
+    finished_.clear();
+    if (!committed) return committed.error();
+  }
   return finished;
 }
 
@@ -265,8 +273,8 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
 
   store::JobTransition next{decision.next, 0, decision.note};
   if (decision.next == store::JobState::kPending) {
-    const std::int64_t backoff =
-        backoff_ms(job.attempt - job.attempt_base, options_.retry_base_ms, options_.retry_cap_ms, random_);
+    const std::int64_t backoff = backoff_ms(job.attempt - job.attempt_base, options_.retry_base_ms,
+                                            options_.retry_cap_ms, random_);
     next.next_attempt_at =
         ended + retry_delay_ms(backoff, parse_retry_after_ms(request.retry_after(), ended));
     ++summary_.retries;
@@ -275,8 +283,9 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   if (decision.next == store::JobState::kSucceeded) ++summary_.succeeded;
   if (decision.next == store::JobState::kFailed) ++summary_.failed;
   if (decision.next == store::JobState::kDead) ++summary_.dead;
-  return queue_.finish(
-      attempt_row(run_id_, request, result, api, decision, ended, options_.credentials), next);
+  finished_.push_back(
+      {attempt_row(run_id_, request, result, api, decision, ended, options_.credentials), next});
+  return Ok{};
 }
 
 // The circuit breaker (SPEC §5): 401/403 answers in a row mean the keys or the users' consent

@@ -4,8 +4,9 @@
 //   1. notes why to stop, if it should (signal, deadline, circuit breaker, blocked);
 //   2. claims a window of jobs when there is room and work may be due;
 //   3. starts ready jobs into free slots, as far as the rate limits allow;
-//   4. moves transfers along, records each finished one (attempt row + next state in one
-//      transaction), renews leases;
+//   4. moves transfers along and records the ones that finished — attempt rows and next states
+//      of the whole turn in one transaction, committed before a freed slot is used again —
+//      then renews leases;
 //   5. polls sockets until the earliest of: activity, a retry or rate slot coming due, a lease
 //      renewal, the deadline, the end of the stop grace, or 250 ms (the stop flag's latency).
 // Once stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
@@ -50,6 +51,7 @@ class RunLoop {
   Status start_ready(EpochMs now);
   Status start(store::ClaimedJob job, EpochMs now);
   Result<int> advance_transfers();  // number of transfers that finished and were recorded
+  // Classifies a finished transfer and adds its attempt row and next state to finished_.
   Status record(InFlightRequest& request, CURLcode result);
   void watch_for_refusals(int http_status);
   Status interrupt_in_flight();
@@ -72,7 +74,8 @@ class RunLoop {
   // Declared after multi_, so destroyed first: each request takes its handle off multi_.
   std::vector<std::unique_ptr<InFlightRequest>> pool_;
   std::vector<InFlightRequest*> idle_;
-  std::deque<store::ClaimedJob> ready_;  // claimed (leased, counted), not started yet
+  std::deque<store::ClaimedJob> ready_;      // claimed (leased, counted), not started yet
+  std::vector<store::Completion> finished_;  // this turn's completions, committed together
   SendGate gate_;
   std::mt19937_64 random_;
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,11 @@ struct JobTransition {
   std::string note;
 };
 
+struct Completion {
+  AttemptRecord attempt;
+  JobTransition transition;
+};
+
 struct BatchCounts {
   std::int64_t batch_id = 0;
   std::string description;
@@ -105,7 +111,7 @@ struct PendingRequest {
   std::string method;
   std::string path;
   std::string body;
-  std::string source;          // "file:line" it was imported from
+  std::string source;           // "file:line" it was imported from
   EpochMs next_attempt_at = 0;  // a retry waits until then
 };
 
@@ -180,8 +186,10 @@ class Queue {
   // Extends the lease of the run's running jobs (call every few seconds on long runs).
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms);
 
-  // Writes the attempt row and moves the job, in one transaction. Refused, writing nothing,
-  // unless the job is still running under attempt.run_id (its lease may have been taken over).
+  // Writes each attempt row and moves each job, all in one transaction: the runner commits
+  // the completions of one turn of its loop together. Refused, writing nothing, unless every
+  // job is still running under its attempt's run_id (a lease may have been taken over).
+  Status finish(std::span<const Completion> completions);
   Status finish(const AttemptRecord& attempt, const JobTransition& transition);
 
   // A job claimed but not sent (stopping): back to pending, attempt count restored. A job
@@ -202,7 +210,8 @@ class Queue {
 
   // Calls `each` for every job matching `filter`, in id (file) order. Streams. Defined in
   // queue_jobs.cpp, with the two changes below.
-  Status for_each_job(const JobFilter& filter, const std::function<void(const JobReportRow&)>& each);
+  Status for_each_job(const JobFilter& filter,
+                      const std::function<void(const JobReportRow&)>& each);
   // `retry`: failed and dead jobs matching `filter` back to pending, due now, with a fresh set of
   // attempts (attempt_base); returns how many. A state filter other than failed/dead matches none.
   Result<std::int64_t> retry_jobs(const JobFilter& filter);

@@ -50,36 +50,50 @@ Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t li
   }
 }
 
-Status Queue::finish(const AttemptRecord& a, const JobTransition& next) {
-  if (next.state == JobState::kRunning) {
-    return Error{
-        fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
-                    "job running",
-                    a.attempt, a.job_id)};
+Status Queue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
+  const Completion one{attempt, transition};
+  return finish(std::span(&one, 1));
+}
+
+Status Queue::finish(std::span<const Completion> completions) {
+  for (const Completion& c : completions) {
+    if (c.transition.state == JobState::kRunning) {
+      return Error{
+          fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
+                      "job running",
+                      c.attempt.attempt, c.attempt.job_id)};
+    }
   }
+  const AttemptRecord* current = nullptr;
   try {
     Transaction transaction(db_);
-    statements_->record_attempt(a);
-    statements_->finish_job.bind(1, a.job_id)
-        .bind(2, state_name(next.state))
-        .bind(3, next.next_attempt_at)
-        .bind(4, next.note)
-        .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
-        .bind(6, a.outcome)
-        .bind(7, clock_.now_ms())
-        .bind(8, a.run_id)
-        .run();
-    if (db_.changes() != 1) {
-      return Error{fmt::format(
-          "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
-          "expired and another run took it over?); nothing was written",
-          a.attempt, a.job_id, a.run_id)};
+    for (const Completion& c : completions) {
+      const AttemptRecord& a = c.attempt;
+      const JobTransition& next = c.transition;
+      current = &a;
+      statements_->record_attempt(a);
+      statements_->finish_job.bind(1, a.job_id)
+          .bind(2, state_name(next.state))
+          .bind(3, next.next_attempt_at)
+          .bind(4, next.note)
+          .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
+          .bind(6, a.outcome)
+          .bind(7, clock_.now_ms())
+          .bind(8, a.run_id)
+          .run();
+      if (db_.changes() != 1) {
+        return Error{fmt::format(
+            "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+            "expired and another run took it over?); nothing was written",
+            a.attempt, a.job_id, a.run_id)};
+      }
     }
     transaction.commit();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{
-        fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, describe(e))};
+    if (current == nullptr) return Error{fmt::format("cannot record attempts: {}", describe(e))};
+    return Error{fmt::format("cannot record attempt {} of job {}: {}", current->attempt,
+                             current->job_id, describe(e))};
   }
 }
 

@@ -2,6 +2,8 @@
 // when the next pending job is due.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
 
@@ -102,6 +104,30 @@ TEST_F(QueueTest, FinishingAJobThatIsNotRunningWritesNothing) {
         << again.error().message;
   }
   EXPECT_EQ(queue_->attempts({})->size(), 1u);
+  EXPECT_EQ(job_state(2), "pending");
+}
+
+TEST_F(QueueTest, ATurnsCompletionsAreCommittedTogetherOrNotAtAll) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 2);  // jobs 1 and 2; job 3 stays pending
+  const std::vector<Completion> with_a_stranger = {
+      {attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""}},
+      {attempt_of(run, 3, 200, "succeeded"), {JobState::kSucceeded, 0, ""}},
+  };
+  auto refused = queue_->finish(with_a_stranger);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("job 3"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(queue_->attempts({})->empty());  // job 1's row went with the refusal
+  EXPECT_EQ(job_state(1), "running");
+
+  const std::vector<Completion> both = {
+      {attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""}},
+      {attempt_of(run, 2, 503, "retry"), {JobState::kPending, clock_.now_ms() + 1000, "http_503"}},
+  };
+  ASSERT_TRUE(queue_->finish(both).ok());
+  EXPECT_EQ(queue_->attempts({})->size(), 2u);
+  EXPECT_EQ(job_state(1), "succeeded");
   EXPECT_EQ(job_state(2), "pending");
 }
 
