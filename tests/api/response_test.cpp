@@ -58,5 +58,21 @@ TEST(ParseResponse, IgnoresFieldsOfTheWrongType) {
   EXPECT_EQ(status.info, "");
 }
 
+// The parser is reused from answer to answer: a large or broken answer must leave nothing
+// behind that changes how the next one reads.
+TEST(ParseResponse, ReadsEachAnswerAloneWhenCalledInTurn) {
+  const std::string big = R"({"response":{"request":{"status":{"flag":"error","code":500,"info":")" +
+                          std::string(100000, 'x') + R"("}}}})";
+  EXPECT_EQ(parse_response(big).info.size(), 100000u);
+  EXPECT_FALSE(parse_response(R"({"response":{"request":)").parsed);
+  const auto small =
+      parse_response(R"({"response":{"request":{"status":{"flag":"success","code":200}}}})");
+  EXPECT_TRUE(small.parsed);
+  EXPECT_EQ(small.flag, "success");
+  EXPECT_EQ(small.code, 200);
+  EXPECT_EQ(small.info, "");
+  EXPECT_EQ(small.result_data, "");
+}
+
 }  // namespace
 }  // namespace oneall::api
