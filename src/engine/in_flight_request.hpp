@@ -20,6 +20,7 @@ namespace oneall::engine {
 
 class InFlightRequest {
  public:
+  // Throws std::runtime_error (no easy handle) or std::bad_alloc (no header list).
   explicit InFlightRequest(const CurlGlobal& global);
   ~InFlightRequest();  // takes the handle off its multi handle first, if it is still on one
   InFlightRequest(const InFlightRequest&) = delete;
@@ -61,7 +62,8 @@ class InFlightRequest {
 
   CurlEasy easy_;
   CurlMulti* multi_ = nullptr;  // while attached
-  CurlSlist headers_;
+  CurlSlist headers_with_body_;  // built once: Accept, Expect (off), Content-Type
+  CurlSlist headers_without_body_;
   std::string url_;
   store::ClaimedJob job_;
   EpochMs started_at_ = 0;
