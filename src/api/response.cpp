@@ -3,29 +3,14 @@
 #include <simdjson.h>
 
 namespace oneall::api {
-namespace {
-
-// One parser per thread, reused for every answer. A simdjson parser owns its buffers (the padded
-// copy of the input, the structural index, the tape, the string buffer) and keeps them at the
-// size of the largest document it has seen; building one per call allocated and freed all of
-// them for every answer the run loop records. The engine's callers keep answers under the
-// response body cap, so the buffers stay small. Thread-local rather than passed in: parsing
-// is a pure function of the body to its callers, and a parser must never be shared between
-// threads.
-simdjson::dom::parser& reused_parser() {
-  thread_local simdjson::dom::parser parser;
-  return parser;
-}
-
-}  // namespace
 
 ApiStatus parse_response(std::string_view body) {
   ApiStatus status;
   if (body.empty()) return status;
 
-  simdjson::dom::parser& parser = reused_parser();
+  simdjson::dom::parser parser;
   simdjson::dom::element document;
-  // parse() copies into the parser's padded buffer; the body may be anything a server sent.
+  // parse() copies into a padded buffer; the body may be anything a server sent.
   if (parser.parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) return status;
 
   simdjson::dom::element response;
