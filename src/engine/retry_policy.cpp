@@ -104,6 +104,9 @@ bool needs_attempt_history(const AttemptResult& r) {
 
 bool may_have_reached_server(const store::AttemptRecord& earlier) {
   if (earlier.outcome == "interrupted") return true;  // the process died with it in flight
+  // libcurl sent it again after a connection closed unanswered: whatever the second send was
+  // told (a 429, say), the first may have been applied.
+  if (earlier.requests_sent > 1) return true;
   if (earlier.note == "not_sent" || earlier.note == "tls_error") return false;
   const int s = earlier.http_status;
   if (s == 0) return true;  // sent, and no answer came back: it may have been applied

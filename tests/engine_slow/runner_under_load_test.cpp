@@ -67,6 +67,20 @@ TEST_F(RunnerUnderLoadTest, TwoThousandJobsAllSucceedUnderErrorsResetsAndThrottl
   const RunSummary summary = run();
   EXPECT_EQ(summary.succeeded, 2000);
   EXPECT_EQ(count(store::JobState::kSucceeded), 2000);
+  if (summary.succeeded != 2000) {  // say which attempts led a job astray
+    for (const auto& row : rows()) {
+      if (row.outcome == "failed" || row.outcome == "dead") {
+        ADD_FAILURE() << "job " << row.job_id << " attempt " << row.attempt << ": "
+                      << row.outcome << " " << row.note << " http " << row.http_status
+                      << " sent " << row.requests_sent;
+        for (const auto& earlier : rows(row.job_id)) {
+          ADD_FAILURE() << "  attempt " << earlier.attempt << ": " << earlier.outcome << " "
+                        << earlier.note << " http " << earlier.http_status << " curl '"
+                        << earlier.curl_error << "' sent " << earlier.requests_sent;
+        }
+      }
+    }
+  }
 
   const sandbox::SandboxStats stats = sandbox().stats();
   EXPECT_GT(stats.errors_injected, 0u);
