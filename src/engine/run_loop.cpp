@@ -308,25 +308,35 @@ Status RunLoop::interrupt_in_flight() {
   const EpochMs now = clock_.now_ms();
   const Decision interrupted{store::JobState::kPending, "interrupted",
                              "the run stopped before the answer came"};
+  std::vector<std::int64_t> unsent;
+  for (InFlightRequest* request : detach_transfers(unsent)) {
+    finished_.push_back({attempt_row(run_id_, *request, CURLE_ABORTED_BY_CALLBACK, api::ApiStatus{},
+                                     interrupted, now, options_.credentials),
+                         {store::JobState::kPending, now, interrupted.note}});
+    ++summary_.requests;
+  }
+  for (std::int64_t job_id : unsent) {
+    if (Status released = queue_.release(job_id); !released) return released;
+  }
+  Status committed = queue_.finish(finished_);
+  finished_.clear();
+  return committed;
+}
+
+std::vector<InFlightRequest*> RunLoop::detach_transfers(std::vector<std::int64_t>& unsent) {
+  std::vector<InFlightRequest*> sent;
   for (auto& request : pool_) {
     if (!request->attached()) continue;
-    const bool sent = request->request_sent();
+    const bool went_out = request->request_sent();
     request->detach();
     idle_.push_back(request.get());
-    if (!sent) {
-      if (Status released = queue_.release(request->job().job_id); !released) return released;
-      continue;
-    }
-    const store::AttemptRecord row =
-        attempt_row(run_id_, *request, CURLE_ABORTED_BY_CALLBACK, api::ApiStatus{}, interrupted,
-                    now, options_.credentials);
-    ++summary_.requests;
-    if (Status recorded = queue_.finish(row, {store::JobState::kPending, now, interrupted.note});
-        !recorded) {
-      return recorded;
+    if (went_out) {
+      sent.push_back(request.get());
+    } else {
+      unsent.push_back(request->job().job_id);
     }
   }
-  return Ok{};
+  return sent;
 }
 
 Status RunLoop::release_ready() {
@@ -381,13 +391,9 @@ void RunLoop::report_progress(EpochMs now, bool force) {
 // attempt as interrupted instead of forgetting it.
 Error RunLoop::abort(Error error) {
   (void)release_ready();  // best effort: the lease covers what it misses
-  for (auto& request : pool_) {
-    if (!request->attached()) continue;
-    const bool sent = request->request_sent();
-    request->detach();
-    idle_.push_back(request.get());
-    if (!sent) (void)queue_.release(request->job().job_id);
-  }
+  std::vector<std::int64_t> unsent;
+  (void)detach_transfers(unsent);  // those that went out stay leased
+  for (std::int64_t job_id : unsent) (void)queue_.release(job_id);
   return error;
 }
 

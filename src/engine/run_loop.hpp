@@ -55,6 +55,9 @@ class RunLoop {
   Status record(InFlightRequest& request, CURLcode result);
   void watch_for_refusals(int http_status);
   Status interrupt_in_flight();
+  // Takes every transfer off the multi handle (which aborts it) and frees its slot. Returns the
+  // requests that had gone out; the jobs of those that had not are added to `unsent`.
+  std::vector<InFlightRequest*> detach_transfers(std::vector<std::int64_t>& unsent);
   Status release_ready();
   Status renew_leases_if_due();
   Result<bool> pending_remains();
