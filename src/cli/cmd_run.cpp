@@ -182,31 +182,28 @@ class RunCommand final : public Command {
   // --rate, --identity-rate, --deadline, --retry-base, --retry-cap into RunOptions; the message
   // of the first bad one.
   std::optional<std::string> apply_limits(EpochMs started_at) {
-    if (rate_) {
-      auto rate = parse_rate(*rate_);
-      if (!rate) return "--rate: " + rate.error().message;
-      options_.rate = *rate;
-    }
-    if (identity_rate_) {
-      auto rate = parse_rate(*identity_rate_);
-      if (!rate) return "--identity-rate: " + rate.error().message;
-      options_.identity_rate = *rate;
-    }
-    if (deadline_) {
-      auto ms = parse_duration_ms(*deadline_);
-      if (!ms) return "--deadline: " + ms.error().message;
-      options_.deadline = started_at + *ms;
-    }
-    if (retry_base_) {
-      auto ms = parse_duration_ms(*retry_base_);
-      if (!ms) return "--retry-base: " + ms.error().message;
-      options_.retry_base_ms = *ms;
-    }
-    if (retry_cap_) {
-      auto ms = parse_duration_ms(*retry_cap_);
-      if (!ms) return "--retry-cap: " + ms.error().message;
-      options_.retry_cap_ms = *ms;
-    }
+    // Parses `text` of `flag` (already checked by CLI11) and stores it through `store`.
+    std::optional<std::string> problem;
+    const auto parse_into = [&](const std::optional<std::string>& text, const char* flag,
+                                auto parse, auto store) {
+      if (!text || problem) return;
+      auto parsed = parse(*text);
+      if (!parsed) {
+        problem = std::string(flag) + ": " + parsed.error().message;
+        return;
+      }
+      store(*parsed);
+    };
+    parse_into(rate_, "--rate", parse_rate, [&](double r) { options_.rate = r; });
+    parse_into(identity_rate_, "--identity-rate", parse_rate,
+               [&](double r) { options_.identity_rate = r; });
+    parse_into(deadline_, "--deadline", parse_duration_ms,
+               [&](std::int64_t ms) { options_.deadline = started_at + ms; });
+    parse_into(retry_base_, "--retry-base", parse_duration_ms,
+               [&](std::int64_t ms) { options_.retry_base_ms = ms; });
+    parse_into(retry_cap_, "--retry-cap", parse_duration_ms,
+               [&](std::int64_t ms) { options_.retry_cap_ms = ms; });
+    if (problem) return problem;
     if (options_.retry_cap_ms < options_.retry_base_ms) {
       return fmt::format("--retry-cap ({} ms) must not be below --retry-base ({} ms)",
                          options_.retry_cap_ms, options_.retry_base_ms);
