@@ -44,10 +44,10 @@ std::string attempt_csv_header() {
 }
 
 std::string attempt_csv(const store::AttemptRow& r) {
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id, r.run_id,
-                     r.job_id, r.attempt, format_utc_ms(r.started_at), format_utc_ms(r.ended_at),
-                     r.ended_at - r.started_at, csv_cell(r.method), csv_cell(r.path),
-                     csv_cell(r.request_body),
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id,
+                     r.run_id, r.job_id, r.attempt, format_utc_ms(r.started_at),
+                     format_utc_ms(r.ended_at), r.ended_at - r.started_at, csv_cell(r.method),
+                     csv_cell(r.path), csv_cell(r.request_body),
                      r.http_status == 0 ? std::string() : std::to_string(r.http_status),
                      csv_cell(r.curl_error), csv_cell(r.retry_after), csv_cell(r.api_flag),
                      r.api_code ? std::to_string(*r.api_code) : std::string(), csv_cell(r.api_info),

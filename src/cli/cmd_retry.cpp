@@ -33,8 +33,9 @@ class RetryCommand final : public Command {
       streams.err << moved.error().message << '\n';
       return kExitStorage;
     }
-    streams.out << (json_ ? fmt::format(R"({{"retried":{}}})", *moved)
-                          : fmt::format("{} job(s) moved back to pending; `run` sends them", *moved))
+    streams.out << (json_
+                        ? fmt::format(R"({{"retried":{}}})", *moved)
+                        : fmt::format("{} job(s) moved back to pending; `run` sends them", *moved))
                 << '\n';
     return kExitOk;
   }

@@ -61,7 +61,7 @@ class InFlightRequest {
                                int local_port);
 
   CurlEasy easy_;
-  CurlMulti* multi_ = nullptr;  // while attached
+  CurlMulti* multi_ = nullptr;   // while attached
   CurlSlist headers_with_body_;  // built once: Accept, Expect (off), Content-Type
   CurlSlist headers_without_body_;
   std::string url_;

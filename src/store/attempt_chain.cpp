@@ -44,7 +44,8 @@ std::vector<ChainValue> chain_values(const AttemptRecord& a) {
 std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev) {
   std::string canonical(kEncodingTag);
   for (std::size_t i = 0; i < values.size() && i < kChainedColumns.size(); ++i) {
-    canonical += fmt::format("{}={}:{}:", kChainedColumns[i], values[i].type, values[i].text.size());
+    canonical +=
+        fmt::format("{}={}:{}:", kChainedColumns[i], values[i].type, values[i].text.size());
     canonical += values[i].text;
     canonical += '\n';
   }
@@ -77,8 +78,9 @@ void chain_unhashed_attempts(Database& db) {
   std::string prev(kChainGenesis);
   std::int64_t after_id = 0;
   {
-    Statement last(db, "SELECT id, row_hash FROM attempts WHERE row_hash IS NOT NULL "
-                       "ORDER BY id DESC LIMIT 1");
+    Statement last(db,
+                   "SELECT id, row_hash FROM attempts WHERE row_hash IS NOT NULL "
+                   "ORDER BY id DESC LIMIT 1");
     if (last.step()) {
       after_id = last.column_int(0);
       prev = last.column_text(1);

@@ -25,10 +25,11 @@ struct ChainValue {
 // The hashed columns, in hashing order: every column of `attempts` but id (its place in the
 // order is what the links prove) and the two hash columns.
 inline constexpr std::array<std::string_view, 19> kChainedColumns = {
-    "run_id",      "job_id",        "attempt",          "started_at", "ended_at",
-    "method",      "path",          "request_body",     "http_status", "curl_error",
-    "retry_after", "api_flag",      "api_code",         "api_info",    "response_body",
-    "response_truncated", "outcome", "note",            "requests_sent"};
+    "run_id",      "job_id",     "attempt",       "started_at",
+    "ended_at",    "method",     "path",          "request_body",
+    "http_status", "curl_error", "retry_after",   "api_flag",
+    "api_code",    "api_info",   "response_body", "response_truncated",
+    "outcome",     "note",       "requests_sent"};
 
 // prev_hash of the first row.
 inline constexpr std::string_view kChainGenesis =

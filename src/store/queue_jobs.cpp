@@ -46,7 +46,8 @@ Status Queue::for_each_job(const JobFilter& filter,
       row.state = parse_state(select.column_text(8)).value_or(JobState::kPending);
       row.attempts = select.column_int(9);
       row.last_http_status.reset();
-      if (auto status = select.column_optional_int(10)) row.last_http_status = static_cast<int>(*status);
+      if (auto status = select.column_optional_int(10))
+        row.last_http_status = static_cast<int>(*status);
       row.last_outcome = select.column_text(11);
       row.note = select.column_text(12);
       row.updated_at = select.column_int(13);
@@ -69,8 +70,8 @@ Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
     update.run();
     return static_cast<std::int64_t>(db_.changes());
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot move failed and dead jobs back to pending in {}: {}", path_,
-                             e.what())};
+    return Error{
+        fmt::format("cannot move failed and dead jobs back to pending in {}: {}", path_, e.what())};
   }
 }
 

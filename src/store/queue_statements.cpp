@@ -1,9 +1,9 @@
 #include "store/queue_statements.hpp"
 
-#include "store/attempt_chain.hpp"
-
 #include <optional>
 #include <string>
+
+#include "store/attempt_chain.hpp"
 
 namespace oneall::store {
 namespace {
@@ -43,11 +43,12 @@ QueueStatements::QueueStatements(const Database& db)
                           "WHERE id = ?1 AND state = 'running'"),
       select_claimable(db, claimable("")),
       select_claimable_in_batch(db, claimable("AND j.batch_id = ?3 ")),
-      claim_job(db,
-                "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
-                "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
-                "WHERE id = ?1 AND state = 'pending' "
-                "RETURNING attempts, batch_id, op, method, path, body, source, identity, attempt_base"),
+      claim_job(
+          db,
+          "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
+          "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
+          "WHERE id = ?1 AND state = 'pending' "
+          "RETURNING attempts, batch_id, op, method, path, body, source, identity, attempt_base"),
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "

@@ -38,13 +38,15 @@ std::string excerpt(std::string_view sql) {
 std::string describe(const SqliteError& error) {
   switch (error.code() & 0xff) {  // the primary code of an extended one
     case SQLITE_FULL:
-      return fmt::format("{} (the disk holding the queue is full: free some space and run again; "
-                         "everything recorded so far is kept)",
-                         error.what());
+      return fmt::format(
+          "{} (the disk holding the queue is full: free some space and run again; "
+          "everything recorded so far is kept)",
+          error.what());
     case SQLITE_READONLY:
-      return fmt::format("{} (the queue database is read-only: check the file's and its "
-                         "directory's permissions and the mount, then run again)",
-                         error.what());
+      return fmt::format(
+          "{} (the queue database is read-only: check the file's and its "
+          "directory's permissions and the mount, then run again)",
+          error.what());
     case SQLITE_IOERR:
       return fmt::format("{} (the system could not read or write the queue: check the disk)",
                          error.what());

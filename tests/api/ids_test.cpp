@@ -60,7 +60,8 @@ TEST(CheckResourceId, SaysWhatIsWrong) {
             "holds a space (only letters, digits, '_', '.' and '-' are allowed)");
   EXPECT_EQ(check_resource_id("a\x01").value(),
             "holds byte 0x01 (only letters, digits, '_', '.' and '-' are allowed)");
-  EXPECT_EQ(check_resource_id("..").value(), "must not be '.' or '..' (expected an id naming one object)");
+  EXPECT_EQ(check_resource_id("..").value(),
+            "must not be '.' or '..' (expected an id naming one object)");
 }
 
 }  // namespace

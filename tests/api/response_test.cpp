@@ -61,8 +61,9 @@ TEST(ParseResponse, IgnoresFieldsOfTheWrongType) {
 // The parser is reused from answer to answer: a large or broken answer must leave nothing
 // behind that changes how the next one reads.
 TEST(ParseResponse, ReadsEachAnswerAloneWhenCalledInTurn) {
-  const std::string big = R"({"response":{"request":{"status":{"flag":"error","code":500,"info":")" +
-                          std::string(100000, 'x') + R"("}}}})";
+  const std::string big =
+      R"({"response":{"request":{"status":{"flag":"error","code":500,"info":")" +
+      std::string(100000, 'x') + R"("}}}})";
   EXPECT_EQ(parse_response(big).info.size(), 100000u);
   EXPECT_FALSE(parse_response(R"({"response":{"request":)").parsed);
   const auto small =

@@ -20,11 +20,10 @@ class ChainVerifyTest : public store::testing::QueueTest {
  protected:
   // Five jobs, each sent once: five chained attempt rows, ids 1..5, for jobs 1..5.
   void write_five_attempts() {
-    store::testing::import_all(*queue_, {store::testing::tweet_delete("1"),
-                                         store::testing::tweet_delete("2"),
-                                         store::testing::tweet_delete("3"),
-                                         store::testing::tweet_delete("4"),
-                                         store::testing::tweet_delete("5")});
+    store::testing::import_all(
+        *queue_, {store::testing::tweet_delete("1"), store::testing::tweet_delete("2"),
+                  store::testing::tweet_delete("3"), store::testing::tweet_delete("4"),
+                  store::testing::tweet_delete("5")});
     const std::int64_t run = start_run();
     for (std::int64_t id : claim_ids(run, 5)) finish(run, id, JobState::kSucceeded);
   }
@@ -54,8 +53,9 @@ TEST_F(ChainVerifyTest, RowsWrittenByTheQueueAreIntactAndTheHeadIsTheLastRowsHas
   const ChainReport report = verify();
   EXPECT_FALSE(report.broken) << report.broken->detail;
   EXPECT_EQ(report.rows_checked, 5);
-  EXPECT_EQ(report.head, store::testing::query_text(*queue_, "SELECT row_hash FROM attempts "
-                                                             "WHERE id = 5"));
+  EXPECT_EQ(report.head, store::testing::query_text(*queue_,
+                                                    "SELECT row_hash FROM attempts "
+                                                    "WHERE id = 5"));
 }
 
 TEST_F(ChainVerifyTest, InterruptedRowsWrittenAtTheStartOfARunAreChainedToo) {
@@ -112,8 +112,9 @@ TEST_F(ChainVerifyTest, DeletingTheFirstRowIsMissingRows) {
 TEST_F(ChainVerifyTest, SwappedRowsAreReordered) {
   write_five_attempts();
   // Rows 2 and 4 trade places, each whole (its hashes too), so each is self-consistent.
-  tamper("UPDATE attempts SET id = -2 WHERE id = 2; UPDATE attempts SET id = 2 WHERE id = 4; "
-         "UPDATE attempts SET id = 4 WHERE id = -2");
+  tamper(
+      "UPDATE attempts SET id = -2 WHERE id = 2; UPDATE attempts SET id = 2 WHERE id = 4; "
+      "UPDATE attempts SET id = 4 WHERE id = -2");
   const ChainReport report = verify();
   ASSERT_TRUE(report.broken);
   EXPECT_EQ(report.broken->row_id, 2);
@@ -126,8 +127,8 @@ TEST_F(ChainVerifyTest, ARowRewrittenWithAFreshHashBreaksTheLinkOfTheNext) {
   // Edit row 3 and recompute its own hash the way the writer would: row 4 no longer links.
   store::Database other = store::Database::open(db_path());
   other.exec("UPDATE attempts SET http_status = 404 WHERE id = 3");
-  store::Statement row(other, "SELECT prev_hash, " + store::chain_select_list() +
-                                  " FROM attempts WHERE id = 3");
+  store::Statement row(
+      other, "SELECT prev_hash, " + store::chain_select_list() + " FROM attempts WHERE id = 3");
   ASSERT_TRUE(row.step());
   const std::string hash = store::chain_hash(store::read_chain_values(row, 1), row.column_text(0));
   row.reset();
@@ -142,10 +143,11 @@ TEST_F(ChainVerifyTest, ARowRewrittenWithAFreshHashBreaksTheLinkOfTheNext) {
 
 TEST_F(ChainVerifyTest, ARowInsertedAroundTheProgramHasNoHash) {
   write_five_attempts();
-  tamper("INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, path, "
-         "request_body, curl_error, retry_after, api_flag, api_info, response_body, "
-         "response_truncated, outcome, note) SELECT run_id, job_id, 2, 0, 0, method, path, '', "
-         "'', '', '', '', '', 0, 'succeeded', '' FROM attempts WHERE id = 5");
+  tamper(
+      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, path, "
+      "request_body, curl_error, retry_after, api_flag, api_info, response_body, "
+      "response_truncated, outcome, note) SELECT run_id, job_id, 2, 0, 0, method, path, '', "
+      "'', '', '', '', '', 0, 'succeeded', '' FROM attempts WHERE id = 5");
   const ChainReport report = verify();
   ASSERT_TRUE(report.broken);
   EXPECT_EQ(report.broken->row_id, 6);

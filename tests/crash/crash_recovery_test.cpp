@@ -65,9 +65,10 @@ TEST(CrashRecovery, KilledRunsLoseNothingAndRepeatOnlyWhatWasInFlight) {
   options.latency_ms = 20;
   sandbox::SandboxServer server(options);
   ASSERT_TRUE(server.start().ok());
-  const std::vector<std::string> run_args{"run",      jobs, "--db", db, "--endpoint",
-                                          server.base_url(), "--concurrency",
-                                          std::to_string(kConcurrency)};
+  const std::vector<std::string> run_args{"run",           jobs,
+                                          "--db",          db,
+                                          "--endpoint",    server.base_url(),
+                                          "--concurrency", std::to_string(kConcurrency)};
 
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE(fmt::format("kill times drawn with seed {}", seed));

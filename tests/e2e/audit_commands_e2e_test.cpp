@@ -54,8 +54,7 @@ class AuditCommandsE2e : public ::testing::Test {
 TEST_F(AuditCommandsE2e, VerifyPassesThenNamesTheRowEditedWithSqlite3) {
   auto intact = run_oneall({"audit", "verify", "--db", db_});
   EXPECT_EQ(intact.exit_code, 0) << intact.err;
-  EXPECT_NE(intact.out.find("audit log intact: 5 attempt row(s)"), std::string::npos)
-      << intact.out;
+  EXPECT_NE(intact.out.find("audit log intact: 5 attempt row(s)"), std::string::npos) << intact.out;
 
   ASSERT_EQ(sqlite("UPDATE attempts SET response_body = '{}' WHERE id = 4"), 0);
   auto edited = run_oneall({"audit", "verify", "--db", db_});

@@ -70,9 +70,9 @@ TEST_F(RunnerUnderLoadTest, TwoThousandJobsAllSucceedUnderErrorsResetsAndThrottl
   if (summary.succeeded != 2000) {  // say which attempts led a job astray
     for (const auto& row : rows()) {
       if (row.outcome == "failed" || row.outcome == "dead") {
-        ADD_FAILURE() << "job " << row.job_id << " attempt " << row.attempt << ": "
-                      << row.outcome << " " << row.note << " http " << row.http_status
-                      << " sent " << row.requests_sent;
+        ADD_FAILURE() << "job " << row.job_id << " attempt " << row.attempt << ": " << row.outcome
+                      << " " << row.note << " http " << row.http_status << " sent "
+                      << row.requests_sent;
         for (const auto& earlier : rows(row.job_id)) {
           ADD_FAILURE() << "  attempt " << earlier.attempt << ": " << earlier.outcome << " "
                         << earlier.note << " http " << earlier.http_status << " curl '"

@@ -77,7 +77,7 @@ TEST_F(DiskFullTmpfs, RunStopsWithFiveAndTheNextRunWithRoomFinishes) {
 
   sandbox::SandboxServer server(sandbox::SandboxOptions{});
   ASSERT_TRUE(server.start().ok());
-  const std::vector<std::string> run{"run", "--db", db, "--endpoint", server.base_url(),
+  const std::vector<std::string> run{"run",           "--db", db, "--endpoint", server.base_url(),
                                      "--concurrency", "4"};
   const std::string filler = mount_point_ + "/filler";
   fill_leaving(filler, 160 * 1024);
