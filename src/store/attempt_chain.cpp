@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <charconv>
 #include <optional>
 
 #include "util/sha256.hpp"
@@ -39,20 +41,82 @@ std::vector<ChainValue> chain_values(const AttemptRecord& a) {
           integer(a.requests_sent)};
 }
 
+namespace {
+
 // Each value as `name=type:length:bytes` on its own line: the length makes the encoding
 // unambiguous whatever the bytes (newlines, '=' or NULs in a response body).
-std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev) {
-  std::string canonical(kEncodingTag);
-  for (std::size_t i = 0; i < values.size() && i < kChainedColumns.size(); ++i) {
-    canonical +=
-        fmt::format("{}={}:{}:", kChainedColumns[i], values[i].type, values[i].text.size());
-    canonical += values[i].text;
-    canonical += '\n';
+void append_value(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view bytes) {
+  std::array<char, 24> digits{};
+  const auto length = std::to_chars(digits.data(), digits.data() + digits.size(), bytes.size());
+  out += name;
+  out += '=';
+  out += type;
+  out += ':';
+  out.append(digits.data(), length.ptr);
+  out += ':';
+  out += bytes;
+  out += '\n';
+}
+
+void append_integer(std::string& out, std::string_view name, std::int64_t value) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  append_value(out, name, "integer", std::string_view(digits.data(), end.ptr - digits.data()));
+}
+
+void append_optional(std::string& out, std::string_view name, std::optional<std::int64_t> value) {
+  if (value) {
+    append_integer(out, name, *value);
+  } else {
+    append_value(out, name, "null", "");
   }
+}
+
+std::string hash_canonical(std::string& canonical, std::string_view prev) {
   canonical += "prev=";
   canonical += prev;
   canonical += '\n';
   return sha256_hex(canonical);
+}
+
+}  // namespace
+
+std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev) {
+  std::string canonical(kEncodingTag);
+  for (std::size_t i = 0; i < values.size() && i < kChainedColumns.size(); ++i) {
+    append_value(canonical, kChainedColumns[i], values[i].type, values[i].text);
+  }
+  return hash_canonical(canonical, prev);
+}
+
+// The same encoding as chain_hash(chain_values(a), prev), written straight from the record into
+// a buffer the caller reuses: no copy of each value, no allocation once the buffer has grown.
+std::string chain_hash(const AttemptRecord& a, std::string_view prev, std::string& scratch) {
+  std::string& out = scratch;
+  out.assign(kEncodingTag);
+  const auto& c = kChainedColumns;
+  append_integer(out, c[0], a.run_id);
+  append_integer(out, c[1], a.job_id);
+  append_integer(out, c[2], a.attempt);
+  append_integer(out, c[3], a.started_at);
+  append_integer(out, c[4], a.ended_at);
+  append_value(out, c[5], "text", a.method);
+  append_value(out, c[6], "text", a.path);
+  append_value(out, c[7], "text", a.request_body);
+  append_optional(out, c[8],
+                  a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt);
+  append_value(out, c[9], "text", a.curl_error);
+  append_value(out, c[10], "text", a.retry_after);
+  append_value(out, c[11], "text", a.api_flag);
+  append_optional(out, c[12], a.api_code ? std::optional<std::int64_t>(*a.api_code) : std::nullopt);
+  append_value(out, c[13], "text", a.api_info);
+  append_value(out, c[14], "text", a.response_body);
+  append_integer(out, c[15], a.response_truncated ? 1 : 0);
+  append_value(out, c[16], "text", a.outcome);
+  append_value(out, c[17], "text", a.note);
+  append_integer(out, c[18], a.requests_sent);
+  return hash_canonical(out, prev);
 }
 
 std::string chain_select_list() {

@@ -40,6 +40,9 @@ std::vector<ChainValue> chain_values(const AttemptRecord& attempt);
 
 // SHA-256 (hex) of the canonical encoding of `values` (in kChainedColumns order) and `prev`.
 std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev);
+// The same hash as chain_hash(chain_values(attempt), prev), for the writer: it encodes into
+// `scratch` (any content; reused from call to call) instead of building a value list.
+std::string chain_hash(const AttemptRecord& attempt, std::string_view prev, std::string& scratch);
 
 // "typeof(run_id), run_id, typeof(job_id), ...": the select list that reads a stored row's
 // values back; read_chain_values() takes them from a statement starting at `first_column`.

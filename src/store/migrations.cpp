@@ -2,17 +2,68 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <string_view>
 
 #include "store/attempt_chain.hpp"
+#include "store/job_keys.hpp"
 
 namespace oneall::store {
 namespace {
 
-// Steps SQL cannot do, run after a migration's DDL in its transaction: schema 3 chains the
-// attempt rows written before the chain existed, so `audit verify` covers the whole log.
-void run_program_step(Database& db, const Migration& migration) {
+// Schema 4's keys, which SQL cannot compute, into temp.job_keys_v4 for its DDL to copy from.
+void compute_compact_job_keys(Database& db) {
+  db.exec(
+      "CREATE TEMP TABLE job_keys_v4 (id INTEGER PRIMARY KEY, job_key BLOB NOT NULL, "
+      "object_hash INTEGER NOT NULL)");
+  Statement select(db, "SELECT id, job_key, object_key FROM main.jobs ORDER BY id");
+  Statement insert(db, "INSERT INTO temp.job_keys_v4 VALUES (?1, ?2, ?3)");
+  while (select.step()) {
+    insert.bind(1, select.column_int(0))
+        .bind_blob(2, stored_job_key(select.column_text(1)))
+        .bind(3, object_hash(select.column_text(2)))
+        .run();
+  }
+}
+
+// Steps SQL cannot do, run in the migration's transaction: schema 3 chains (after its DDL) the
+// attempt rows written before the chain existed, so `audit verify` covers the whole log;
+// schema 4 computes (before its DDL) the compact keys its rebuilt jobs table holds.
+void run_program_step_before(Database& db, const Migration& migration) {
+  if (std::string_view(migration.name) == "004_compact_job_keys.sql") compute_compact_job_keys(db);
+}
+
+void run_program_step_after(Database& db, const Migration& migration) {
   if (std::string_view(migration.name) == "003_attempt_chain.sql") chain_unhashed_attempts(db);
+}
+
+// A migration that rebuilds a table drops the old one, which foreign keys would refuse (or
+// cascade); SQLite's advice is to turn them off meanwhile and check them before committing.
+// The pragma is a no-op inside a transaction, so it is set around them. Restored on every path.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys=OFF"); }
+  ~ForeignKeysOff() {
+    try {
+      db_.exec("PRAGMA foreign_keys=ON");
+    } catch (const SqliteError&) {  // cannot fail outside a transaction; nothing to do if it did
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  Database& db_;
+};
+
+void check_foreign_keys(Database& db) {
+  Statement check(db, "PRAGMA foreign_key_check");
+  if (check.step()) {
+    throw SqliteError(0,
+                      fmt::format("the step leaves a row of {} (rowid {}) referring to a "
+                                  "missing row of {}",
+                                  check.column_text(0), check.column_int(1), check.column_text(2)));
+  }
 }
 
 int user_version(Database& db) {
@@ -36,6 +87,13 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
         "up to {}): upgrade oneall-bulk, or use another --db",
         current, latest)};
   }
+  if (current == latest) return Ok{};
+  std::optional<ForeignKeysOff> foreign_keys_off;
+  try {
+    foreign_keys_off.emplace(db);
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot prepare the schema migration: {}", e.what())};
+  }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
     try {
@@ -43,8 +101,10 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
       // Read again under the write lock: another process may have migrated meanwhile.
       current = user_version(db);
       if (migration.version <= current) continue;
+      run_program_step_before(db, migration);
       db.exec(migration.sql);
-      run_program_step(db, migration);
+      run_program_step_after(db, migration);
+      check_foreign_keys(db);
       db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
       transaction.commit();
       current = migration.version;

@@ -2,6 +2,8 @@
 // time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/queue.hpp"
 #include "store/queue_statements.hpp"
 
@@ -14,35 +16,31 @@ Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t li
   if (limit == 0) return claimed;
   try {
     const EpochMs now = clock_.now_ms();
+    Statement& update = batch ? statements_->claim_in_batch : statements_->claim;
+    update.bind(1, static_cast<std::int64_t>(limit))
+        .bind(2, run_id)
+        .bind(3, now)
+        .bind(4, now + lease_ms);
+    if (batch) update.bind(5, *batch);
     Transaction transaction(db_);
-    std::vector<std::int64_t> ids;
-    Statement& select =
-        batch ? statements_->select_claimable_in_batch : statements_->select_claimable;
-    select.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
-    if (batch) select.bind(3, *batch);
-    while (select.step()) ids.push_back(select.column_int(0));
-    select.reset();
-
-    Statement& update = statements_->claim_job;
-    for (std::int64_t id : ids) {
-      update.bind(1, id).bind(2, run_id).bind(3, now).bind(4, now + lease_ms);
-      if (update.step()) {
-        ClaimedJob job;
-        job.job_id = id;
-        job.attempt = static_cast<int>(update.column_int(0));
-        job.batch_id = update.column_int(1);
-        // The op column is CHECKed to be one of the names parse_op knows.
-        job.op = api::parse_op(update.column_text(2)).value_or(api::Op::kDelete);
-        job.method = update.column_text(3);
-        job.path = update.column_text(4);
-        job.body = update.column_text(5);
-        job.source = update.column_text(6);
-        job.identity = update.column_text(7);
-        job.attempt_base = static_cast<int>(update.column_int(8));
-        claimed.push_back(std::move(job));
-      }
-      update.reset();
+    while (update.step()) {
+      ClaimedJob job;
+      job.job_id = update.column_int(0);
+      job.attempt = static_cast<int>(update.column_int(1));
+      job.batch_id = update.column_int(2);
+      // The op column is CHECKed to be one of the names parse_op knows.
+      job.op = api::parse_op(update.column_text(3)).value_or(api::Op::kDelete);
+      job.method = update.column_text(4);
+      job.path = update.column_text(5);
+      job.body = update.column_text(6);
+      job.source = update.column_text(7);
+      job.identity = update.column_text(8);
+      job.attempt_base = static_cast<int>(update.column_int(9));
+      claimed.push_back(std::move(job));
     }
+    update.reset();
+    std::sort(claimed.begin(), claimed.end(),
+              [](const ClaimedJob& a, const ClaimedJob& b) { return a.job_id < b.job_id; });
     transaction.commit();
     return claimed;
   } catch (const SqliteError& e) {

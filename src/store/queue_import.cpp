@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "store/job_keys.hpp"
 #include "store/queue.hpp"
 #include "store/queue_statements.hpp"
 
@@ -37,8 +38,8 @@ Status Queue::ImportSession::add(const api::Action& action, const api::HttpReque
   try {
     Statement& insert = state_->statements.insert_job;
     insert.bind(1, state_->batch_id)
-        .bind(2, api::job_key(action, request))
-        .bind(3, api::object_key(action))
+        .bind_blob(2, stored_job_key(api::job_key(action, request)))
+        .bind(3, object_hash(api::object_key(action)))
         .bind(4, source)
         .bind(5, api::op_name(action.op))
         .bind(6, api::target_name(action.target))

@@ -8,15 +8,25 @@
 namespace oneall::store {
 namespace {
 
-// Pending, due, and no earlier unfinished job on the same object (in any batch): jobs on one
-// object run one at a time, in file order. `+j.next_attempt_at` keeps the planner on the
-// (…, state, id) index, walked in id order up to the limit, rather than sorting every due job.
-std::string claimable(const char* batch_filter) {
-  return std::string("SELECT j.id FROM jobs AS j WHERE j.state = 'pending' ") + batch_filter +
-         "AND +j.next_attempt_at <= ?1 "
-         "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_key = j.object_key "
+// Claims a window of jobs in one statement: pending, due, and no earlier unfinished job on the
+// same object (in any batch), so jobs on one object run one at a time, in file order. The
+// subquery is evaluated once, before any row changes. `+j.next_attempt_at` keeps the planner
+// on the (…, state, id) index, walked in id order up to the limit, rather than sorting every
+// due job; the NOT EXISTS repeats jobs_by_object's WHERE term so that partial index serves it.
+// RETURNING gives rows in no promised order: Queue::claim sorts them by id.
+// ?1 limit, ?2 run id, ?3 now, ?4 lease until, ?5 batch.
+std::string claim_window(const char* batch_filter) {
+  return std::string(
+             "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
+             "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
+             "WHERE id IN (SELECT j.id FROM jobs AS j WHERE j.state = 'pending' ") +
+         batch_filter +
+         "AND +j.next_attempt_at <= ?3 "
+         "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
-         "ORDER BY j.id LIMIT ?2";
+         "ORDER BY j.id LIMIT ?1) "
+         "RETURNING id, attempts, batch_id, op, method, path, body, source, identity, "
+         "attempt_base";
 }
 
 }  // namespace
@@ -25,7 +35,7 @@ QueueStatements::QueueStatements(const Database& db)
     : insert_batch(db, "INSERT INTO batches (created_at, description) VALUES (?1, ?2)"),
       delete_batch(db, "DELETE FROM batches WHERE id = ?1"),
       insert_job(db,
-                 "INSERT INTO jobs (batch_id, job_key, object_key, source, op, target, identity, "
+                 "INSERT INTO jobs (batch_id, job_key, object_hash, source, op, target, identity, "
                  "page_id, object_id, method, path, body, updated_at) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                  "ON CONFLICT (job_key) DO NOTHING"),
@@ -41,14 +51,8 @@ QueueStatements::QueueStatements(const Database& db)
                           "UPDATE jobs SET state = 'pending', run_id = NULL, claimed_at = NULL, "
                           "lease_until = NULL, last_outcome = 'interrupted', updated_at = ?2 "
                           "WHERE id = ?1 AND state = 'running'"),
-      select_claimable(db, claimable("")),
-      select_claimable_in_batch(db, claimable("AND j.batch_id = ?3 ")),
-      claim_job(
-          db,
-          "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
-          "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
-          "WHERE id = ?1 AND state = 'pending' "
-          "RETURNING attempts, batch_id, op, method, path, body, source, identity, attempt_base"),
+      claim(db, claim_window("")),
+      claim_in_batch(db, claim_window("AND j.batch_id = ?5 ")),
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "
@@ -80,7 +84,7 @@ void QueueStatements::record_attempt(const AttemptRecord& a) {
   std::string prev(kChainGenesis);
   if (last_row_hash.step()) prev = last_row_hash.column_text(0);
   last_row_hash.reset();
-  const std::string hash = chain_hash(chain_values(a), prev);
+  const std::string hash = chain_hash(a, prev, chain_scratch);
   std::optional<std::int64_t> http_status;
   if (a.http_status != 0) http_status = a.http_status;
   std::optional<std::int64_t> api_code;

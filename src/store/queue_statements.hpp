@@ -2,6 +2,8 @@
 // use. Internal to src/store/: shared by the files that implement Queue.
 #pragma once
 
+#include <string>
+
 #include "store/queue.hpp"
 #include "store/sqlite.hpp"
 
@@ -22,9 +24,8 @@ struct QueueStatements {
   Statement running_jobs;
   Statement requeue_interrupted;
   // Two forms each, with and without a batch, so that each has one index to walk.
-  Statement select_claimable;
-  Statement select_claimable_in_batch;
-  Statement claim_job;
+  Statement claim;
+  Statement claim_in_batch;
   Statement insert_attempt;
   Statement last_row_hash;
   Statement finish_job;
@@ -32,6 +33,7 @@ struct QueueStatements {
   Statement renew_leases;
   Statement next_pending_at;
   Statement next_pending_at_in_batch;
+  std::string chain_scratch;  // record_attempt's encoding buffer, kept to reuse its capacity
 };
 
 }  // namespace oneall::store

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "api/action.hpp"
+#include "store/job_keys.hpp"
 #include "store/queue.hpp"
+#include "store/store_test_helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
 
@@ -114,6 +117,64 @@ TEST_F(MigrationsTest, AVersionOneQueueIsUpgradedInPlaceAndKeepsItsAttempts) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].outcome, "succeeded");
   EXPECT_EQ((*rows)[0].requests_sent, 1);  // version 1 could not tell: taken as once
+}
+
+// Version 4 rebuilt the jobs table with compact keys: a queue written by version 3 keeps its jobs,
+// still recognises them on a re-import, and still runs jobs on one object in file order.
+TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectOrder) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(3)).ok());
+  const std::vector<api::Action> actions = {pin_update("7", "https://a.example/"),
+                                            tweet_delete("8"), pin_delete("7")};
+  db_.exec("INSERT INTO batches VALUES (1, 0, 'old.csv')");
+  {
+    Statement insert(db_,
+                     "INSERT INTO jobs (batch_id, job_key, object_key, source, op, target, "
+                     "identity, page_id, object_id, method, path, body, updated_at) "
+                     "VALUES (1, ?1, ?2, 'old.csv', ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, 0)");
+    for (const api::Action& action : actions) {
+      const api::HttpRequest request = *api::render(action);
+      insert
+          .bind(1, api::job_key(action, request))  // as version 3 wrote them: hex text
+          .bind(2, api::object_key(action))
+          .bind(3, api::op_name(action.op))
+          .bind(4, api::target_name(action.target))
+          .bind(5, action.identity)
+          .bind(6, action.object_id)
+          .bind(7, request.method)
+          .bind(8, request.path)
+          .bind(9, request.body)
+          .run();
+    }
+  }
+
+  ManualClock clock;
+  auto opened = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Queue& queue = **opened;
+  EXPECT_EQ(user_version(db_), 4);
+  EXPECT_EQ(query_text(queue, "SELECT group_concat(typeof(job_key) || length(job_key)) FROM jobs"),
+            "blob16,blob16,blob16");
+  EXPECT_EQ(query_int(queue, "SELECT object_hash FROM jobs WHERE id = 2"),
+            object_hash(api::object_key(actions[1])));
+  Statement foreign_keys(db_, "PRAGMA foreign_keys");
+  ASSERT_TRUE(foreign_keys.step());
+  EXPECT_EQ(foreign_keys.column_int(0), 1);  // on again after the rebuild
+
+  // The same file imported again after the upgrade queues nothing new.
+  const ImportSummary again = import_all(queue, actions);
+  EXPECT_EQ(again.new_jobs, 0);
+  EXPECT_EQ(again.duplicates, 3);
+
+  // Pin 7's second job waits for its first; the tweet runs beside it.
+  auto run = queue.begin_run("{}");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  auto claimed = queue.claim(*run, 10, kLeaseMs);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_EQ(claimed->at(0).job_id, 1);
+  EXPECT_EQ(claimed->at(1).job_id, 2);
 }
 
 }  // namespace

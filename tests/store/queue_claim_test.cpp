@@ -86,6 +86,18 @@ TEST_F(QueueTest, ObjectsAreTellingIdentityTargetAndPageApart) {
   EXPECT_EQ(claim_ids(run, 10), (Ids{1, 2, 3, 4, 5}));  // five objects: all run at once
 }
 
+// Objects are told apart by a 64-bit hash (schema 4). Should two objects share one, their jobs
+// wait for each other as if on one object: slower, never out of order or at once.
+TEST_F(QueueTest, ObjectsSharingAHashWaitForEachOtherInFileOrder) {
+  import_all(*queue_, {pin_delete("1"), tweet_delete("9"), pin_delete("2")});
+  queue_->database().exec("UPDATE jobs SET object_hash = 42 WHERE id IN (1, 3)");
+  const std::int64_t run = start_run();
+  EXPECT_EQ(claim_ids(run, 10), (Ids{1, 2}));
+  EXPECT_TRUE(claim_ids(run, 10).empty());
+  finish(run, 1, JobState::kSucceeded);
+  EXPECT_EQ(claim_ids(run, 10), (Ids{3}));
+}
+
 TEST_F(QueueTest, CancelledOrDeadEarlierJobsDoNotHoldTheObject) {
   import_all(*queue_, {pin_delete("7"), pin_update("7", "https://a.example/"),
                        pin_update("7", "https://b.example/")});

@@ -1,0 +1,43 @@
+#include "store/job_keys.hpp"
+
+#include "util/sha256.hpp"
+
+namespace oneall::store {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_sha256_hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (hex_digit(c) < 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string stored_job_key(std::string_view hex_key) {
+  if (!is_sha256_hex(hex_key)) return stored_job_key(sha256_hex(hex_key));
+  std::string bytes(kStoredJobKeyBytes, '\0');
+  for (std::size_t i = 0; i < kStoredJobKeyBytes; ++i) {
+    bytes[i] = static_cast<char>(hex_digit(hex_key[2 * i]) * 16 + hex_digit(hex_key[2 * i + 1]));
+  }
+  return bytes;
+}
+
+std::int64_t object_hash(std::string_view object_key) {
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis
+  for (char c : object_key) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;  // FNV 64 prime
+  }
+  return static_cast<std::int64_t>(hash);  // two's complement: the same 64 bits
+}
+
+}  // namespace oneall::store
