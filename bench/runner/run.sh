@@ -6,8 +6,10 @@
 #     the run (its time is reported apart). req/s of each, the ratio, peak RSS of each.
 #   - latency case: `oneall-bulk sandbox --latency 50` as its own process, 5,000 jobs, 64 in
 #     flight: achieved / (64 / 0.05 s) for oneall-bulk (and curl, for reference).
-#   - the sandbox's headroom: wrk with 192 connections against the same sandbox, vs 3x what
-#     the latency case needs (3 x 1,280 req/s).
+#   - the sandbox's headroom: wrk with 64 and 256 connections against the same sandbox, vs 3x
+#     what the latency case needs (3 x 1,280 req/s). At 50 ms a connection carries at most
+#     20 req/s, so 3x needs more than 192 connections: 256 (the sandbox command's default
+#     --threads is 256, one thread per connection).
 #   - with --big: peak RSS of a run with 1,000,000 jobs queued (against nginx; bounded by
 #     BIG_DEADLINE, default 120s: the queue is read in windows, so the peak comes early).
 #
@@ -167,7 +169,7 @@ if want latency; then
 fi
 if want headroom; then
   need=$(echo "3 * $CONCURRENCY / 0.05" | bc -l)
-  for c in 64 192; do
+  for c in 64 256; do
     wrk -t2 -c$c -d10s -s "$here/wrk_sandbox.lua" "$SANDBOX/" >"$work/wrk_$c.txt" 2>&1
     rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk_$c.txt")
     printf 'sandbox headroom: wrk -c%-3d at 50 ms: %6.0f req/s = %4.2fx the latency case'"'"'s need (target >= 3x = %.0f)%s\n' \

@@ -39,6 +39,12 @@ class SandboxCommand final : public Command {
     sub_->add_option("--latency", options_.latency_ms, "Milliseconds to wait before each answer")
         ->check(CLI::Range(0, 60'000))
         ->capture_default_str();
+    options_.threads = sandbox::SandboxOptions::kCommandThreads;
+    sub_->add_option("--threads", options_.threads,
+                     "Worker threads: connections served at once (each holds one while it is "
+                     "open, and sleeps --latency on it), so at most THREADS / latency requests/s")
+        ->check(CLI::Range(4, 4096))
+        ->capture_default_str();
     sub_->add_option("--error-rate", options_.error_rate,
                      "Fraction (0..1) of API requests answered 500 or 503, not applied")
         ->check(CLI::Range(0.0, 1.0))

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "engine/run_loop.hpp"
+#include "engine/wal_checkpointer.hpp"
 
 namespace oneall::engine {
 
@@ -19,6 +20,13 @@ Result<RunSummary> Runner::run(std::int64_t run_id) {
     loop = std::make_unique<RunLoop>(queue_, options_, clock_, stop_, progress_, run_id);
   } catch (const std::exception& e) {  // libcurl could not initialise or allocate a handle
     return Error{fmt::format("cannot set up HTTP transfers for run {}: {}", run_id, e.what())};
+  }
+  std::unique_ptr<WalCheckpointer> checkpointer;
+  try {
+    checkpointer = std::make_unique<WalCheckpointer>(queue_);
+  } catch (const std::exception& e) {
+    return Error{fmt::format("cannot open a second connection to {} for checkpoints: {}",
+                             queue_.path(), e.what())};
   }
   return loop->run();
 }

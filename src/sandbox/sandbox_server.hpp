@@ -23,9 +23,15 @@ struct SandboxOptions {
   api::Credentials credentials = api::sandbox_credentials();
   int latency_ms = 0;                     // added before every answer
   std::set<std::string> missing_objects;  // object ids that answer 404 as if never there
-  // Worker threads. cpp-httplib holds one per open connection, so this bounds the clients
-  // served at once: keep it above the client's concurrency.
+  // Worker threads (at least 4). cpp-httplib holds one per open keep-alive connection, and a
+  // request's latency is slept on it, so this bounds the connections served at once and the
+  // rate to threads / latency: keep it above the client's concurrency. The `sandbox` command
+  // defaults to kCommandThreads; in-process users size it to their client.
   int threads = 72;
+  // 3 x the runner benchmark's 64 connections (the headroom target: three times what
+  // 64 in flight at 50 ms need), plus room for scripts reading /sandbox/stats: 256 threads
+  // serve up to 5,120 req/s at 50 ms. Idle threads cost a stack mapping each, little RSS.
+  static constexpr int kCommandThreads = 256;
 
   // Fault injection (SPEC §7), for API requests under /update/ only (GET /, /tools/ping.json
   // and /sandbox/* are never faulted). Decided on arrival, in this order (fault_plan.hpp):

@@ -416,6 +416,32 @@ TEST_F(SandboxServerTest, ServesManyRequestsAtOnce) {
   EXPECT_LE(stats().max_concurrent, static_cast<std::uint64_t>(kClients));
 }
 
+// `threads` is how many connections are served at once: the rest wait for a free thread, so
+// with latency the sandbox answers at most threads / latency requests per second.
+TEST_F(SandboxServerTest, ServesAsManyConnectionsAtOnceAsItHasThreads) {
+  constexpr int kClients = 12;
+  for (const int threads : {4, 16}) {
+    SandboxOptions options;
+    options.latency_ms = 100;
+    options.threads = threads;
+    restart_sandbox(options);
+    ASSERT_EQ(http_request("GET", base_url() + "/").status, 200);
+    std::vector<std::future<long>> answers;
+    for (int i = 0; i < kClients; ++i) {
+      answers.push_back(std::async(std::launch::async, [this, i] {
+        return call("DELETE", kBase + "/twitter/post/" + std::to_string(i) + ".json").status;
+      }));
+    }
+    for (auto& answer : answers) EXPECT_EQ(answer.get(), 200);
+    EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kClients)) << threads;
+    if (threads < kClients) {
+      EXPECT_EQ(stats().max_concurrent, static_cast<std::uint64_t>(threads));
+    } else {
+      EXPECT_GT(stats().max_concurrent, 4u);  // not held to the smaller pool
+    }
+  }
+}
+
 TEST(SandboxServer, RefusesANonLoopbackHost) {
   for (const std::string host : {"0.0.0.0", "192.0.2.1", "example.com", "::"}) {
     SandboxOptions options;
