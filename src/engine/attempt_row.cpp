@@ -2,11 +2,14 @@
 
 #include <string_view>
 
+#include "util/text.hpp"
+
 namespace oneall::engine {
 namespace {
 
 constexpr std::size_t kMinRedactedLength = 6;
 constexpr std::string_view kRedacted = "[redacted]";
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
 void replace_all(std::string& text, std::string_view secret) {
   if (secret.size() < kMinRedactedLength) return;
@@ -17,6 +20,19 @@ void replace_all(std::string& text, std::string_view secret) {
 }
 
 }  // namespace
+
+std::string valid_utf8(std::string text) {
+  std::string_view rest(text);
+  std::size_t at = first_invalid_utf8(rest);
+  if (at == rest.size()) return text;
+  std::string valid;
+  valid.reserve(text.size() + 2 * kReplacementCharacter.size());
+  for (; at != rest.size(); at = first_invalid_utf8(rest)) {
+    valid.append(rest.substr(0, at)).append(kReplacementCharacter);
+    rest.remove_prefix(at + 1);
+  }
+  return valid.append(rest);
+}
 
 std::string redact_credentials(std::string text, const api::Credentials& credentials) {
   replace_all(text, credentials.private_key);
@@ -39,12 +55,12 @@ store::AttemptRecord attempt_row(std::int64_t run_id, const InFlightRequest& req
   row.path = job.path;
   row.request_body = job.body;
   row.http_status = request.http_status();
-  row.curl_error = redact_credentials(request.transport_error(result), credentials);
-  row.retry_after = redact_credentials(request.retry_after(), credentials);
-  row.api_flag = redact_credentials(api.flag, credentials);
+  row.curl_error = valid_utf8(redact_credentials(request.transport_error(result), credentials));
+  row.retry_after = valid_utf8(redact_credentials(request.retry_after(), credentials));
+  row.api_flag = valid_utf8(redact_credentials(api.flag, credentials));
   row.api_code = api.code;
-  row.api_info = redact_credentials(api.info, credentials);
-  row.response_body = redact_credentials(request.response_body(), credentials);
+  row.api_info = valid_utf8(redact_credentials(api.info, credentials));
+  row.response_body = valid_utf8(redact_credentials(request.response_body(), credentials));
   row.response_truncated = request.response_truncated();
   row.requests_sent = request.times_sent();
   row.outcome = decision.outcome;

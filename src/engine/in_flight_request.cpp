@@ -12,6 +12,14 @@ namespace {
 
 constexpr std::string_view kRetryAfter = "retry-after:";
 constexpr std::size_t kMaxRetryAfterBytes = 128;
+// An answer's header blocks (a 1xx's included) together; the API's are a few hundred bytes.
+// Past this the server is sending headers without end, and the transfer is stopped. (libcurl
+// 7.88 stops by itself at 300 KiB, as a receive error; this is lower, and says what happened.)
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+// Past the body cap a body is still read, and discarded, so that the connection can carry the
+// next request; past the cap plus this much it is read no further and the transfer is stopped
+// (a body that never ends would otherwise hold its slot until the timeout).
+constexpr std::size_t kMaxDiscardedBodyBytes = 1024 * 1024;
 
 bool starts_with_ci(std::string_view text, std::string_view lower_prefix) {
   return text.size() >= lower_prefix.size() &&
@@ -49,6 +57,15 @@ class OptionSetter {
   CURLoption option_{};
 };
 
+// libcurl refuses a header line longer than CURL_MAX_HTTP_HEADER with this code: "out of
+// memory" before 8.6, "too large" since.
+bool is_header_line_too_long(CURLcode result) {
+#if LIBCURL_VERSION_NUM >= 0x080600
+  if (result == CURLE_TOO_LARGE) return true;
+#endif
+  return result == CURLE_OUT_OF_MEMORY;
+}
+
 }  // namespace
 
 // The header lists are the same for every request with a body and every one without, so they
@@ -75,6 +92,10 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
   response_truncated_ = false;
   retry_after_.clear();
   times_sent_ = 0;
+  header_bytes_ = 0;
+  body_bytes_ = 0;
+  overflow_ = Overflow::kNone;
+  headers_ended_ = false;
   error_buffer_[0] = '\0';
   url_ = options.api_root + job_.path;
 
@@ -151,14 +172,39 @@ bool InFlightRequest::request_sent() const {
 
 std::string InFlightRequest::transport_error(CURLcode result) const {
   if (result == CURLE_OK) return {};
+  if (result == CURLE_WRITE_ERROR && overflow_ == Overflow::kHeaders) {
+    return fmt::format("response headers exceed {} bytes: transfer stopped", kMaxHeaderBytes);
+  }
+  if (is_header_line_too_long(result) && !headers_ended_) {
+    return fmt::format("a response header line exceeds {} bytes: transfer stopped",
+                       CURL_MAX_HTTP_HEADER);
+  }
+  if (result == CURLE_WRITE_ERROR && overflow_ == Overflow::kBody) {
+    return fmt::format("response body exceeds {} bytes: kept the first {}, transfer stopped",
+                       body_cap_ + kMaxDiscardedBodyBytes, body_cap_);
+  }
   const std::string_view detail(error_buffer_.data());
   if (detail.empty()) return curl_easy_strerror(result);
   return fmt::format("{}: {}", curl_easy_strerror(result), detail);
 }
 
+CURLcode InFlightRequest::answer_result(CURLcode result) const {
+  if (is_header_line_too_long(result) && !headers_ended_) return CURLE_WEIRD_SERVER_REPLY;
+  if (result != CURLE_WRITE_ERROR) return result;
+  if (overflow_ == Overflow::kBody) return CURLE_OK;
+  if (overflow_ == Overflow::kHeaders) return CURLE_WEIRD_SERVER_REPLY;
+  return result;
+}
+
 size_t InFlightRequest::on_body(char* data, size_t size, size_t count, void* self_ptr) {
   auto* self = static_cast<InFlightRequest*>(self_ptr);
   const size_t bytes = size * count;
+  self->body_bytes_ += bytes;
+  if (self->body_bytes_ > self->body_cap_ + kMaxDiscardedBodyBytes) {
+    self->overflow_ = Overflow::kBody;
+    self->response_truncated_ = true;
+    return 0;  // fewer bytes than offered: libcurl stops the transfer (CURLE_WRITE_ERROR)
+  }
   const size_t room = self->body_cap_ - std::min(self->body_cap_, self->response_body_.size());
   if (bytes > room) self->response_truncated_ = true;
   self->response_body_.append(data, std::min(bytes, room));
@@ -173,9 +219,18 @@ int InFlightRequest::on_request_issued(void* self, char*, char*, int, int) {
 size_t InFlightRequest::on_header(char* data, size_t size, size_t count, void* self_ptr) {
   auto* self = static_cast<InFlightRequest*>(self_ptr);
   const size_t bytes = size * count;
+  self->header_bytes_ += bytes;
+  if (self->header_bytes_ > kMaxHeaderBytes) {
+    self->overflow_ = Overflow::kHeaders;
+    return 0;  // fewer bytes than offered: libcurl stops the transfer (CURLE_WRITE_ERROR)
+  }
   const std::string_view line(data, bytes);
   // A status line starts a new header block (after a 1xx): only the final answer's count.
-  if (line.starts_with("HTTP/")) self->retry_after_.clear();
+  if (line.starts_with("HTTP/")) {
+    self->retry_after_.clear();
+    self->headers_ended_ = false;
+  }
+  if (line == "\r\n" || line == "\n") self->headers_ended_ = true;
   if (starts_with_ci(line, kRetryAfter)) {
     self->retry_after_.assign(
         trim_http_whitespace(line.substr(kRetryAfter.size())).substr(0, kMaxRetryAfterBytes));

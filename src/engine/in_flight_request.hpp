@@ -49,7 +49,15 @@ class InFlightRequest {
   int times_sent() const { return times_sent_; }
   // What went wrong in transport: curl's message plus its error buffer. The URL never holds a
   // credential and libcurl does not print the user name or password, so neither can be here.
+  // A transfer we stopped because the answer outgrew what we read says so instead.
   std::string transport_error(CURLcode result) const;
+  // `result` as the retry policy should see it. A transfer we stopped because the answer
+  // outgrew what we read fails with CURLE_WRITE_ERROR, which is not a local fault: a body that
+  // went on and on came after a complete status line and headers, so the answer counts
+  // (CURLE_OK); a header block without end never completed, like a connection cut in the
+  // middle of an answer (CURLE_WEIRD_SERVER_REPLY) — as is a single header line longer than
+  // libcurl takes (CURL_MAX_HTTP_HEADER), which libcurl reports as out of memory.
+  CURLcode answer_result(CURLcode result) const;
   const std::string& response_body() const { return response_body_; }
   bool response_truncated() const { return response_truncated_; }
   const std::string& retry_after() const { return retry_after_; }  // as received, trimmed
@@ -72,6 +80,10 @@ class InFlightRequest {
   bool response_truncated_ = false;
   std::string retry_after_;
   int times_sent_ = 0;
+  std::size_t header_bytes_ = 0;  // of every header block of this transfer
+  std::size_t body_bytes_ = 0;    // received, kept or not
+  bool headers_ended_ = false;    // the blank line after the last header block came
+  enum class Overflow { kNone, kHeaders, kBody } overflow_ = Overflow::kNone;
   std::array<char, CURL_ERROR_SIZE> error_buffer_{};
 };
 

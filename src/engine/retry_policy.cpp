@@ -139,7 +139,8 @@ std::optional<std::int64_t> parse_retry_after_ms(std::string_view header, EpochM
   std::tm tm{};
   const std::string text(header);
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
+  // The whole header, not up to a NUL byte a server slipped in.
+  if (end != text.c_str() + text.size()) return std::nullopt;
   const std::int64_t at_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
   return std::clamp<std::int64_t>(at_ms - now, 0, kMaxRetryAfterMs);
 }

@@ -253,7 +253,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   // After `retry`, a job's attempts count again from attempt_base (its audit rows keep their
   // numbers): --max-attempts more, and the backoff starts over.
   outcome.max_attempts = job.attempt_base + options_.max_attempts;
-  outcome.curl_code = result;
+  outcome.curl_code = request.answer_result(result);
   outcome.request_sent = request.request_sent();
   outcome.http_status = request.http_status();
   outcome.api_flag = api.flag;
@@ -268,8 +268,9 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
                     [](const store::AttemptRow& row) { return may_have_reached_server(row); });
   }
   const Decision decision = classify(outcome);
-  if (result == CURLE_OK) watch_for_refusals(outcome.http_status);
-  if (result == CURLE_OK && outcome.http_status == 429) gate_.throttled(job.identity, ended);
+  if (outcome.curl_code == CURLE_OK) watch_for_refusals(outcome.http_status);
+  if (outcome.curl_code == CURLE_OK && outcome.http_status == 429)
+    gate_.throttled(job.identity, ended);
 
   store::JobTransition next{decision.next, 0, decision.note};
   if (decision.next == store::JobState::kPending) {

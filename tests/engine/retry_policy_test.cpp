@@ -274,6 +274,23 @@ TEST(ParseRetryAfter, SecondsDatesAndGarbage) {
   }
 }
 
+TEST(ParseRetryAfter, HostileValuesAreIgnoredOrClampedToADay) {
+  const EpochMs now = 784'111'777'000;  // Sun, 06 Nov 1994 08:49:37 GMT
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  EXPECT_EQ(parse_retry_after_ms("9223372036854775807", now), kDay);
+  EXPECT_EQ(parse_retry_after_ms("9223372036854775808", now), kDay);
+  EXPECT_EQ(parse_retry_after_ms("86400", now), kDay);
+  EXPECT_EQ(parse_retry_after_ms("86401", now), kDay);
+  EXPECT_EQ(parse_retry_after_ms("Fri, 31 Dec 9999 23:59:59 GMT", now), kDay);
+  EXPECT_EQ(parse_retry_after_ms("Thu, 01 Jan 1970 00:00:00 GMT", now), 0);
+  for (const char* garbage : {"-0", "-9223372036854775808", "1e30", "0x10", "\xff\xfe", "5 5"}) {
+    EXPECT_EQ(parse_retry_after_ms(garbage, now), std::nullopt) << garbage;
+  }
+  // A date followed by a NUL and more is not a date (strptime alone would stop at the NUL).
+  const std::string with_nul = std::string("Sun, 06 Nov 1994 08:49:47 GMT") + '\0' + "x";
+  EXPECT_EQ(parse_retry_after_ms(with_nul, now), std::nullopt);
+}
+
 TEST(RetryDelay, RetryAfterIsAFloorNotACeiling) {
   EXPECT_EQ(retry_delay_ms(300, std::nullopt), 300);
   EXPECT_EQ(retry_delay_ms(300, 1'000), 1'000);
