@@ -73,9 +73,9 @@ Result<Credentials> configured_credentials(const std::optional<std::string>& con
         "in the environment or in {}), or use --sandbox to rehearse against the built-in "
         "emulator",
         fmt::join(missing, ", "),
-        path ? *path : std::string("a credentials file (--config FILE, $ONEALL_BULK_CONFIG or ") +
-                           default_credentials_path().value_or("~/.config/oneall-bulk/credentials") +
-                           ")")};
+        path ? *path
+             : std::string("a credentials file (--config FILE, $ONEALL_BULK_CONFIG or ") +
+                   default_credentials_path().value_or("~/.config/oneall-bulk/credentials") + ")")};
   }
   return credentials;
 }

@@ -40,8 +40,8 @@ Result<std::string> read_small_file(int fd, const std::string& path) {
     const ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got < 0) {
       if (errno == EINTR) continue;
-      return Error{fmt::format("{}: cannot read the credentials file: {}", path,
-                               std::strerror(errno))};
+      return Error{
+          fmt::format("{}: cannot read the credentials file: {}", path, std::strerror(errno))};
     }
     if (got == 0) return text;
     text.append(buffer, static_cast<std::size_t>(got));
@@ -74,9 +74,9 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
     if (line.empty() || line.front() == '#') continue;
     const auto equals = line.find('=');
     if (equals == std::string_view::npos) {
-      problems.push_back(fmt::format(
-          "{}:{}: expected `key = value` (keys: subdomain, public_key, private_key)", path,
-          line_number));
+      problems.push_back(
+          fmt::format("{}:{}: expected `key = value` (keys: subdomain, public_key, private_key)",
+                      path, line_number));
       continue;
     }
     const std::string_view key = trim(line.substr(0, equals));
@@ -84,12 +84,12 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
     std::optional<std::string>* field = field_named(fields, key);
     if (field == nullptr) {
       // The key is shown only when it looks like a key: a pasted secret must not be echoed.
-      const bool printable = !key.empty() && key.size() <= 32 &&
-                             key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
-                                 std::string_view::npos;
-      problems.push_back(fmt::format(
-          "{}:{}: unknown key{} (expected subdomain, public_key or private_key)", path,
-          line_number, printable ? fmt::format(" '{}'", key) : std::string()));
+      const bool printable =
+          !key.empty() && key.size() <= 32 &&
+          key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string_view::npos;
+      problems.push_back(
+          fmt::format("{}:{}: unknown key{} (expected subdomain, public_key or private_key)", path,
+                      line_number, printable ? fmt::format(" '{}'", key) : std::string()));
       continue;
     }
     if (field->has_value()) {
@@ -100,8 +100,7 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
       problems.push_back(fmt::format("{}:{}: {} is empty", path, line_number, key));
       continue;
     }
-    if (value.find_first_of(" \t\"'\\") != std::string_view::npos ||
-        !is_valid_utf8(value)) {
+    if (value.find_first_of(" \t\"'\\") != std::string_view::npos || !is_valid_utf8(value)) {
       problems.push_back(fmt::format(
           "{}:{}: {} holds a space, quote, backslash or bad UTF-8 (write the value bare, as "
           "the OneAll dashboard shows it)",
@@ -119,13 +118,13 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
 Result<CredentialFields> read_credentials_file(const std::string& path) {
   Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) {
-    return Error{fmt::format("{}: cannot open the credentials file: {}", path,
-                             std::strerror(errno))};
+    return Error{
+        fmt::format("{}: cannot open the credentials file: {}", path, std::strerror(errno))};
   }
   struct stat info {};
   if (::fstat(file.fd, &info) != 0) {
-    return Error{fmt::format("{}: cannot stat the credentials file: {}", path,
-                             std::strerror(errno))};
+    return Error{
+        fmt::format("{}: cannot stat the credentials file: {}", path, std::strerror(errno))};
   }
   if (!S_ISREG(info.st_mode)) {
     return Error{fmt::format("{}: the credentials file is not a regular file", path)};
@@ -136,10 +135,10 @@ Result<CredentialFields> read_credentials_file(const std::string& path) {
   if (!fields) return fields;
   const unsigned mode = info.st_mode & 07777;
   if (fields->private_key && (mode & 077) != 0) {
-    return Error{fmt::format(
-        "{}: holds a private key but its mode is {:04o}, so other users may read it; "
-        "refusing to use it. Fix: chmod 600 {}",
-        path, mode, path)};
+    return Error{
+        fmt::format("{}: holds a private key but its mode is {:04o}, so other users may read it; "
+                    "refusing to use it. Fix: chmod 600 {}",
+                    path, mode, path)};
   }
   return fields;
 }

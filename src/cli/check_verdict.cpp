@@ -32,9 +32,9 @@ CheckVerdict check_verdict(const engine::PingAnswer& answer, const std::string& 
   }
   const int status = answer.http_status;
   if (status == 200) {
-    return {kExitOk, "ok",
-            fmt::format("ok: {} answered 200: endpoint, subdomain '{}' and keys work", url,
-                        subdomain)};
+    return {
+        kExitOk, "ok",
+        fmt::format("ok: {} answered 200: endpoint, subdomain '{}' and keys work", url, subdomain)};
   }
   if (status == 401) {
     return {kExitStoppedEarly, "wrong_keys",

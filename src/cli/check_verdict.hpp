@@ -11,7 +11,8 @@ namespace oneall::cli {
 
 struct CheckVerdict {
   int exit_code = 0;
-  std::string reason;  // "ok", "unreachable", "tls", "wrong_keys", "forbidden", "not_found", "other"
+  std::string
+      reason;  // "ok", "unreachable", "tls", "wrong_keys", "forbidden", "not_found", "other"
   std::string message;  // one or two lines for the user; never a key
 };
 

@@ -65,7 +65,7 @@ class CheckCommand final : public Command {
                                  verdict.exit_code == kExitOk ? "true" : "false",
                                  json_string(verdict.reason), json_string(options.api_root),
                                  answer.http_status, json_string(verdict.message))
-                   << '\n';
+                  << '\n';
     }
     if (verdict.exit_code != kExitOk) {
       streams.err << verdict.message << '\n';

@@ -47,7 +47,8 @@ class RunCommand final : public Command {
       : sub_(app.add_subcommand("run", "Import job files (if any), then send the queued jobs")) {
     sub_->footer(
         "Credentials come from ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY,\n"
-        "or the credentials file (--config); with --sandbox the built-in emulator is started on 127.0.0.1 and used instead.\n"
+        "or the credentials file (--config); with --sandbox the built-in emulator is\n"
+        "started on 127.0.0.1 and used instead.\n"
         "One run per database: a second one exits 3 and says which process holds it.\n"
         "SIGINT/SIGTERM stop taking work and finish what is in flight (exit 4); a second\n"
         "signal exits at once, and the next run takes up what was left.\n"

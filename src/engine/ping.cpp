@@ -68,10 +68,9 @@ PingAnswer ping(const RunOptions& options) {
   answer.result = set != CURLE_OK ? set : curl_easy_perform(handle);
   if (answer.result != CURLE_OK) {
     const std::string_view detail(error_buffer.data());
-    answer.transport_error = detail.empty() ? std::string(curl_easy_strerror(answer.result))
-                                            : fmt::format("{}: {}",
-                                                          curl_easy_strerror(answer.result),
-                                                          detail);
+    answer.transport_error = detail.empty()
+                                 ? std::string(curl_easy_strerror(answer.result))
+                                 : fmt::format("{}: {}", curl_easy_strerror(answer.result), detail);
     return answer;
   }
   long status = 0;

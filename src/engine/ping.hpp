@@ -12,7 +12,7 @@
 namespace oneall::engine {
 
 struct PingAnswer {
-  CURLcode result = CURLE_OK;  // not CURLE_OK: no HTTP answer
+  CURLcode result = CURLE_OK;   // not CURLE_OK: no HTTP answer
   std::string transport_error;  // curl's message and detail when result is not CURLE_OK
   int http_status = 0;
   std::string body;  // at most options.response_body_cap bytes

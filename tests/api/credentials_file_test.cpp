@@ -4,7 +4,6 @@
 #include "api/credentials_file.hpp"
 
 #include <fmt/format.h>
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -87,8 +86,7 @@ TEST(ParseCredentialsFile, ListsEveryProblemWithFileAndLineAndNeverAValue) {
        }) {
     auto fields = parse_credentials_file(c.text, "creds");
     ASSERT_FALSE(fields.ok()) << c.text;
-    EXPECT_NE(fields.error().message.find(c.says), std::string::npos)
-        << fields.error().message;
+    EXPECT_NE(fields.error().message.find(c.says), std::string::npos) << fields.error().message;
     EXPECT_EQ(fields.error().message.find(secret), std::string::npos)
         << "a value was echoed: " << fields.error().message;
   }
@@ -126,8 +124,8 @@ TEST(ReadCredentialsFile, NamesAFileItCannotOpen) {
 TEST(ConfiguredCredentials, EnvironmentWinsFieldByFieldOverTheFile) {
   TempDir dir;
   const std::string path = write_mode(
-      dir, "c", std::string("subdomain = filesite\npublic_key = file-pub\nprivate_key = ") +
-                    kSecret + "\n",
+      dir, "c",
+      std::string("subdomain = filesite\npublic_key = file-pub\nprivate_key = ") + kSecret + "\n",
       0600);
   {
     EnvOverride env({{"ONEALL_SUBDOMAIN", "envsite"},
@@ -154,8 +152,8 @@ TEST(ConfiguredCredentials, EnvironmentWinsFieldByFieldOverTheFile) {
 TEST(ConfiguredCredentials, FindsTheDefaultFileUnderXdgConfigHome) {
   TempDir dir;
   std::filesystem::create_directories(dir.path() / "oneall-bulk");
-  write_mode(dir, "oneall-bulk/credentials",
-             "subdomain = xdg\npublic_key = p\nprivate_key = k\n", 0600);
+  write_mode(dir, "oneall-bulk/credentials", "subdomain = xdg\npublic_key = p\nprivate_key = k\n",
+             0600);
   EnvOverride env({{"ONEALL_SUBDOMAIN", std::nullopt},
                    {"ONEALL_PUBLIC_KEY", std::nullopt},
                    {"ONEALL_PRIVATE_KEY", std::nullopt},

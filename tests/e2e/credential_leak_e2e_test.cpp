@@ -97,9 +97,9 @@ class CredentialLeakE2e : public ::testing::Test {
   }
 
   std::string config_file(const std::string& name, const std::string& private_key) {
-    const std::string path =
-        work_.write("config/" + name, fmt::format("subdomain = {}\npublic_key = {}\nprivate_key = {}\n",
-                                                  good_.subdomain, good_.public_key, private_key));
+    const std::string path = work_.write(
+        "config/" + name, fmt::format("subdomain = {}\npublic_key = {}\nprivate_key = {}\n",
+                                      good_.subdomain, good_.public_key, private_key));
     ::chmod(path.c_str(), 0600);
     return path;
   }
@@ -193,9 +193,9 @@ TEST_F(CredentialLeakE2e, NoKeyInAnyFileOrOutputOfAFullRunAndUsersDataIs0600) {
                             false);
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
   EXPECT_EQ(step({"check", "--endpoint", endpoint, "--config", wrong_config}, false).exit_code, 4);
-  EXPECT_EQ(step({"check", "--endpoint", endpoint, "--config", wrong_config, "--json"}, false)
-                .exit_code,
-            4);
+  EXPECT_EQ(
+      step({"check", "--endpoint", endpoint, "--config", wrong_config, "--json"}, false).exit_code,
+      4);
 
   // Good keys from the environment, watched while it runs: its -wal and -shm are scanned too.
   {
@@ -232,14 +232,13 @@ TEST_F(CredentialLeakE2e, NoKeyInAnyFileOrOutputOfAFullRunAndUsersDataIs0600) {
   step({"report", "--db", db}, false);
   step({"report", "--format", "jsonl", "--db", db}, false);
   step({"report", "--format", "csv", "--out", work_.file("out/report.csv"), "--db", db}, false);
-  step({"report", "--format", "jsonl", "--out", work_.file("out/report.jsonl"), "--db", db},
-       false);
+  step({"report", "--format", "jsonl", "--out", work_.file("out/report.jsonl"), "--db", db}, false);
   EXPECT_EQ(step({"audit", "verify", "--db", db}, false).exit_code, 0);
   EXPECT_EQ(step({"audit", "verify", "--json", "--db", db}, false).exit_code, 0);
 
   for (const auto& [where, text] : outputs_) search(where, text);
-  for (const char* name : {"q.db", "q.db.lock", "audit.csv", "audit.jsonl", "report.csv",
-                           "report.jsonl"}) {
+  for (const char* name :
+       {"q.db", "q.db.lock", "audit.csv", "audit.jsonl", "report.csv", "report.jsonl"}) {
     EXPECT_EQ(seen_files_.count(work_.file(std::string("out/") + name)), 1u) << name;
   }
   // The test can fail: the keys it looks for do reach the sandbox's request log.

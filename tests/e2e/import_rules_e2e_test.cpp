@@ -34,7 +34,6 @@ struct BadInput {
   const char* says;    // a part of the message
 };
 
-
 std::vector<BadInput> bad_inputs() {
   const std::string id = kIdentity;
   return {

@@ -39,10 +39,22 @@ std::vector<Escape> escapes() {
       {"percent_encoded_slash", "..%2F..%2Fx", "holds '%'"},
       {"query", "1?x=2", "holds '?'"},
       {"fragment", "1#2", "holds '#'"},
-      {"division_slash_u2215", "a\xe2\x88\x95" "b", "holds byte 0xe2"},
-      {"fullwidth_slash_uff0f", "a\xef\xbc\x8f" "b", "holds byte 0xef"},
-      {"fraction_slash_u2044", "a\xe2\x81\x84" "b", "holds byte 0xe2"},
-      {"nul", "1\0" "2"s, "holds byte 0x00"},
+      {"division_slash_u2215",
+       "a\xe2\x88\x95"
+       "b",
+       "holds byte 0xe2"},
+      {"fullwidth_slash_uff0f",
+       "a\xef\xbc\x8f"
+       "b",
+       "holds byte 0xef"},
+      {"fraction_slash_u2044",
+       "a\xe2\x81\x84"
+       "b",
+       "holds byte 0xe2"},
+      {"nul",
+       "1\0"
+       "2"s,
+       "holds byte 0x00"},
       {"backslash", "..\\x", "holds '\\'"},
       {"space", "1 2", "holds a space"},
       {"tab", "1\t2", "holds byte 0x09"},
@@ -92,9 +104,10 @@ std::string job_file_text(const Case& c) {
   const std::string page_id = page ? c.escape.id : "1234";
   const std::string object_id = page ? "1234_5678" : c.escape.id;
   if (c.format == "yaml") {
-    return yaml_job(fmt::format("{{op: delete, target: facebook.page.post, page_id: {}, "
-                                "object_id: {}}}",
-                                yaml_quoted(page_id), yaml_quoted(object_id)));
+    return yaml_job(
+        fmt::format("{{op: delete, target: facebook.page.post, page_id: {}, "
+                    "object_id: {}}}",
+                    yaml_quoted(page_id), yaml_quoted(object_id)));
   }
   return csv_row(fmt::format("delete,facebook.page.post,{},{},{},,,,", kTestIdentity,
                              csv_quoted(page_id), csv_quoted(object_id)));
@@ -137,8 +150,8 @@ TEST_P(PathEscapeE2e, IsRefusedAtValidationNamingTheFieldAndQueuesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Escapes, PathEscapeE2e, ::testing::ValuesIn(cases()),
                          [](const auto& info) {
-                           return fmt::format("{}_{}_{}", info.param.escape.name,
-                                              info.param.format, info.param.field);
+                           return fmt::format("{}_{}_{}", info.param.escape.name, info.param.format,
+                                              info.param.field);
                          });
 
 }  // namespace

@@ -35,8 +35,10 @@ using testing::yaml_job;
 std::map<std::string, std::string> env_with(const TempDir& dir, const std::string& subdomain,
                                             const std::string& public_key,
                                             const std::string& private_key) {
-  return {{"ONEALL_SUBDOMAIN", subdomain},     {"ONEALL_PUBLIC_KEY", public_key},
-          {"ONEALL_PRIVATE_KEY", private_key}, {"ONEALL_BULK_CONFIG", ""},
+  return {{"ONEALL_SUBDOMAIN", subdomain},
+          {"ONEALL_PUBLIC_KEY", public_key},
+          {"ONEALL_PRIVATE_KEY", private_key},
+          {"ONEALL_BULK_CONFIG", ""},
           {"XDG_CONFIG_HOME", dir.path().string()}};
 }
 
@@ -95,8 +97,7 @@ TEST_F(CheckE2e, WrongKeysExitFourSayingSoWithoutShowingThem) {
 TEST_F(CheckE2e, NothingListeningExitsFourAsUnreachable) {
   TempDir dir;
   const auto check = run_oneall(
-      {"check", "--endpoint", fmt::format("http://127.0.0.1:{}", closed_port())},
-      sandbox_env(dir));
+      {"check", "--endpoint", fmt::format("http://127.0.0.1:{}", closed_port())}, sandbox_env(dir));
   EXPECT_EQ(check.exit_code, 4);
   EXPECT_NE(check.err.find("unreachable:"), std::string::npos) << check.err;
 }
@@ -138,8 +139,8 @@ TEST_P(HttpRefusalE2e, ExitsTwoWithTheReasonAndSendsNothing) {
   const std::string db = dir.file("q.db");
   const std::string secret = "refusal-secret-4b2a";
   const auto env = env_with(dir, "site", "pub", secret);
-  const auto run = run_oneall({"run", two_jobs(dir), "--db", db, "--endpoint", GetParam().url},
-                              env);
+  const auto run =
+      run_oneall({"run", two_jobs(dir), "--db", db, "--endpoint", GetParam().url}, env);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_FALSE(run.err.empty());
   EXPECT_FALSE(std::filesystem::exists(db)) << "refused before the queue was even opened";
@@ -174,10 +175,9 @@ TEST_F(LoopbackHttpE2e, PlainHttpToLoopbackIsAllowed) {
   TempDir dir;
   for (const std::string& host : {std::string("127.0.0.1"), std::string("localhost")}) {
     restart_sandbox({});  // the same two objects again, all present
-    const auto run =
-        run_oneall({"run", two_jobs(dir), "--db", dir.file(host + ".db"), "--endpoint",
-                    fmt::format("http://{}:{}", host, port())},
-                   sandbox_env(dir));
+    const auto run = run_oneall({"run", two_jobs(dir), "--db", dir.file(host + ".db"), "--endpoint",
+                                 fmt::format("http://{}:{}", host, port())},
+                                sandbox_env(dir));
     EXPECT_EQ(run.exit_code, 0) << host << ": " << run.err;
     EXPECT_EQ(stats().requests, 2u) << host;
   }
@@ -194,8 +194,8 @@ TEST(TlsE2e, ASelfSignedServerIsRefusedAndAcceptedWithCacert) {
   EXPECT_NE(refused.err.find("--cacert"), std::string::npos) << refused.err;
 
   const std::string db = dir.file("q.db");
-  const auto run = run_oneall({"run", two_jobs(dir), "--db", db, "--endpoint", server.base_url()},
-                              env);
+  const auto run =
+      run_oneall({"run", two_jobs(dir), "--db", db, "--endpoint", server.base_url()}, env);
   EXPECT_EQ(run.exit_code, 1) << "a TLS failure fails the jobs (not retried): " << run.err;
   const auto audit = run_oneall({"audit", "--format", "jsonl", "--db", db});
   EXPECT_NE(audit.out.find("tls_error"), std::string::npos) << audit.out;

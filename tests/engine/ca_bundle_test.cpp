@@ -15,8 +15,7 @@ namespace {
 
 using testing::TempDir;
 
-constexpr const char* kPem =
-    "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+constexpr const char* kPem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 
 TEST(CaBundle, IsTheSystemBundleThenTheUsersCa) {
   TempDir dir;

@@ -169,8 +169,8 @@ TEST_F(InFlightRequestTest, OnlyHttpAndHttpsAreSpoken) {
 }
 
 TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaBundle) {
-  // A CA bundle that holds no certificate: with verification on, libcurl must refuse to go on rather
-  // than talk to the server unverified. (The canned server speaks no TLS; the handshake is
+  // A CA bundle that holds no certificate: with verification on, libcurl must refuse to go on
+  // rather than talk to the server unverified. (The canned server speaks no TLS; the handshake is
   // never reached because the CA bundle is checked first or the handshake fails: both refuse.)
   CannedHttpServer server({canned(200, "")});
   options_.api_root = "https://127.0.0.1:" + server.base_url().substr(17);

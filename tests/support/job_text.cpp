@@ -4,7 +4,8 @@
 
 namespace oneall::testing {
 
-const std::string kCsvHead = "op,target,identity,page_id,object_id,board,description,link,message\n";
+const std::string kCsvHead =
+    "op,target,identity,page_id,object_id,board,description,link,message\n";
 
 std::string yaml_job(const std::string& job) {
   return fmt::format("defaults:\n  identity: {}\njobs:\n  - {}\n", kTestIdentity, job);

@@ -53,8 +53,8 @@ Cert self_signed(EVP_PKEY* key) {
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("oneall-bulk test CA"), -1,
-                             -1, 0);
+                             reinterpret_cast<const unsigned char*>("oneall-bulk test CA"), -1, -1,
+                             0);
   X509_set_issuer_name(cert.get(), name);
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
@@ -111,9 +111,7 @@ TlsTestServer::~TlsTestServer() {
   ::close(listener_);
 }
 
-std::string TlsTestServer::base_url() const {
-  return "https://127.0.0.1:" + std::to_string(port_);
-}
+std::string TlsTestServer::base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
 void TlsTestServer::serve() {
   while (!stop_) {  // bounded by the destructor: polls the stop flag every 50 ms
