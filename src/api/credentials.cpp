@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
+#include "api/credentials_file.hpp"
 #include "api/ids.hpp"
 
 namespace oneall::api {
@@ -31,18 +33,49 @@ Credentials sandbox_credentials() {
   return {"sandbox", "sandbox-public-key", "sandbox-private-key"};
 }
 
-Result<Credentials> credentials_from_env() {
-  Credentials credentials{env_or_empty("ONEALL_SUBDOMAIN"), env_or_empty("ONEALL_PUBLIC_KEY"),
-                          env_or_empty("ONEALL_PRIVATE_KEY")};
+Result<Credentials> configured_credentials(const std::optional<std::string>& config_flag) {
+  std::optional<std::string> path = config_flag;
+  bool named = path.has_value();
+  if (!path) {
+    if (const char* env = std::getenv("ONEALL_BULK_CONFIG"); env != nullptr && *env != '\0') {
+      path = env;
+      named = true;
+    }
+  }
+  if (!path) {
+    path = default_credentials_path();
+    std::error_code ignored;
+    if (path && !std::filesystem::exists(*path, ignored)) path.reset();
+  }
+  CredentialFields from_file;
+  if (path) {
+    auto read = read_credentials_file(*path);
+    if (!read) {
+      return Error{named ? read.error().message
+                         : read.error().message + " (the default credentials file)"};
+    }
+    from_file = *read;
+  }
+  const auto pick = [](const char* variable, const std::optional<std::string>& fallback) {
+    std::string value = env_or_empty(variable);
+    return value.empty() ? fallback.value_or(std::string()) : value;
+  };
+  Credentials credentials{pick("ONEALL_SUBDOMAIN", from_file.subdomain),
+                          pick("ONEALL_PUBLIC_KEY", from_file.public_key),
+                          pick("ONEALL_PRIVATE_KEY", from_file.private_key)};
   std::vector<std::string> missing;
-  if (credentials.subdomain.empty()) missing.emplace_back("ONEALL_SUBDOMAIN");
-  if (credentials.public_key.empty()) missing.emplace_back("ONEALL_PUBLIC_KEY");
-  if (credentials.private_key.empty()) missing.emplace_back("ONEALL_PRIVATE_KEY");
+  if (credentials.subdomain.empty()) missing.emplace_back("ONEALL_SUBDOMAIN / subdomain");
+  if (credentials.public_key.empty()) missing.emplace_back("ONEALL_PUBLIC_KEY / public_key");
+  if (credentials.private_key.empty()) missing.emplace_back("ONEALL_PRIVATE_KEY / private_key");
   if (!missing.empty()) {
     return Error{fmt::format(
-        "missing credentials: set {} (the site's subdomain and API keys from the OneAll "
-        "dashboard), or use --sandbox to rehearse against the built-in emulator",
-        fmt::join(missing, ", "))};
+        "missing credentials: {} (the site's subdomain and API keys from the OneAll dashboard, "
+        "in the environment or in {}), or use --sandbox to rehearse against the built-in "
+        "emulator",
+        fmt::join(missing, ", "),
+        path ? *path
+             : std::string("a credentials file (--config FILE, $ONEALL_BULK_CONFIG or ") +
+                   default_credentials_path().value_or("~/.config/oneall-bulk/credentials") + ")")};
   }
   return credentials;
 }

@@ -19,8 +19,12 @@ struct Credentials {
 // The sandbox's defaults (SPEC §7), used by `run --sandbox`.
 Credentials sandbox_credentials();
 
-// From ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY, ONEALL_PRIVATE_KEY; an Error names what is missing.
-Result<Credentials> credentials_from_env();
+// The credentials a command uses: each field from its environment variable when that is set
+// and not empty, else from the config file (credentials_file.hpp). The file is `config_flag`
+// (--config), else $ONEALL_BULK_CONFIG, else default_credentials_path() if it exists. A file
+// named explicitly must exist; a file that is refused (bad line, readable by others) is an
+// error even when the environment sets every field, so a leaking file is never ignored.
+Result<Credentials> configured_credentials(const std::optional<std::string>& config_flag);
 
 // The API root without a trailing slash. `https://{subdomain}.api.oneall.com` by default;
 // an override must be http(s), and plain http only on a loopback host.

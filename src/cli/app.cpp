@@ -34,6 +34,7 @@ int run_main(int argc, char** argv) {
   commands.push_back(make_retry_command(app));
   commands.push_back(make_cancel_command(app));
   commands.push_back(make_sandbox_command(app));
+  commands.push_back(make_check_command(app));
 
   // --db on every command too, so that each command's --help shows it.
   for (auto& command : commands) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 
+#include "cli/api_target.hpp"
 #include "cli/command.hpp"
 #include "cli/dry_run.hpp"
 #include "cli/duration_arg.hpp"
@@ -45,8 +46,9 @@ class RunCommand final : public Command {
   explicit RunCommand(CLI::App& app)
       : sub_(app.add_subcommand("run", "Import job files (if any), then send the queued jobs")) {
     sub_->footer(
-        "Credentials come from ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY;\n"
-        "with --sandbox the built-in emulator is started on 127.0.0.1 and used instead.\n"
+        "Credentials come from ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY,\n"
+        "or the credentials file (--config); with --sandbox the built-in emulator is\n"
+        "started on 127.0.0.1 and used instead.\n"
         "One run per database: a second one exits 3 and says which process holds it.\n"
         "SIGINT/SIGTERM stop taking work and finish what is in flight (exit 4); a second\n"
         "signal exits at once, and the next run takes up what was left.\n"
@@ -90,11 +92,7 @@ class RunCommand final : public Command {
     sub_->add_option("--timeout", timeout_seconds_, "Per-request timeout in seconds")
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
-    sub_->add_option("--endpoint", endpoint_,
-                     "API root URL (default https://{subdomain}.api.oneall.com); http:// only "
-                     "for loopback");
-    sub_->add_option("--cacert", cacert_, "CA certificate file to verify the API's TLS with")
-        ->check(CLI::ExistingFile);
+    target_.add_options(*sub_);
     sub_->add_option("--batch", batch_, "Work only this batch id");
     sub_->add_flag("--dry-run", dry_run_,
                    "Print each request that would be sent (method, path, body) and send "
@@ -108,7 +106,7 @@ class RunCommand final : public Command {
                    "No progress line and no notes on stderr; the summary only when the exit "
                    "status is not 0 (for cron)");
     sub_->add_flag("--json", json_, "Print the run summary as one JSON object on stdout");
-    sub_->get_option("--sandbox")->excludes(sub_->get_option("--endpoint"));
+    sub_->get_option("--sandbox")->excludes(target_.endpoint_option());
   }
 
   CLI::App& subcommand() override { return *sub_; }
@@ -129,9 +127,8 @@ class RunCommand final : public Command {
     }
     if (dry_run_) return dry_run(global, clock, read_options, streams);
 
-    if (!sandbox_) {
-      if (const int code = use_configured_api(streams); code != kExitOk) return code;
-    }
+    if (!sandbox_ && !target_.use_configured_api(options_, streams.err)) return kExitUsage;
+    if (!target_.use_cacert(options_, streams.err)) return kExitUsage;
 
     auto lock = RunLock::try_acquire(global.db, started_at);
     if (!lock) {
@@ -161,7 +158,6 @@ class RunCommand final : public Command {
       options_.credentials = api::sandbox_credentials();
       options_.api_root = sandbox->base_url();
     }
-    if (!cacert_.empty()) options_.cacert = cacert_;
     options_.batch = batch_;
     options_.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
 
@@ -209,22 +205,6 @@ class RunCommand final : public Command {
                          options_.retry_cap_ms, options_.retry_base_ms);
     }
     return std::nullopt;
-  }
-
-  int use_configured_api(Streams streams) {
-    auto credentials = api::credentials_from_env();
-    if (!credentials) {
-      streams.err << credentials.error().message << '\n';
-      return kExitUsage;
-    }
-    options_.credentials = *credentials;
-    auto root = api::api_root(options_.credentials, endpoint_);
-    if (!root) {
-      streams.err << root.error().message << '\n';
-      return kExitUsage;
-    }
-    options_.api_root = *root;
-    return kExitOk;
   }
 
   // Reads only: needs no credentials and no lock, and creates no database.
@@ -321,8 +301,7 @@ class RunCommand final : public Command {
   std::optional<std::string> retry_base_;
   std::optional<std::string> retry_cap_;
   double timeout_seconds_ = 30.0;
-  std::optional<std::string> endpoint_;
-  std::string cacert_;
+  ApiTarget target_;
   std::optional<std::int64_t> batch_;
   bool dry_run_ = false;
   bool sandbox_ = false;

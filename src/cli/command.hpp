@@ -36,5 +36,6 @@ std::unique_ptr<Command> make_report_command(CLI::App& app);
 std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
+std::unique_ptr<Command> make_check_command(CLI::App& app);
 
 }  // namespace oneall::cli

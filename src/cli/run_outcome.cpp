@@ -58,7 +58,8 @@ std::string stop_reason_text(const engine::RunSummary& s) {
       return "the deadline passed";
     case engine::StopCause::kCircuitBreaker:
       return "circuit breaker: too many 401/403 answers in a row; the site's keys are wrong "
-             "(check ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY, ONEALL_PRIVATE_KEY) or the users "
+             "(check ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY, ONEALL_PRIVATE_KEY or the credentials "
+             "file; `oneall-bulk check` tests them) or the users "
              "revoked their consent";
     case engine::StopCause::kBlocked:
       return "due jobs stayed blocked by another run working on the same objects";

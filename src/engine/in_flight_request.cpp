@@ -135,10 +135,11 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
     setter.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()))
         .set(CURLOPT_POSTFIELDS, job_.body.c_str());  // borrowed: job_ outlives the transfer
   }
-  // CAINFO replaces the system bundle rather than adding to it, so --cacert currently means
-  // "trust only this CA". SPEC's "trust this CA as well" (a bundle of both) is left to the
-  // security issue.
-  if (options.cacert) setter.set(CURLOPT_CAINFO, options.cacert->c_str());
+  if (options.ca_bundle) {  // libcurl copies the struct; the PEM is the run's (NOCOPY)
+    curl_blob bundle{const_cast<char*>(options.ca_bundle->data()), options.ca_bundle->size(),
+                     CURL_BLOB_NOCOPY};
+    setter.set(CURLOPT_CAINFO_BLOB, &bundle);
+  }
   return setter.status();
 }
 

@@ -13,9 +13,10 @@ namespace oneall::engine {
 struct RunOptions {
   std::string api_root;  // "https://sandbox.api.oneall.com" or "http://127.0.0.1:PORT"
   api::Credentials credentials;
-  // CA file to verify the API's TLS with. TLS verification is never off. For now it replaces the
-  // system bundle (see in_flight_request.cpp); "as well" is the security issue's to add.
-  std::optional<std::string> cacert;
+  // With --cacert: the system CA bundle plus the user's CA, as one PEM (ca_bundle.hpp), lent to
+  // libcurl without a copy, so it must outlive the run. Unset: libcurl's default bundle. TLS
+  // verification is never off.
+  std::optional<std::string> ca_bundle;
   int concurrency = 16;  // requests in flight
   int max_attempts = 5;
   std::int64_t timeout_ms = 30'000;  // per request, whole transfer

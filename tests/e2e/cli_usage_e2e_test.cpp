@@ -20,7 +20,7 @@ constexpr const char* kIdentity = "2af20011-8965-471b-8f6b-8b66a611aae6";
 TEST(CliUsageE2e, HelpListsEveryCommandAndExitsZero) {
   auto help = run_oneall({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"validate", "import", "run", "status", "audit", "sandbox"}) {
+  for (const char* command : {"validate", "import", "run", "status", "audit", "sandbox", "check"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
     auto sub = run_oneall({command, "--help"});
     EXPECT_EQ(sub.exit_code, 0) << command;

@@ -9,16 +9,20 @@
 #include <string>
 #include <vector>
 
+#include "support/job_text.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace oneall {
 namespace {
 
+using testing::csv_row;
+using testing::kCsvHead;
 using testing::run_oneall;
 using testing::TempDir;
+using testing::yaml_job;
 
-constexpr const char* kIdentity = "2af20011-8965-471b-8f6b-8b66a611aae6";
+constexpr const char* kIdentity = testing::kTestIdentity;
 
 struct BadInput {
   const char* rule;
@@ -29,14 +33,6 @@ struct BadInput {
   const char* field;   // "" for a problem of the row or the file's syntax
   const char* says;    // a part of the message
 };
-
-std::string yaml_job(const std::string& job) {
-  return fmt::format("defaults:\n  identity: {}\njobs:\n  - {}\n", kIdentity, job);
-}
-
-const std::string kCsvHead =
-    "op,target,identity,page_id,object_id,board,description,link,message\n";
-std::string csv_row(const std::string& cells) { return kCsvHead + cells + "\n"; }
 
 std::vector<BadInput> bad_inputs() {
   const std::string id = kIdentity;

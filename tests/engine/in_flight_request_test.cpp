@@ -168,13 +168,13 @@ TEST_F(InFlightRequestTest, OnlyHttpAndHttpsAreSpoken) {
   EXPECT_TRUE(request_.response_body().empty());
 }
 
-TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaFile) {
-  // A CA file that does not exist: with verification on, libcurl must refuse to go on rather
-  // than talk to the server unverified. (The canned server speaks no TLS; the handshake is
-  // never reached because the CA file is checked first or the handshake fails: both refuse.)
+TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaBundle) {
+  // A CA bundle that holds no certificate: with verification on, libcurl must refuse to go on
+  // rather than talk to the server unverified. (The canned server speaks no TLS; the handshake is
+  // never reached because the CA bundle is checked first or the handshake fails: both refuse.)
   CannedHttpServer server({canned(200, "")});
   options_.api_root = "https://127.0.0.1:" + server.base_url().substr(17);
-  options_.cacert = "/nonexistent/ca.pem";
+  options_.ca_bundle = "not a certificate";
   options_.timeout_ms = 1000;
   const CURLcode result = send(job("DELETE"));
   EXPECT_NE(result, CURLE_OK);
