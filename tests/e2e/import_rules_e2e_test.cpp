@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct BadInput {
   const char* field;   // "" for a problem of the row or the file's syntax
   const char* says;    // a part of the message
 };
+
+// Names the row in gtest's output instead of dumping its bytes.
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.rule; }
 
 std::vector<BadInput> bad_inputs() {
   const std::string id = kIdentity;

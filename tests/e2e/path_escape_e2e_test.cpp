@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,11 @@ struct Case {
   std::string format;  // "yaml" or "csv"
   std::string field;   // "object_id" or "page_id"
 };
+
+// Names the row in gtest's output instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.format << "/" << c.field << "/" << c.escape.name;
+}
 
 std::string job_file_text(const Case& c) {
   const bool page = c.field == "page_id";

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "sandbox/sandbox_server.hpp"
@@ -131,6 +132,9 @@ struct RefusedEndpoint {
   const char* name;
   const char* url;
 };
+
+// Names the row in gtest's output instead of dumping its bytes.
+void PrintTo(const RefusedEndpoint& c, std::ostream* os) { *os << c.name; }
 
 class HttpRefusalE2e : public ::testing::TestWithParam<RefusedEndpoint> {};
 

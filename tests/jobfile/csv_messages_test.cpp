@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <ostream>
 #include <thread>
 
 #include "read_helpers.hpp"
@@ -28,6 +29,9 @@ struct CsvCase {
   const char* field;
   const char* message;
 };
+
+// Names the row in gtest's output instead of dumping its bytes.
+void PrintTo(const CsvCase& c, std::ostream* os) { *os << c.name; }
 
 std::string row(const std::string& cells) { return cells + "\n"; }
 

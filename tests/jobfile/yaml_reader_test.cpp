@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "read_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -203,6 +205,9 @@ struct BadYaml {
   const char* field;
   const char* message;
 };
+
+// Names the row in gtest's output instead of dumping its bytes.
+void PrintTo(const BadYaml& c, std::ostream* os) { *os << c.name; }
 
 // Each case: the first diagnostic, with its place, field and message.
 const BadYaml kBadYaml[] = {
