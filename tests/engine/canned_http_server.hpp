@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_listener.hpp"
+
 namespace oneall::engine::testing {
 
 struct CannedReply {
@@ -44,21 +46,10 @@ inline std::string envelope(const std::string& flag, int code) {
 class CannedHttpServer {
  public:
   explicit CannedHttpServer(std::vector<CannedReply> script) : script_(std::move(script)) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    const int yes = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        listen(listen_fd_, 16) != 0) {
-      close(listen_fd_);
-      listen_fd_ = -1;
-      return;
-    }
-    socklen_t length = sizeof address;
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    const oneall::testing::LoopbackListener listener =
+        oneall::testing::listen_on_loopback("CannedHttpServer");
+    listen_fd_ = listener.fd;
+    port_ = listener.port;
     thread_ = std::thread([this] { serve(); });
   }
 

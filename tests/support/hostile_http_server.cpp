@@ -9,6 +9,8 @@
 #include <cctype>
 #include <cerrno>
 
+#include "support/loopback_listener.hpp"
+
 namespace oneall::testing {
 namespace {
 
@@ -73,19 +75,9 @@ HostileBehaviour drip(std::string raw, std::chrono::milliseconds interval) {
 
 HostileHttpServer::HostileHttpServer(HostileBehaviour behaviour)
     : behaviour_(std::move(behaviour)) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      listen(listen_fd_, 16) != 0) {
-    close(listen_fd_);
-    listen_fd_ = -1;
-    return;
-  }
-  socklen_t length = sizeof address;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  const LoopbackListener listener = listen_on_loopback("HostileHttpServer");
+  listen_fd_ = listener.fd;
+  port_ = listener.port;
   thread_ = std::thread([this] { serve(); });
 }
 

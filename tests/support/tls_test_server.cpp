@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "support/loopback_listener.hpp"
+
 namespace oneall::testing {
 namespace {
 
@@ -90,18 +92,9 @@ TlsTestServer::TlsTestServer(const std::string& cert_dir)
     fail("SSL_CTX");
   }
 
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::listen(listener_, 64) != 0 ||
-      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (listener_ >= 0) ::close(listener_);
-    throw std::runtime_error("TlsTestServer: cannot listen on 127.0.0.1");
-  }
-  port_ = ntohs(address.sin_port);
+  const LoopbackListener listener = listen_on_loopback("TlsTestServer", 64);
+  listener_ = listener.fd;
+  port_ = listener.port;
   thread_ = std::thread([this] { serve(); });
 }
 
