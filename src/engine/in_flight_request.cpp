@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/curl_options.hpp"
 #include "util/text.hpp"
 
 namespace oneall::engine {
@@ -27,35 +28,6 @@ bool starts_with_ci(std::string_view text, std::string_view lower_prefix) {
            return a == std::tolower(static_cast<unsigned char>(b));
          });
 }
-
-// Sets options one after another and keeps the first refusal, so prepare() reads as a list.
-class OptionSetter {
- public:
-  explicit OptionSetter(CURL* easy) : easy_(easy) {}
-
-  template <class T>
-  OptionSetter& set(CURLoption option, T value) {
-    if (failed_ == CURLE_OK) {
-      failed_ = curl_easy_setopt(easy_, option, value);
-      if (failed_ != CURLE_OK) option_ = option;
-    }
-    return *this;
-  }
-
-  Status status() const {
-    if (failed_ == CURLE_OK) return Ok{};
-    const curl_easyoption* info = curl_easy_option_by_id(option_);
-    return Error{fmt::format(
-        "libcurl refused option {}: {} (is libcurl too old, or built without "
-        "this feature?)",
-        info != nullptr ? info->name : std::to_string(option_), curl_easy_strerror(failed_))};
-  }
-
- private:
-  CURL* easy_;
-  CURLcode failed_ = CURLE_OK;
-  CURLoption option_{};
-};
 
 // libcurl refuses a header line longer than CURL_MAX_HTTP_HEADER with this code: "out of
 // memory" before 8.6, "too large" since.
@@ -104,20 +76,6 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
       .set(CURLOPT_CUSTOMREQUEST, job_.method.c_str())
       .set(CURLOPT_HTTPHEADER,
            job_.body.empty() ? headers_without_body_.get() : headers_with_body_.get())
-      .set(CURLOPT_USERAGENT, "oneall-bulk/0.1")
-      // Credentials go to libcurl only, which builds the Basic header in memory: never in the
-      // URL, so never in an error message or the audit log.
-      .set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC))
-      .set(CURLOPT_USERNAME, options.credentials.public_key.c_str())
-      .set(CURLOPT_PASSWORD, options.credentials.private_key.c_str())
-      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms))
-      .set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms))
-      .set(CURLOPT_NOSIGNAL, 1L)
-      .set(CURLOPT_FOLLOWLOCATION, 0L)  // a redirect is an answer to audit, not to follow
-      .set(CURLOPT_PROTOCOLS_STR, "http,https")
-      // TLS is always verified. VERIFYHOST's "on" value is 2 (1 means the same since 7.66).
-      .set(CURLOPT_SSL_VERIFYPEER, 1L)
-      .set(CURLOPT_SSL_VERIFYHOST, 2L)
       .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
       .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
       .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
@@ -135,11 +93,7 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
     setter.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()))
         .set(CURLOPT_POSTFIELDS, job_.body.c_str());  // borrowed: job_ outlives the transfer
   }
-  if (options.ca_bundle) {  // libcurl copies the struct; the PEM is the run's (NOCOPY)
-    curl_blob bundle{const_cast<char*>(options.ca_bundle->data()), options.ca_bundle->size(),
-                     CURL_BLOB_NOCOPY};
-    setter.set(CURLOPT_CAINFO_BLOB, &bundle);
-  }
+  set_api_transport(setter, options);
   return setter.status();
 }
 

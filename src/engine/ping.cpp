@@ -6,6 +6,7 @@
 #include <array>
 
 #include "engine/curl_handles.hpp"
+#include "engine/curl_options.hpp"
 
 namespace oneall::engine {
 namespace {
@@ -35,37 +36,22 @@ PingAnswer ping(const RunOptions& options) {
   CurlSlist headers;
   headers.append("Accept: application/json");
 
-  // Credentials go to libcurl only (never into the URL or a message), as for every job.
-  CURLcode set = CURLE_OK;
-  const auto option = [&](CURLoption which, auto value) {
-    if (set == CURLE_OK) set = curl_easy_setopt(handle, which, value);
-  };
-  option(CURLOPT_URL, url.c_str());
-  option(CURLOPT_HTTPGET, 1L);
-  option(CURLOPT_HTTPHEADER, headers.get());
-  option(CURLOPT_USERAGENT, "oneall-bulk/0.1");
-  option(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-  option(CURLOPT_USERNAME, options.credentials.public_key.c_str());
-  option(CURLOPT_PASSWORD, options.credentials.private_key.c_str());
-  option(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms));
-  option(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
-  option(CURLOPT_NOSIGNAL, 1L);
-  option(CURLOPT_FOLLOWLOCATION, 0L);
-  option(CURLOPT_PROTOCOLS_STR, "http,https");
-  option(CURLOPT_SSL_VERIFYPEER, 1L);
-  option(CURLOPT_SSL_VERIFYHOST, 2L);
-  option(CURLOPT_ERRORBUFFER, error_buffer.data());
-  option(CURLOPT_WRITEFUNCTION, &keep_body);
-  option(CURLOPT_WRITEDATA, static_cast<void*>(&body));
-  curl_blob bundle{};
-  if (options.ca_bundle) {
-    bundle = {const_cast<char*>(options.ca_bundle->data()), options.ca_bundle->size(),
-              CURL_BLOB_NOCOPY};
-    option(CURLOPT_CAINFO_BLOB, &bundle);
-  }
+  OptionSetter setter(handle);
+  setter.set(CURLOPT_URL, url.c_str())
+      .set(CURLOPT_HTTPGET, 1L)
+      .set(CURLOPT_HTTPHEADER, headers.get())
+      .set(CURLOPT_ERRORBUFFER, error_buffer.data())
+      .set(CURLOPT_WRITEFUNCTION, &keep_body)
+      .set(CURLOPT_WRITEDATA, static_cast<void*>(&body));
+  set_api_transport(setter, options);
 
   PingAnswer answer;
-  answer.result = set != CURLE_OK ? set : curl_easy_perform(handle);
+  if (Status set = setter.status(); !set) {
+    answer.result = setter.code();
+    answer.transport_error = set.error().message;
+    return answer;
+  }
+  answer.result = curl_easy_perform(handle);
   if (answer.result != CURLE_OK) {
     const std::string_view detail(error_buffer.data());
     answer.transport_error = detail.empty()
