@@ -35,6 +35,13 @@ bool ApiTarget::use_configured_api(engine::RunOptions& options, std::ostream& er
   return true;
 }
 
+bool ApiTarget::endpoint_usable(std::ostream& err) const {
+  if (!endpoint_) return true;
+  auto root = api::api_root(api::Credentials{}, endpoint_);
+  if (!root) err << root.error().message << '\n';
+  return root.ok();
+}
+
 bool ApiTarget::use_cacert(engine::RunOptions& options, std::ostream& err) const {
   if (!cacert_) return true;
   auto bundle = engine::ca_bundle_with(*cacert_);

@@ -22,6 +22,9 @@ class ApiTarget {
   // Credentials (environment over config file) and the API root into `options`; the
   // reason on `err` and false when they cannot be used.
   bool use_configured_api(engine::RunOptions& options, std::ostream& err) const;
+  // --endpoint alone, for a dry run, which needs no credentials: false with the reason on `err`
+  // when it would be refused (so a rehearsal refuses what the real run would).
+  bool endpoint_usable(std::ostream& err) const;
   // --cacert's bundle into `options` (nothing without --cacert); false with the reason on `err`.
   bool use_cacert(engine::RunOptions& options, std::ostream& err) const;
 

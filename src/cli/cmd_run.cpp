@@ -125,7 +125,10 @@ class RunCommand final : public Command {
       streams.err << "nothing was queued or sent: fix the problems above and run again\n";
       return kExitUsage;
     }
-    if (dry_run_) return dry_run(global, clock, read_options, streams);
+    if (dry_run_) {
+      if (!target_.endpoint_usable(streams.err)) return kExitUsage;
+      return dry_run(global, clock, read_options, streams);
+    }
 
     if (!sandbox_ && !target_.use_configured_api(options_, streams.err)) return kExitUsage;
     if (!target_.use_cacert(options_, streams.err)) return kExitUsage;

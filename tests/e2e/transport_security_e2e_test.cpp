@@ -150,6 +150,11 @@ TEST_P(HttpRefusalE2e, ExitsTwoWithTheReasonAndSendsNothing) {
   EXPECT_FALSE(std::filesystem::exists(db)) << "refused before the queue was even opened";
   EXPECT_EQ(run.err.find(secret), std::string::npos);
 
+  const auto dry_run = run_oneall(
+      {"run", "--dry-run", two_jobs(dir), "--db", db, "--endpoint", GetParam().url}, env);
+  EXPECT_EQ(dry_run.exit_code, 2) << "a rehearsal refuses what the run would";
+  EXPECT_EQ(dry_run.err, run.err);
+
   const auto check = run_oneall({"check", "--endpoint", GetParam().url}, env);
   EXPECT_EQ(check.exit_code, 2) << check.err;
   EXPECT_EQ(check.err, run.err) << "check refuses for the same reason";
