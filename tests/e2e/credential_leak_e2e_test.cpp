@@ -24,6 +24,7 @@
 #include "support/job_text.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "util/base64.hpp"
 
 namespace oneall {
 namespace {
@@ -39,39 +40,6 @@ std::string random_key(const char* prefix) {
   return key;
 }
 
-std::string base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                       (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    for (int shift : {18, 12, 6}) out += kAlphabet[(n >> shift) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-TEST(Base64, MatchesRfc4648Vectors) {
-  EXPECT_EQ(base64(""), "");
-  EXPECT_EQ(base64("f"), "Zg==");
-  EXPECT_EQ(base64("fo"), "Zm8=");
-  EXPECT_EQ(base64("foo"), "Zm9v");
-  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
-}
-
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -84,12 +52,13 @@ class CredentialLeakE2e : public ::testing::Test {
   void SetUp() override {
     good_ = {"leaksite", random_key("pubk"), random_key("privk")};
     wrong_private_ = random_key("wrongk");
-    secrets_ = {{"private key", good_.private_key},
-                {"public key", good_.public_key},
-                {"wrong private key", wrong_private_},
-                {"Basic header value", base64(good_.public_key + ":" + good_.private_key)},
-                {"wrong Basic header value", base64(good_.public_key + ":" + wrong_private_)},
-                {"base64 of the private key", base64(good_.private_key)}};
+    secrets_ = {
+        {"private key", good_.private_key},
+        {"public key", good_.public_key},
+        {"wrong private key", wrong_private_},
+        {"Basic header value", base64_encode(good_.public_key + ":" + good_.private_key)},
+        {"wrong Basic header value", base64_encode(good_.public_key + ":" + wrong_private_)},
+        {"base64 of the private key", base64_encode(good_.private_key)}};
     std::filesystem::create_directories(work_.path() / "config");
     std::filesystem::create_directories(work_.path() / "out");
     std::filesystem::create_directories(work_.path() / "children");
