@@ -13,36 +13,6 @@ namespace {
 
 constexpr std::string_view kEncodingTag = "oneall-bulk attempt chain v1\n";
 
-ChainValue integer(std::int64_t value) { return {"integer", std::to_string(value)}; }
-ChainValue text(const std::string& value) { return {"text", value}; }
-ChainValue null() { return {"null", ""}; }
-
-}  // namespace
-
-std::vector<ChainValue> chain_values(const AttemptRecord& a) {
-  return {integer(a.run_id),
-          integer(a.job_id),
-          integer(a.attempt),
-          integer(a.started_at),
-          integer(a.ended_at),
-          text(a.method),
-          text(a.path),
-          text(a.request_body),
-          a.http_status != 0 ? integer(a.http_status) : null(),
-          text(a.curl_error),
-          text(a.retry_after),
-          text(a.api_flag),
-          a.api_code ? integer(*a.api_code) : null(),
-          text(a.api_info),
-          text(a.response_body),
-          integer(a.response_truncated ? 1 : 0),
-          text(a.outcome),
-          text(a.note),
-          integer(a.requests_sent)};
-}
-
-namespace {
-
 // Each value as `name=type:length:bytes` on its own line: the length makes the encoding
 // unambiguous whatever the bytes (newlines, '=' or NULs in a response body).
 void append_value(std::string& out, std::string_view name, std::string_view type,
@@ -90,8 +60,9 @@ std::string chain_hash(const std::vector<ChainValue>& values, std::string_view p
   return hash_canonical(canonical, prev);
 }
 
-// The same encoding as chain_hash(chain_values(a), prev), written straight from the record into
-// a buffer the caller reuses: no copy of each value, no allocation once the buffer has grown.
+// The same encoding as chain_hash(values, prev) over this record's stored values, written straight
+// from the record into a buffer the caller reuses: no copy of each value, no allocation once the
+// buffer has grown.
 std::string chain_hash(const AttemptRecord& a, std::string_view prev, std::string& scratch) {
   std::string& out = scratch;
   out.assign(kEncodingTag);

@@ -35,13 +35,12 @@ inline constexpr std::array<std::string_view, 19> kChainedColumns = {
 inline constexpr std::string_view kChainGenesis =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-// The values of `attempt` exactly as record_attempt binds them (0 HTTP status as NULL, ...).
-std::vector<ChainValue> chain_values(const AttemptRecord& attempt);
-
-// SHA-256 (hex) of the canonical encoding of `values` (in kChainedColumns order) and `prev`.
+// SHA-256 (hex) of the canonical encoding of `values` (in kChainedColumns order) and `prev`:
+// the verifier's hash, from values read back with read_chain_values().
 std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev);
-// The same hash as chain_hash(chain_values(attempt), prev), for the writer: it encodes into
-// `scratch` (any content; reused from call to call) instead of building a value list.
+// The same hash for the writer, straight from `attempt`'s values exactly as record_attempt
+// binds them (0 HTTP status as NULL, ...): it encodes into `scratch` (any content; reused from
+// call to call) instead of building a value list.
 std::string chain_hash(const AttemptRecord& attempt, std::string_view prev, std::string& scratch);
 
 // "typeof(run_id), run_id, typeof(job_id), ...": the select list that reads a stored row's

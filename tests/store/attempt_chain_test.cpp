@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "util/sha256.hpp"
 
@@ -36,18 +37,44 @@ AttemptRecord full_record() {
   return a;
 }
 
+// full_record() as the verifier reads it back from its stored row (typeof() and text of each
+// chained column), with the HTTP status and the API code given.
+std::vector<ChainValue> stored_values(const ChainValue& http_status, const ChainValue& api_code,
+                                      const std::string& curl_error) {
+  return {{"integer", "3"},
+          {"integer", "41"},
+          {"integer", "2"},
+          {"integer", "1764400000123"},
+          {"integer", "1764400000456"},
+          {"text", "PUT"},
+          {"text", "/update/identities/i/pinterest/pin/1.json"},
+          {"text", "{\"request\":{}}"},
+          http_status,
+          {"text", curl_error},
+          {"text", "7"},
+          {"text", "error"},
+          api_code,
+          {"text", "busy"},
+          {"text", std::string("line\nwith=\0nul", 14)},
+          {"integer", "1"},
+          {"text", "retry"},
+          {"text", ""},
+          {"integer", "2"}};
+}
+
 TEST(AttemptChain, TheWritersEncodingIsTheVerifiersEncoding) {
   std::string scratch = "left over from an earlier, much longer row";
   const AttemptRecord full = full_record();
   EXPECT_EQ(chain_hash(full, kChainGenesis, scratch),
-            chain_hash(chain_values(full), kChainGenesis));
+            chain_hash(stored_values({"integer", "503"}, {"integer", "-2"}, ""), kChainGenesis));
 
   AttemptRecord unanswered = full_record();  // NULL status and API code
   unanswered.http_status = 0;
   unanswered.api_code.reset();
   unanswered.curl_error = "Connection refused";
   const std::string prev = sha256_hex("prev");
-  EXPECT_EQ(chain_hash(unanswered, prev, scratch), chain_hash(chain_values(unanswered), prev));
+  EXPECT_EQ(chain_hash(unanswered, prev, scratch),
+            chain_hash(stored_values({"null", ""}, {"null", ""}, "Connection refused"), prev));
   EXPECT_NE(chain_hash(unanswered, prev, scratch), chain_hash(full, prev, scratch));
 }
 
