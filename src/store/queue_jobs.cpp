@@ -22,6 +22,17 @@ void bind_filter(Statement& statement, const JobFilter& filter) {
   statement.bind(3, filter.job_id);
 }
 
+// Runs `update` (an UPDATE of jobs whose WHERE ends in "AND ", ?4 the time) over the jobs
+// `filter` matches, and returns how many changed.
+std::int64_t update_matching(Database& db, std::string_view update, const JobFilter& filter,
+                             EpochMs now) {
+  Statement statement(db, fmt::format("{}{}", update, kFilter));
+  bind_filter(statement, filter);
+  statement.bind(4, now);
+  statement.run();
+  return static_cast<std::int64_t>(db.changes());
+}
+
 }  // namespace
 
 Status Queue::for_each_job(const JobFilter& filter,
@@ -61,14 +72,11 @@ Status Queue::for_each_job(const JobFilter& filter,
 
 Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
   try {
-    Statement update(db_, fmt::format("UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
-                                      "attempt_base = attempts, note = 'retried', updated_at = ?4 "
-                                      "WHERE state IN ('failed', 'dead') AND {}",
-                                      kFilter));
-    bind_filter(update, filter);
-    update.bind(4, clock_.now_ms());
-    update.run();
-    return static_cast<std::int64_t>(db_.changes());
+    return update_matching(db_,
+                           "UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
+                           "attempt_base = attempts, note = 'retried', updated_at = ?4 "
+                           "WHERE state IN ('failed', 'dead') AND ",
+                           filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return Error{
         fmt::format("cannot move failed and dead jobs back to pending in {}: {}", path_, e.what())};
@@ -77,13 +85,10 @@ Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
 
 Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
   try {
-    Statement update(db_, fmt::format("UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
-                                      "updated_at = ?4 WHERE state = 'pending' AND {}",
-                                      kFilter));
-    bind_filter(update, filter);
-    update.bind(4, clock_.now_ms());
-    update.run();
-    return static_cast<std::int64_t>(db_.changes());
+    return update_matching(db_,
+                           "UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
+                           "updated_at = ?4 WHERE state = 'pending' AND ",
+                           filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return Error{fmt::format("cannot cancel pending jobs in {}: {}", path_, e.what())};
   }
