@@ -192,6 +192,15 @@ class Queue {
   Status finish(std::span<const Completion> completions);
   Status finish(const AttemptRecord& attempt, const JobTransition& transition);
 
+  // finish(completions), then claim(run_id, limit, lease_ms, batch), in one transaction: the
+  // runner's writer commits a turn's completions and claims the jobs for the slots they free
+  // with one commit, and a finished job's successor on the same object is claimable at once.
+  // All or nothing: if either part fails, neither is written.
+  Result<std::vector<ClaimedJob>> finish_and_claim(std::span<const Completion> completions,
+                                                   std::int64_t run_id, std::size_t limit,
+                                                   std::int64_t lease_ms,
+                                                   std::optional<std::int64_t> batch);
+
   // A job claimed but not sent (stopping): back to pending, attempt count restored. A job
   // that is not running is left as it is.
   Status release(std::int64_t job_id);
@@ -229,6 +238,12 @@ class Queue {
   Queue& operator=(const Queue&) = delete;
 
  private:
+  // The parts of finish_and_claim, inside its transaction; SqliteError escapes. record_finished
+  // returns an Error (and the caller rolls back) when a job is no longer held by the run.
+  Status record_finished(std::span<const Completion> completions);
+  std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
+                                     std::optional<std::int64_t> batch);
+
   std::string path_;
   Database db_;
   const Clock& clock_;

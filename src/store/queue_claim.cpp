@@ -1,5 +1,5 @@
-// Queue::claim, finish, release and next_pending_at: the work cycle of a run, one job at a
-// time from pending through running to where its attempt leaves it.
+// Queue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a run,
+// one job at a time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,40 +12,8 @@ namespace oneall::store {
 Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t limit,
                                              std::int64_t lease_ms,
                                              std::optional<std::int64_t> batch) {
-  std::vector<ClaimedJob> claimed;
-  if (limit == 0) return claimed;
-  try {
-    const EpochMs now = clock_.now_ms();
-    Statement& update = batch ? statements_->claim_in_batch : statements_->claim;
-    update.bind(1, static_cast<std::int64_t>(limit))
-        .bind(2, run_id)
-        .bind(3, now)
-        .bind(4, now + lease_ms);
-    if (batch) update.bind(5, *batch);
-    Transaction transaction(db_);
-    while (update.step()) {
-      ClaimedJob job;
-      job.job_id = update.column_int(0);
-      job.attempt = static_cast<int>(update.column_int(1));
-      job.batch_id = update.column_int(2);
-      // The op column is CHECKed to be one of the names parse_op knows.
-      job.op = api::parse_op(update.column_text(3)).value_or(api::Op::kDelete);
-      job.method = update.column_text(4);
-      job.path = update.column_text(5);
-      job.body = update.column_text(6);
-      job.source = update.column_text(7);
-      job.identity = update.column_text(8);
-      job.attempt_base = static_cast<int>(update.column_int(9));
-      claimed.push_back(std::move(job));
-    }
-    update.reset();
-    std::sort(claimed.begin(), claimed.end(),
-              [](const ClaimedJob& a, const ClaimedJob& b) { return a.job_id < b.job_id; });
-    transaction.commit();
-    return claimed;
-  } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot claim jobs from {}: {}", path_, describe(e))};
-  }
+  if (limit == 0) return std::vector<ClaimedJob>{};
+  return finish_and_claim({}, run_id, limit, lease_ms, batch);
 }
 
 Status Queue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
@@ -54,6 +22,15 @@ Status Queue::finish(const AttemptRecord& attempt, const JobTransition& transiti
 }
 
 Status Queue::finish(std::span<const Completion> completions) {
+  auto finished = finish_and_claim(completions, 0, 0, 0, std::nullopt);
+  if (!finished) return finished.error();
+  return Ok{};
+}
+
+Result<std::vector<ClaimedJob>> Queue::finish_and_claim(std::span<const Completion> completions,
+                                                        std::int64_t run_id, std::size_t limit,
+                                                        std::int64_t lease_ms,
+                                                        std::optional<std::int64_t> batch) {
   for (const Completion& c : completions) {
     if (c.transition.state == JobState::kRunning) {
       return Error{
@@ -62,13 +39,24 @@ Status Queue::finish(std::span<const Completion> completions) {
                       c.attempt.attempt, c.attempt.job_id)};
     }
   }
-  const AttemptRecord* current = nullptr;
   try {
     Transaction transaction(db_);
-    for (const Completion& c : completions) {
-      const AttemptRecord& a = c.attempt;
-      const JobTransition& next = c.transition;
-      current = &a;
+    if (Status recorded = record_finished(completions); !recorded) return recorded.error();
+    std::vector<ClaimedJob> claimed = claim_rows(run_id, limit, lease_ms, batch);
+    transaction.commit();
+    return claimed;
+  } catch (const SqliteError& e) {
+    return Error{fmt::format("cannot {} {}: {}",
+                             limit == 0 ? "record attempts in" : "claim jobs from", path_,
+                             describe(e))};
+  }
+}
+
+Status Queue::record_finished(std::span<const Completion> completions) {
+  for (const Completion& c : completions) {
+    const AttemptRecord& a = c.attempt;
+    const JobTransition& next = c.transition;
+    try {
       statements_->record_attempt(a);
       statements_->finish_job.bind(1, a.job_id)
           .bind(2, state_name(next.state))
@@ -79,20 +67,51 @@ Status Queue::finish(std::span<const Completion> completions) {
           .bind(7, clock_.now_ms())
           .bind(8, a.run_id)
           .run();
-      if (db_.changes() != 1) {
-        return Error{fmt::format(
-            "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
-            "expired and another run took it over?); nothing was written",
-            a.attempt, a.job_id, a.run_id)};
-      }
+    } catch (const SqliteError& e) {
+      return Error{
+          fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, describe(e))};
     }
-    transaction.commit();
-    return Ok{};
-  } catch (const SqliteError& e) {
-    if (current == nullptr) return Error{fmt::format("cannot record attempts: {}", describe(e))};
-    return Error{fmt::format("cannot record attempt {} of job {}: {}", current->attempt,
-                             current->job_id, describe(e))};
+    if (db_.changes() != 1) {
+      return Error{fmt::format(
+          "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+          "expired and another run took it over?); nothing was written",
+          a.attempt, a.job_id, a.run_id)};
+    }
   }
+  return Ok{};
+}
+
+std::vector<ClaimedJob> Queue::claim_rows(std::int64_t run_id, std::size_t limit,
+                                          std::int64_t lease_ms,
+                                          std::optional<std::int64_t> batch) {
+  std::vector<ClaimedJob> claimed;
+  if (limit == 0) return claimed;
+  const EpochMs now = clock_.now_ms();
+  Statement& update = batch ? statements_->claim_in_batch : statements_->claim;
+  update.bind(1, static_cast<std::int64_t>(limit))
+      .bind(2, run_id)
+      .bind(3, now)
+      .bind(4, now + lease_ms);
+  if (batch) update.bind(5, *batch);
+  while (update.step()) {
+    ClaimedJob job;
+    job.job_id = update.column_int(0);
+    job.attempt = static_cast<int>(update.column_int(1));
+    job.batch_id = update.column_int(2);
+    // The op column is CHECKed to be one of the names parse_op knows.
+    job.op = api::parse_op(update.column_text(3)).value_or(api::Op::kDelete);
+    job.method = update.column_text(4);
+    job.path = update.column_text(5);
+    job.body = update.column_text(6);
+    job.source = update.column_text(7);
+    job.identity = update.column_text(8);
+    job.attempt_base = static_cast<int>(update.column_int(9));
+    claimed.push_back(std::move(job));
+  }
+  update.reset();
+  std::sort(claimed.begin(), claimed.end(),
+            [](const ClaimedJob& a, const ClaimedJob& b) { return a.job_id < b.job_id; });
+  return claimed;
 }
 
 Status Queue::release(std::int64_t job_id) {

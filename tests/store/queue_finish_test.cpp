@@ -131,6 +131,38 @@ TEST_F(QueueTest, ATurnsCompletionsAreCommittedTogetherOrNotAtAll) {
   EXPECT_EQ(job_state(2), "pending");
 }
 
+// The runner's writer commits a turn and claims the jobs for its slots in one transaction: the
+// job after a finished one on the same object is claimable in that same transaction.
+TEST_F(QueueTest, FinishAndClaimFreesAnObjectForItsNextJobAtOnce) {
+  import_all(*queue_, {pin_update("1", "https://a.example/"), pin_delete("1"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 3), (std::vector<std::int64_t>{1, 3}));  // job 2 waits for job 1
+  const std::vector<Completion> first = {
+      {attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""}}};
+  auto claimed = queue_->finish_and_claim(first, run, 5, kLeaseMs, std::nullopt);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().job_id, 2);
+  EXPECT_EQ(claimed->front().attempt, 1);
+  EXPECT_EQ(job_state(1), "succeeded");
+  EXPECT_EQ(job_state(2), "running");
+  EXPECT_EQ(queue_->attempts({})->size(), 1u);
+}
+
+TEST_F(QueueTest, FinishAndClaimWritesNeitherWhenTheFinishIsRefused) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  const std::int64_t run = start_run();
+  claim_ids(run, 1);  // job 1
+  const std::vector<Completion> a_stranger = {
+      {attempt_of(run, 2, 200, "succeeded"), {JobState::kSucceeded, 0, ""}}};
+  auto refused = queue_->finish_and_claim(a_stranger, run, 2, kLeaseMs, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("job 2"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(job_state(2), "pending");  // not claimed either
+  EXPECT_EQ(job_state(3), "pending");
+  EXPECT_TRUE(queue_->attempts({})->empty());
+}
+
 TEST_F(QueueTest, AnAttemptCannotLeaveItsJobRunning) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
