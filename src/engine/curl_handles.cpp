@@ -51,6 +51,10 @@ CurlMulti::CurlMulti(const CurlGlobal&) : multi_(curl_multi_init()) {
   if (!multi_) throw std::runtime_error("cannot create a libcurl multi handle (out of memory?)");
 }
 
+CURLMcode CurlMulti::keep_connections(long connections) {
+  return curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, connections);
+}
+
 CURLMcode CurlMulti::add(CURL* easy) { return curl_multi_add_handle(multi_.get(), easy); }
 
 CURLMcode CurlMulti::remove(CURL* easy) { return curl_multi_remove_handle(multi_.get(), easy); }
@@ -62,6 +66,8 @@ CURLMcode CurlMulti::perform(int& still_running) {
 CURLMcode CurlMulti::poll(int timeout_ms) {
   return curl_multi_poll(multi_.get(), nullptr, 0, timeout_ms, nullptr);
 }
+
+CURLMcode CurlMulti::wakeup() { return curl_multi_wakeup(multi_.get()); }
 
 std::optional<CurlMulti::Done> CurlMulti::next_done() {
   int queued = 0;

@@ -47,12 +47,20 @@ class CurlMulti {
  public:
   explicit CurlMulti(const CurlGlobal& global);  // throws std::runtime_error on failure
 
+  // Connections kept open for reuse once their transfer is done. libcurl's default is 4 per
+  // easy handle *currently added*, which falls to nothing while finished requests wait for
+  // their commit off the multi handle: it would close connections the next requests need.
+  CURLMcode keep_connections(long connections);
+
   CURLMcode add(CURL* easy);
   CURLMcode remove(CURL* easy);
   CURLMcode perform(int& still_running);
   // Waits for socket activity, libcurl's own timers, or `timeout_ms`, whichever comes first.
   // Unlike curl_multi_wait it really waits when no transfer is running.
   CURLMcode poll(int timeout_ms);
+  // Makes a poll() in progress (or the next one) return at once. The one member that may be
+  // called from another thread.
+  CURLMcode wakeup();
 
   // A finished transfer: the owner its easy handle names in CURLOPT_PRIVATE, and its result.
   struct Done {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "api/response.hpp"
 #include "engine/attempt_row.hpp"
@@ -35,16 +36,20 @@ std::string refusal_reason(int in_row, int last_status) {
 RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& clock,
                  const std::atomic<bool>& stop, const Runner::ProgressSink& progress,
                  std::int64_t run_id)
-    : queue_(queue),
-      options_(options),
+    : options_(options),
       clock_(clock),
       stop_(stop),
       progress_(progress),
       run_id_(run_id),
       multi_(curl_),
       gate_(options.rate, options.identity_rate),
-      random_(options.random_seed.value_or(std::random_device{}())) {
+      random_(options.random_seed.value_or(std::random_device{}())),
+      writer_(queue, options, run_id, [this] { (void)multi_.wakeup(); }) {
   const int slots = std::max(1, options_.concurrency);
+  if (CURLMcode code = multi_.keep_connections(slots); code != CURLM_OK) {
+    throw std::runtime_error(
+        fmt::format("cannot size libcurl's connection cache: {}", curl_multi_strerror(code)));
+  }
   for (int i = 0; i < slots; ++i) {
     pool_.push_back(std::make_unique<InFlightRequest>(curl_));
     idle_.push_back(pool_.back().get());
@@ -57,12 +62,15 @@ Result<RunSummary> RunLoop::run() {
   while (true) {
     const EpochMs now = clock_.now_ms();
     note_stop_causes(now);
+    if (std::optional<QueueWriter::Reply> reply = writer_.take_reply()) {
+      if (Status applied = apply(std::move(*reply), now); !applied) return abort(applied.error());
+    }
     if (stopping()) {
       if (!stop_at_) {
         stop_at_ = now;
         if (Status released = release_ready(); !released) return abort(released.error());
       }
-      if (in_flight() == 0) break;
+      if (in_flight() == 0 && all_written()) break;
       if (now - *stop_at_ >= options_.stop_grace_ms) {
         if (Status interrupted = interrupt_in_flight(); !interrupted) {
           return abort(interrupted.error());
@@ -70,25 +78,18 @@ Result<RunSummary> RunLoop::run() {
         break;
       }
     } else {
-      if (Status claimed = claim_ready(now); !claimed) return abort(claimed.error());
       if (Status started = start_ready(now); !started) return abort(started.error());
-      if (in_flight() == 0 && ready_.empty() && nothing_pending_) break;  // all done
+      if (in_flight() == 0 && ready_.empty() && nothing_pending_ && all_written()) break;
     }
 
-    int finished = 0;
     if (in_flight() > 0) {
-      Result<int> recorded = advance_transfers();
-      if (!recorded) return abort(recorded.error());
-      finished = *recorded;
-      if (Status renewed = renew_leases_if_due(); !renewed) return abort(renewed.error());
+      if (Status advanced = advance_transfers(); !advanced) return abort(advanced.error());
     }
+    hand_over_turn(clock_.now_ms());
     report_progress(clock_.now_ms(), false);
-    // Slots just freed are filled before waiting: otherwise they would idle until the next
-    // socket event.
-    if (finished == 0) {
-      if (CURLMcode code = multi_.poll(poll_timeout_ms()); code != CURLM_OK) {
-        return abort(Error{fmt::format("curl_multi_poll failed: {}", curl_multi_strerror(code))});
-      }
+    // The writer's reply, like a socket event, ends the wait (its thread wakes the poll).
+    if (CURLMcode code = multi_.poll(poll_timeout_ms()); code != CURLM_OK) {
+      return abort(Error{fmt::format("curl_multi_poll failed: {}", curl_multi_strerror(code))});
     }
   }
 
@@ -137,29 +138,55 @@ std::size_t RunLoop::ready_room() const {
   return held >= window ? 0 : window - held;
 }
 
-Status RunLoop::claim_ready(EpochMs now) {
-  const std::size_t wanted = ready_room();
-  if (wanted == 0 || now < claim_at_) return Ok{};
-  auto claimed = queue_.claim(run_id_, wanted, options_.lease_ms, options_.batch);
-  if (!claimed) return claimed.error();
-  const std::size_t got = claimed->size();
-  for (auto& job : *claimed) ready_.push_back(std::move(job));
-  if (got == wanted) {  // there may be more: claim again as soon as there is room
+// Hands the writer this turn's completions (their slots wait for the reply), a claim for the
+// room they and the idle slots leave, and the lease renewal when it is due. One turn at a time:
+// while one is in hand, completions gather for the next.
+void RunLoop::hand_over_turn(EpochMs now) {
+  if (writer_.in_hand()) return;
+  QueueWriter::Turn turn;
+  turn.claim = stopping() || now < claim_at_ ? 0 : ready_room();
+  turn.renew_leases = now >= renew_at_;
+  if (finished_.empty() && turn.claim == 0 && !turn.renew_leases) return;
+  if (turn.renew_leases) renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
+  turn.completions = std::move(finished_);
+  finished_.clear();
+  committing_ = std::move(finished_slots_);
+  finished_slots_.clear();
+  claiming_ = turn.claim;
+  writer_.hand_over(std::move(turn));
+}
+
+// The writer wrote a turn: its slots are free, its claimed jobs ready. Claimed jobs are taken
+// even from a reply that reports an error, so that abort() gives them back.
+Status RunLoop::apply(QueueWriter::Reply reply, EpochMs now) {
+  idle_.insert(idle_.end(), committing_.begin(), committing_.end());
+  committing_.clear();
+  const std::size_t got = reply.claimed.size();
+  for (auto& job : reply.claimed) ready_.push_back(std::move(job));
+  if (!reply.written) return reply.written.error();
+  if (claiming_ > 0) note_claim(got, reply.next_pending_at, now);
+  claiming_ = 0;
+  // Completions gathered since that turn was handed over may have freed an object or left a
+  // retry: look again, whatever the reply said.
+  if (!finished_.empty()) claim_at_ = 0;
+  return Ok{};
+}
+
+void RunLoop::note_claim(std::size_t got, std::optional<EpochMs> next_pending_at, EpochMs now) {
+  if (got == claiming_) {  // there may be more: claim again as soon as there is room
     claim_at_ = now;
     nothing_pending_ = false;
     blocked_since_.reset();
-    return Ok{};
+    return;
   }
-  // Everything claimable now is ours. Ask when more can be, so the loop neither spins on the
-  // queue nor misses a retry coming due.
-  auto next = queue_.next_pending_at(options_.batch);
-  if (!next) return next.error();
-  nothing_pending_ = !next->has_value();
+  // Everything claimable then is ours. The writer said when more can be, so the loop neither
+  // spins on the queue nor misses a retry coming due.
+  nothing_pending_ = !next_pending_at.has_value();
   if (nothing_pending_) {
     claim_at_ = kNever;  // until a transfer finishes: it may leave a retry or free an object
     blocked_since_.reset();
-  } else if (**next > now) {
-    claim_at_ = **next;  // a retry waiting for its backoff
+  } else if (*next_pending_at > now) {
+    claim_at_ = *next_pending_at;  // a retry waiting for its backoff
     blocked_since_.reset();
   } else {
     // Due but not claimable: an earlier job on the same object is running. If it is ours, its
@@ -171,7 +198,15 @@ Status RunLoop::claim_ready(EpochMs now) {
       blocked_since_ = now;
     }
   }
-  return Ok{};
+}
+
+Result<store::Queue*> RunLoop::settled_queue() {
+  if (writer_.in_hand()) {
+    if (Status applied = apply(writer_.wait_for_reply(), clock_.now_ms()); !applied) {
+      return applied.error();
+    }
+  }
+  return &writer_.queue();
 }
 
 // Starts ready jobs, in claim order, into free slots while the run's rate allows; a job whose
@@ -204,12 +239,12 @@ Status RunLoop::start(store::ClaimedJob job, EpochMs now) {
   const std::int64_t job_id = job.job_id;
   Status prepared = request->prepare(std::move(job), options_, now);
   if (!prepared) {
-    (void)queue_.release(job_id);
+    release_unsent(job_id);
     return Error{
         fmt::format("cannot prepare the request of job {}: {}", job_id, prepared.error().message)};
   }
   if (CURLMcode code = request->attach(multi_); code != CURLM_OK) {
-    (void)queue_.release(job_id);
+    release_unsent(job_id);
     return Error{
         fmt::format("cannot start the request of job {}: {}", job_id, curl_multi_strerror(code))};
   }
@@ -217,29 +252,21 @@ Status RunLoop::start(store::ClaimedJob job, EpochMs now) {
   return Ok{};
 }
 
-Result<int> RunLoop::advance_transfers() {
+Status RunLoop::advance_transfers() {
   int running = 0;
   if (CURLMcode code = multi_.perform(running); code != CURLM_OK) {
     return Error{fmt::format("curl_multi_perform failed: {}", curl_multi_strerror(code))};
   }
-  int finished = 0;
   while (std::optional<CurlMulti::Done> done = multi_.next_done()) {
     InFlightRequest& request = InFlightRequest::from_owner(done->owner);
     request.detach();
-    idle_.push_back(&request);
-    ++finished;
-    claim_at_ = 0;  // a slot is free, and the job's object-mates (or its retry) may be claimable
-    if (Status recorded = record(request, done->result); !recorded) return recorded.error();
+    // The slot stays unused until its completion is committed: a crash then costs at most
+    // `concurrency` requests sent twice (those in flight, or finished but not yet committed).
+    finished_slots_.push_back(&request);
+    claim_at_ = 0;  // a slot is freeing, and the job's object-mates (or its retry) may be claimable
+    if (Status recorded = record(request, done->result); !recorded) return recorded;
   }
-  // One transaction for every transfer that finished in this turn, committed before any freed
-  // slot is used again: batching saves commits, and a crash still costs at most `concurrency`
-  // requests sent twice (those in flight, or finished but not yet committed).
-  if (!finished_.empty()) {
-    Status committed = queue_.finish(finished_);
-    finished_.clear();
-    if (!committed) return committed.error();
-  }
-  return finished;
+  return Ok{};
 }
 
 Status RunLoop::record(InFlightRequest& request, CURLcode result) {
@@ -261,7 +288,9 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   if (needs_attempt_history(outcome)) {
     store::AttemptFilter filter;
     filter.job_id = job.job_id;
-    auto earlier = queue_.attempts(filter);
+    Result<store::Queue*> queue = settled_queue();
+    if (!queue) return queue.error();
+    auto earlier = (*queue)->attempts(filter);
     if (!earlier) return earlier.error();
     outcome.earlier_attempt_may_have_reached_server =
         std::any_of(earlier->begin(), earlier->end(),
@@ -306,6 +335,8 @@ void RunLoop::watch_for_refusals(int http_status) {
 // went out is released; one that did is recorded as interrupted (it may have been applied) and
 // its job goes back to pending, due at once, so the next run sends it again.
 Status RunLoop::interrupt_in_flight() {
+  Result<store::Queue*> queue = settled_queue();
+  if (!queue) return queue.error();
   const EpochMs now = clock_.now_ms();
   const Decision interrupted{store::JobState::kPending, "interrupted",
                              "the run stopped before the answer came"};
@@ -317,10 +348,13 @@ Status RunLoop::interrupt_in_flight() {
     ++summary_.requests;
   }
   for (std::int64_t job_id : unsent) {
-    if (Status released = queue_.release(job_id); !released) return released;
+    if (Status released = (*queue)->release(job_id); !released) return released;
   }
-  Status committed = queue_.finish(finished_);
+  // With the completions gathered since the last turn, written here: the run ends now.
+  Status committed = (*queue)->finish(finished_);
   finished_.clear();
+  idle_.insert(idle_.end(), finished_slots_.begin(), finished_slots_.end());
+  finished_slots_.clear();
   return committed;
 }
 
@@ -341,23 +375,25 @@ std::vector<InFlightRequest*> RunLoop::detach_transfers(std::vector<std::int64_t
 }
 
 Status RunLoop::release_ready() {
+  Result<store::Queue*> queue = settled_queue();
+  if (!queue) return queue.error();
   while (!ready_.empty()) {
     const std::int64_t job_id = ready_.front().job_id;
     ready_.pop_front();
-    if (Status released = queue_.release(job_id); !released) return released;
+    if (Status released = (*queue)->release(job_id); !released) return released;
   }
   return Ok{};
 }
 
-Status RunLoop::renew_leases_if_due() {
-  const EpochMs now = clock_.now_ms();
-  if (now < renew_at_) return Ok{};
-  renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
-  return queue_.renew_leases(run_id_, options_.lease_ms);
+// A job claimed but never sent goes back (best effort: if this fails, the lease runs out).
+void RunLoop::release_unsent(std::int64_t job_id) {
+  if (Result<store::Queue*> queue = settled_queue()) (void)(*queue)->release(job_id);
 }
 
 Result<bool> RunLoop::pending_remains() {
-  auto next = queue_.next_pending_at(options_.batch);
+  Result<store::Queue*> queue = settled_queue();
+  if (!queue) return queue.error();
+  auto next = (*queue)->next_pending_at(options_.batch);
   if (!next) return next.error();
   return next->has_value();
 }
@@ -368,11 +404,11 @@ int RunLoop::poll_timeout_ms() const {
   if (stopping()) {
     if (stop_at_) until = std::min(until, *stop_at_ + options_.stop_grace_ms);
   } else {
-    if (ready_room() > 0) until = std::min(until, claim_at_);
+    if (!writer_.in_hand() && ready_room() > 0) until = std::min(until, claim_at_);
     if (!idle_.empty() && !ready_.empty()) until = std::min(until, start_at_);
     if (options_.deadline) until = std::min(until, *options_.deadline);
   }
-  if (in_flight() > 0) until = std::min(until, renew_at_);
+  if (!writer_.in_hand()) until = std::min(until, renew_at_);
   // At least 1 ms, so a time just passed cannot turn the loop into a busy spin.
   return static_cast<int>(std::clamp<EpochMs>(until - now, 1, kMaxPollMs));
 }
@@ -391,10 +427,11 @@ void RunLoop::report_progress(EpochMs now, bool force) {
 // request may have reached the server stays running under our lease, so the next run logs that
 // attempt as interrupted instead of forgetting it.
 Error RunLoop::abort(Error error) {
+  if (writer_.in_hand()) (void)apply(writer_.wait_for_reply(), clock_.now_ms());
   (void)release_ready();  // best effort: the lease covers what it misses
   std::vector<std::int64_t> unsent;
   (void)detach_transfers(unsent);  // those that went out stay leased
-  for (std::int64_t job_id : unsent) (void)queue_.release(job_id);
+  for (std::int64_t job_id : unsent) release_unsent(job_id);
   return error;
 }
 

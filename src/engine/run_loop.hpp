@@ -1,17 +1,22 @@
 // One run's event loop (internal to src/engine/; Runner is the public face). It owns the multi
 // handle, the pool of reusable requests, the jobs claimed but not started yet (`ready_`), the
-// send gate (rate limits), and what the queue said last. Each turn of the loop:
+// send gate (rate limits), the queue's writer thread, and what the queue said last. Each turn:
 //   1. notes why to stop, if it should (signal, deadline, circuit breaker, blocked);
-//   2. claims a window of jobs when there is room and work may be due;
+//   2. takes the writer's reply, if one came: the slots of the committed completions are free
+//      again, the jobs it claimed are ready;
 //   3. starts ready jobs into free slots, as far as the rate limits allow;
-//   4. moves transfers along and records the ones that finished — attempt rows and next states
-//      of the whole turn in one transaction, committed before a freed slot is used again —
-//      then renews leases;
-//   5. polls sockets until the earliest of: activity, a retry or rate slot coming due, a lease
-//      renewal, the deadline, the end of the stop grace, or 250 ms (the stop flag's latency).
-// Once stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
+//   4. moves transfers along and classifies the ones that finished (attempt row, next state);
+//   5. if the writer is idle, hands it a turn: the completions gathered so far, a claim for the
+//      room they and the idle slots leave (when work may be due), and the lease renewal when
+//      due; it writes them in one transaction while the loop goes on;
+//   6. polls sockets until the earliest of: activity, the writer's reply, a retry or rate slot
+//      coming due, a lease renewal, the deadline, the end of the stop grace, or 250 ms (the
+//      stop flag's latency).
+// A finished transfer's slot is used again only once its completion is committed. Once
+// stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
 // finish for stop_grace_ms, then records the rest as interrupted (their jobs go back to
-// pending) and ends.
+// pending) and ends. The loop uses the queue directly only between the writer's turns
+// (settled_queue()): to give jobs back, read a job's attempts, and at the end.
 #pragma once
 
 #include <atomic>
@@ -24,6 +29,7 @@
 
 #include "engine/curl_handles.hpp"
 #include "engine/in_flight_request.hpp"
+#include "engine/queue_writer.hpp"
 #include "engine/rate_limiter.hpp"
 #include "engine/run_options.hpp"
 #include "engine/runner.hpp"
@@ -42,15 +48,23 @@ class RunLoop {
 
  private:
   bool stopping() const { return summary_.stop_cause != StopCause::kNone; }
-  std::size_t in_flight() const { return pool_.size() - idle_.size(); }
+  std::size_t in_flight() const {
+    return pool_.size() - idle_.size() - finished_slots_.size() - committing_.size();
+  }
+  bool all_written() const { return finished_.empty() && !writer_.in_hand(); }
   std::size_t ready_room() const;
 
   void note_stop_causes(EpochMs now);
   void stop_because(StopCause cause, std::string reason);
-  Status claim_ready(EpochMs now);
+  void hand_over_turn(EpochMs now);
+  Status apply(QueueWriter::Reply reply, EpochMs now);
+  void note_claim(std::size_t got, std::optional<EpochMs> next_pending_at, EpochMs now);
+  // The queue, for use on this thread: waits for the writer's turn in hand, if any, and applies
+  // its reply first.
+  Result<store::Queue*> settled_queue();
   Status start_ready(EpochMs now);
   Status start(store::ClaimedJob job, EpochMs now);
-  Result<int> advance_transfers();  // number of transfers that finished and were recorded
+  Status advance_transfers();
   // Classifies a finished transfer and adds its attempt row and next state to finished_.
   Status record(InFlightRequest& request, CURLcode result);
   void watch_for_refusals(int http_status);
@@ -59,13 +73,12 @@ class RunLoop {
   // requests that had gone out; the jobs of those that had not are added to `unsent`.
   std::vector<InFlightRequest*> detach_transfers(std::vector<std::int64_t>& unsent);
   Status release_ready();
-  Status renew_leases_if_due();
+  void release_unsent(std::int64_t job_id);
   Result<bool> pending_remains();
   int poll_timeout_ms() const;
   void report_progress(EpochMs now, bool force);
   Error abort(Error error);
 
-  store::Queue& queue_;
   const RunOptions& options_;
   const Clock& clock_;
   const std::atomic<bool>& stop_;
@@ -77,8 +90,11 @@ class RunLoop {
   // Declared after multi_, so destroyed first: each request takes its handle off multi_.
   std::vector<std::unique_ptr<InFlightRequest>> pool_;
   std::vector<InFlightRequest*> idle_;
-  std::deque<store::ClaimedJob> ready_;      // claimed (leased, counted), not started yet
-  std::vector<store::Completion> finished_;  // this turn's completions, committed together
+  std::deque<store::ClaimedJob> ready_;           // claimed (leased, counted), not started yet
+  std::vector<store::Completion> finished_;       // completions for the writer's next turn
+  std::vector<InFlightRequest*> finished_slots_;  // their slots
+  std::vector<InFlightRequest*> committing_;      // slots of the turn in the writer's hands
+  std::size_t claiming_ = 0;                      // jobs that turn asked to claim
   SendGate gate_;
   std::mt19937_64 random_;
 
@@ -92,6 +108,8 @@ class RunLoop {
   EpochMs progress_at_ = 0;
   int refusals_in_row_ = 0;  // 401/403 answers since the last other answer
   RunSummary summary_;
+  // Last: its thread stops (finishing the turn in hand) before anything it uses goes.
+  QueueWriter writer_;
 };
 
 }  // namespace oneall::engine

@@ -2,6 +2,7 @@
 // jobs held by another run, leases kept fresh on long requests, and a storage error.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <random>
@@ -236,7 +237,10 @@ TEST_F(RunnerLifecycleTest, ProgressIsReportedDuringTheRunAndOnceAtTheEnd) {
   auto summary = runner.run(*run_id);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   ASSERT_GE(seen.size(), 3u);  // the run lasts about 300 ms; a report every 100 ms
-  EXPECT_GT(seen.front().in_flight, 0);
+  // The first report may come before the first claim is written; the ones during the run
+  // show requests in flight.
+  EXPECT_TRUE(std::any_of(seen.begin(), seen.end() - 1,
+                          [](const RunSummary& report) { return report.in_flight > 0; }));
   EXPECT_LT(seen[seen.size() / 2].succeeded, 12);
   EXPECT_EQ(seen.back().succeeded, 12);
   EXPECT_EQ(seen.back().in_flight, 0);
