@@ -65,11 +65,13 @@ Status Queue::finish(std::span<const Completion> completions) {
   const AttemptRecord* current = nullptr;
   try {
     Transaction transaction(db_);
+    if (!completions.empty()) current = &completions.front().attempt;  // the head is read for it
+    std::string chain_head = statements_->chain_head();
     for (const Completion& c : completions) {
       const AttemptRecord& a = c.attempt;
       const JobTransition& next = c.transition;
       current = &a;
-      statements_->record_attempt(a);
+      statements_->record_attempt(a, chain_head);
       statements_->finish_job.bind(1, a.job_id)
           .bind(2, state_name(next.state))
           .bind(3, next.next_attempt_at)
