@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "store/queue.hpp"
 #include "store/queue_statements.hpp"
@@ -53,11 +55,13 @@ Result<std::vector<ClaimedJob>> Queue::finish_and_claim(std::span<const Completi
 }
 
 Status Queue::record_finished(std::span<const Completion> completions) {
+  std::optional<std::string> chain_head;  // read once, for the first row; then passed on
   for (const Completion& c : completions) {
     const AttemptRecord& a = c.attempt;
     const JobTransition& next = c.transition;
     try {
-      statements_->record_attempt(a);
+      if (!chain_head) chain_head = statements_->chain_head();
+      statements_->record_attempt(a, *chain_head);
       statements_->finish_job.bind(1, a.job_id)
           .bind(2, state_name(next.state))
           .bind(3, next.next_attempt_at)

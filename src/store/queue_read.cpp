@@ -62,13 +62,21 @@ Result<QueueStatus> Queue::status() {
 
 Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
   try {
+    // Only the filters given are written out: `?1 IS NULL OR job_id = ?1` would make SQLite scan
+    // the whole log, where attempts_by_job and attempts_by_run find a job's or a run's rows (the
+    // runner looks a job's rows up when a DELETE is answered 404).
+    std::string where;
+    if (filter.job_id) where = "WHERE job_id = ?1";
+    if (filter.run_id) where += where.empty() ? "WHERE run_id = ?2" : " AND run_id = ?2";
     Statement select(db_,
-                     "SELECT id, run_id, job_id, attempt, started_at, ended_at, method, path, "
-                     "request_body, http_status, curl_error, retry_after, api_flag, api_code, "
-                     "api_info, response_body, response_truncated, outcome, note, requests_sent "
-                     "FROM attempts WHERE (?1 IS NULL OR job_id = ?1) "
-                     "AND (?2 IS NULL OR run_id = ?2) ORDER BY id");
-    select.bind(1, filter.job_id).bind(2, filter.run_id);
+                     fmt::format("SELECT id, run_id, job_id, attempt, started_at, ended_at, "
+                                 "method, path, request_body, http_status, curl_error, "
+                                 "retry_after, api_flag, api_code, api_info, response_body, "
+                                 "response_truncated, outcome, note, requests_sent "
+                                 "FROM attempts {} ORDER BY id",
+                                 where));
+    if (filter.job_id) select.bind(1, *filter.job_id);
+    if (filter.run_id) select.bind(2, *filter.run_id);
     std::vector<AttemptRow> rows;
     while (select.step()) {
       AttemptRow row;

@@ -59,8 +59,9 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
       interrupted.push_back(std::move(attempt));
     }
     select.reset();
+    std::string chain_head = statements_->chain_head();
     for (const auto& attempt : interrupted) {
-      statements_->record_attempt(attempt);
+      statements_->record_attempt(attempt, chain_head);
       statements_->requeue_interrupted.bind(1, attempt.job_id).bind(2, now).run();
     }
     transaction.commit();

@@ -78,13 +78,15 @@ QueueStatements::QueueStatements(const Database& db)
                                "SELECT MIN(next_attempt_at) FROM jobs "
                                "WHERE batch_id = ?1 AND state = 'pending'") {}
 
-// The new row links to the last one, read inside the caller's transaction, so no other writer
-// can slip a row in between.
-void QueueStatements::record_attempt(const AttemptRecord& a) {
-  std::string prev(kChainGenesis);
-  if (last_row_hash.step()) prev = last_row_hash.column_text(0);
+std::string QueueStatements::chain_head() {
+  std::string head(kChainGenesis);
+  if (last_row_hash.step()) head = last_row_hash.column_text(0);
   last_row_hash.reset();
-  const std::string hash = chain_hash(a, prev, chain_scratch);
+  return head;
+}
+
+void QueueStatements::record_attempt(const AttemptRecord& a, std::string& head) {
+  std::string hash = chain_hash(a, head, chain_scratch);
   std::optional<std::int64_t> http_status;
   if (a.http_status != 0) http_status = a.http_status;
   std::optional<std::int64_t> api_code;
@@ -108,9 +110,10 @@ void QueueStatements::record_attempt(const AttemptRecord& a) {
       .bind(17, a.outcome)
       .bind(18, a.note)
       .bind(19, static_cast<std::int64_t>(a.requests_sent))
-      .bind(20, prev)
+      .bind(20, head)
       .bind(21, hash)
       .run();
+  head = std::move(hash);
 }
 
 }  // namespace oneall::store

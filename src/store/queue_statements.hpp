@@ -12,9 +12,14 @@ namespace oneall::store {
 struct QueueStatements {
   explicit QueueStatements(const Database& db);
 
-  // Appends one row to the attempt log (the only writer of attempts), chained to the last row.
-  // Call inside a transaction.
-  void record_attempt(const AttemptRecord& attempt);
+  // The row_hash of the attempt log's last row (the genesis hash when the log is empty): what the
+  // next row links to. Read it inside the transaction that writes the rows, so that no other
+  // writer can slip a row in between.
+  std::string chain_head();
+  // Appends one row to the attempt log (the only writer of attempts), linked to `head`, which
+  // becomes the new row's hash. Start with chain_head() of the same transaction; rows written in
+  // a row pass their head on, without reading it back each time.
+  void record_attempt(const AttemptRecord& attempt, std::string& head);
 
   Statement insert_batch;
   Statement delete_batch;

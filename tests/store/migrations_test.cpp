@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/action.hpp"
+#include "store/attempt_chain.hpp"
 #include "store/job_keys.hpp"
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
@@ -153,7 +154,7 @@ TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectO
   auto opened = Queue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Queue& queue = **opened;
-  EXPECT_EQ(user_version(db_), 4);
+  EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(typeof(job_key) || length(job_key)) FROM jobs"),
             "blob16,blob16,blob16");
   EXPECT_EQ(query_int(queue, "SELECT object_hash FROM jobs WHERE id = 2"),
@@ -175,6 +176,87 @@ TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectO
   ASSERT_EQ(claimed->size(), 2u);
   EXPECT_EQ(claimed->at(0).job_id, 1);
   EXPECT_EQ(claimed->at(1).job_id, 2);
+}
+
+// Every attempt row's hash covers its stored values and links to the row before it, as
+// `audit verify` checks (src/audit/chain_verify.cpp); returns the rows that checked out, or -1.
+std::int64_t chained_rows(Database& db) {
+  Statement select(db, "SELECT prev_hash, row_hash, " + chain_select_list() +
+                           " FROM attempts ORDER BY id");
+  std::string prev(kChainGenesis);
+  std::int64_t rows = 0;
+  while (select.step()) {
+    if (select.column_text(0) != prev) return -1;
+    prev = chain_hash(read_chain_values(select, 2), prev);
+    if (select.column_text(1) != prev) return -1;
+    ++rows;
+  }
+  return rows;
+}
+
+// Version 5 rebuilt jobs and attempts to write their CHECK constraints without IN lists: a
+// queue written by version 4 keeps every job and attempt row (the audit chain still holds), its
+// constraints still refuse what they refused, and it runs on.
+TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(4)).ok());
+  db_.exec(
+      "INSERT INTO batches VALUES (1, 0, 'old.csv');"
+      "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, identity, "
+      "page_id, object_id, method, path, body, state, attempts, updated_at) VALUES "
+      "(1, 1, x'01', 7, 'old.csv:2', 'delete', 'twitter.tweet', 'i', '', '1', 'DELETE', '/a', "
+      "'', 'succeeded', 1, 0),"
+      "(2, 1, x'02', 8, 'old.csv:3', 'update', 'pinterest.pin', 'i', '', '2', 'PUT', '/b', "
+      "'{}', 'pending', 1, 0);"
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES (1, 0, 1, '{}');"
+      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, path, "
+      "request_body, http_status, curl_error, retry_after, api_flag, api_info, response_body, "
+      "response_truncated, outcome, note, requests_sent) VALUES "
+      "(1, 1, 1, 0, 5, 'DELETE', '/a', '', 200, '', '', 'success', '', 'ok', 0, 'succeeded', "
+      "'', 1),"
+      "(1, 2, 1, 0, 6, 'PUT', '/b', '{}', 503, '', '2', '', '', '', 0, 'retry', '', 2)");
+  chain_unhashed_attempts(db_);  // as version 4 would have written them: chained
+  ASSERT_EQ(chained_rows(db_), 2);
+
+  ManualClock clock;
+  auto opened = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Queue& queue = **opened;
+  EXPECT_EQ(user_version(db_), 5);
+  EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts) FROM jobs"),
+            "1succeeded1,2pending1");
+  EXPECT_EQ(chained_rows(db_), 2);
+  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
+                             "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
+            8);
+  EXPECT_THROW(db_.exec("UPDATE jobs SET state = 'paused' WHERE id = 1"), SqliteError);
+  EXPECT_THROW(db_.exec("UPDATE jobs SET op = 'create' WHERE id = 1"), SqliteError);
+  EXPECT_THROW(db_.exec("UPDATE attempts SET outcome = 'maybe' WHERE id = 1"), SqliteError);
+  Statement foreign_keys(db_, "PRAGMA foreign_keys");
+  ASSERT_TRUE(foreign_keys.step());
+  EXPECT_EQ(foreign_keys.column_int(0), 1);
+
+  // The pending job runs on: its attempt continues the chain.
+  auto run = queue.begin_run("{}");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  auto claimed = queue.claim(*run, 10, kLeaseMs);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->at(0).job_id, 2);
+  EXPECT_EQ(claimed->at(0).attempt, 2);
+  AttemptRecord attempt;
+  attempt.run_id = *run;
+  attempt.job_id = 2;
+  attempt.attempt = 2;
+  attempt.method = "PUT";
+  attempt.path = "/b";
+  attempt.http_status = 200;
+  attempt.outcome = "succeeded";
+  auto finished = queue.finish(attempt, {JobState::kSucceeded, 0, ""});
+  ASSERT_TRUE(finished.ok()) << finished.error().message;
+  EXPECT_EQ(query_text(queue, "SELECT state FROM jobs WHERE id = 2"), "succeeded");
+  EXPECT_EQ(chained_rows(db_), 3);
 }
 
 }  // namespace

@@ -72,6 +72,33 @@ TEST_F(QueueTest, FinishWritesTheAttemptRowAndMovesTheJob) {
   EXPECT_TRUE(job.is_null(6));
 }
 
+TEST_F(QueueTest, AttemptsAreReadByJobByRunOrBothInLogOrder) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t first = start_run();
+  ASSERT_EQ(claim_ids(first, 2).size(), 2u);
+  finish(first, 1, JobState::kPending, 503);
+  finish(first, 2, JobState::kSucceeded);
+  const std::int64_t second = start_run();
+  ASSERT_EQ(claim_ids(second, 2).size(), 1u);
+  finish(second, 1, JobState::kSucceeded);
+
+  const auto ids = [&](AttemptFilter filter) {
+    std::vector<std::int64_t> found;
+    auto rows = queue_->attempts(filter);
+    EXPECT_TRUE(rows.ok()) << rows.error().message;
+    if (rows.ok()) {
+      for (const AttemptRow& row : *rows) found.push_back(row.id);
+    }
+    return found;
+  };
+  using Ids = std::vector<std::int64_t>;
+  EXPECT_EQ(ids({}), (Ids{1, 2, 3}));
+  EXPECT_EQ(ids({.job_id = 1, .run_id = std::nullopt}), (Ids{1, 3}));
+  EXPECT_EQ(ids({.job_id = std::nullopt, .run_id = first}), (Ids{1, 2}));
+  EXPECT_EQ(ids({.job_id = 1, .run_id = second}), (Ids{3}));
+  EXPECT_EQ(ids({.job_id = 2, .run_id = second}), Ids{});
+}
+
 TEST_F(QueueTest, ATransportErrorIsStoredWithoutAnHttpStatus) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
