@@ -100,7 +100,7 @@ class RunCommand final : public Command {
     sub_->add_flag("--sandbox", sandbox_,
                    "Start the built-in API emulator on 127.0.0.1 and send to it");
     sub_->add_option("--sandbox-latency", sandbox_latency_ms_,
-                     "With --sandbox: milliseconds the emulator waits before each answer")
+                     "With --sandbox: milliseconds from each request's arrival to its answer")
         ->check(CLI::Range(0, 60'000));
     sub_->add_flag("--quiet", quiet_,
                    "No progress line and no notes on stderr; the summary only when the exit "

@@ -36,7 +36,8 @@ class SandboxCommand final : public Command {
     sub_->add_option("--port", options_.port, "Port to listen on (0: any free port)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    sub_->add_option("--latency", options_.latency_ms, "Milliseconds to wait before each answer")
+    sub_->add_option("--latency", options_.latency_ms,
+                     "Milliseconds from each request's arrival to its answer")
         ->check(CLI::Range(0, 60'000))
         ->capture_default_str();
     options_.threads = sandbox::SandboxOptions::kCommandThreads;

@@ -1,7 +1,9 @@
 // SandboxServer: cpp-httplib glue over the pure parts (api_answer, over route, update_body,
 // object_book and envelope). Every answer goes through answer(), which also keeps the counters.
-// API requests pass the fault plan (fault_plan.hpp) on arrival; a dropped connection is cut by
-// connection_drop.hpp.
+// API requests pass the fault plan (fault_plan.hpp) on arrival and are worked out at once; the
+// answer then waits until the latency has passed since arrival (deadline_sleep.hpp), so a
+// request takes the latency, not the latency plus its handling. A dropped connection is cut by
+// connection_drop.hpp, once the latency has passed.
 #include "sandbox/sandbox_server.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +24,7 @@
 
 #include "sandbox/api_answer.hpp"
 #include "sandbox/connection_drop.hpp"
+#include "sandbox/deadline_sleep.hpp"
 #include "sandbox/envelope.hpp"
 #include "sandbox/fault_plan.hpp"
 #include "sandbox/object_book.hpp"
@@ -99,8 +102,12 @@ struct SandboxServer::Impl {
       resets_after_apply{0};
   std::atomic<std::uint64_t> concurrent{0};  // API requests being handled now
 
+  // What becomes of an API request once its latency has passed.
+  enum class Then { kAnswer, kDrop };
+
   void install_routes();
   void handle_api(const httplib::Request& request, httplib::Response& response);
+  Then work_out(const httplib::Request& request, httplib::Response& response, const Fault& fault);
   void answer(httplib::Response& response, ApiAnswer reply);
   void count(const ApiAnswer& reply);
   void drop(const httplib::Request& request, httplib::Response& response);
@@ -110,9 +117,10 @@ struct SandboxServer::Impl {
   bool authorized(const httplib::Request& request) const {
     return request.get_header_value("Authorization") == expected_authorization;
   }
-  void add_latency() const {
+  // Until `latency_ms` after `received`: the work done since arrival is part of the latency.
+  void wait_out_latency(std::chrono::steady_clock::time_point received) const {
     if (options.latency_ms > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(options.latency_ms));
+      sleep_until(received + std::chrono::milliseconds(options.latency_ms));
     }
   }
   static std::string now_date() { return rfc2822_date(std::time(nullptr)); }
@@ -146,11 +154,22 @@ void SandboxServer::Impl::handle_api(const httplib::Request& request, httplib::R
     Impl& s_;
   } occupancy(*this);
   // Decided on arrival, before the latency, so the throttle sees the rate the client sends at.
-  const Fault fault = faults->decide(receive_log->record());
-  add_latency();
+  const auto received = receive_log->record();
+  const Fault fault = faults->decide(received);
+  const Then then = work_out(request, response, fault);
+  wait_out_latency(received);
+  if (then == Then::kDrop) drop(request, response);
+}
+
+SandboxServer::Impl::Then SandboxServer::Impl::work_out(const httplib::Request& request,
+                                                        httplib::Response& response,
+                                                        const Fault& fault) {
   const std::string path = raw_path(request);
   const std::string date = now_date();
-  if (!authorized(request)) return answer(response, unauthorized_answer(path, date));
+  if (!authorized(request)) {
+    answer(response, unauthorized_answer(path, date));
+    return Then::kAnswer;
+  }
   const ApiRequest api_request{request.method, path, request.body, date};
   switch (fault.kind) {
     case FaultKind::kNone:
@@ -158,18 +177,21 @@ void SandboxServer::Impl::handle_api(const httplib::Request& request, httplib::R
     case FaultKind::kThrottled:
       ++throttled;
       response.set_header("Retry-After", std::to_string(fault.retry_after_seconds));
-      return answer(response, error_answer(path, date, fault.status));
+      answer(response, error_answer(path, date, fault.status));
+      return Then::kAnswer;
     case FaultKind::kError:
       ++errors_injected;
-      return answer(response, error_answer(path, date, fault.status));
+      answer(response, error_answer(path, date, fault.status));
+      return Then::kAnswer;
     case FaultKind::kResetBeforeApplying:
-      return drop(request, response);
+      return Then::kDrop;
     case FaultKind::kResetAfterApplying:
       count(answer_update_request(api_request, book));
       ++resets_after_apply;
-      return drop(request, response);
+      return Then::kDrop;
   }
   answer(response, answer_update_request(api_request, book));
+  return Then::kAnswer;
 }
 
 void SandboxServer::Impl::drop(const httplib::Request& request, httplib::Response& response) {
@@ -247,10 +269,11 @@ void SandboxServer::Impl::install_routes() {
   });
   server.Get("/tools/ping.json",
              [this](const httplib::Request& request, httplib::Response& response) {
-               add_latency();
+               const auto received = std::chrono::steady_clock::now();
                const std::string path = raw_path(request);
                answer(response, authorized(request) ? ping_answer(path, now_date())
                                                     : unauthorized_answer(path, now_date()));
+               wait_out_latency(received);
              });
   const auto api = [this](const httplib::Request& request, httplib::Response& response) {
     handle_api(request, response);
@@ -324,7 +347,9 @@ Result<int> SandboxServer::start() {
   // Linux lets listen() on a listening socket raise it.
   ::listen(s.listening_socket, SOMAXCONN);
   s.thread = std::thread([&s] {
-    block_sigpipe_in_this_thread();  // before cpp-httplib starts its workers from this thread
+    // Both before cpp-httplib starts its workers from this thread, which inherit them.
+    block_sigpipe_in_this_thread();
+    use_precise_timers_in_this_thread();  // the latency is slept on the workers
     s.server.listen_after_bind();
   });
   // cpp-httplib's stop() does nothing until the listening loop runs: wait for it, so a stop()

@@ -21,7 +21,7 @@ struct SandboxOptions {
   std::string host = "127.0.0.1";  // must be loopback
   int port = 0;                    // 0: an ephemeral port
   api::Credentials credentials = api::sandbox_credentials();
-  int latency_ms = 0;                     // added before every answer
+  int latency_ms = 0;                     // from each request's arrival to its answer
   std::set<std::string> missing_objects;  // object ids that answer 404 as if never there
   // Worker threads (at least 4). cpp-httplib holds one per open keep-alive connection, and a
   // request's latency is slept on it, so this bounds the connections served at once and the
