@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include "sandbox/api_answer.hpp"
 #include "sandbox/connection_drop.hpp"
@@ -101,6 +102,8 @@ struct SandboxServer::Impl {
       bad_requests{0}, max_concurrent{0}, errors_injected{0}, throttled{0}, resets{0},
       resets_after_apply{0};
   std::atomic<std::uint64_t> concurrent{0};  // API requests being handled now
+  mutable std::mutex ports_mutex;
+  std::unordered_set<int> client_ports;  // of the connections API requests came on
 
   // What becomes of an API request once its latency has passed.
   enum class Then { kAnswer, kDrop };
@@ -110,6 +113,14 @@ struct SandboxServer::Impl {
   Then work_out(const httplib::Request& request, httplib::Response& response, const Fault& fault);
   void answer(httplib::Response& response, ApiAnswer reply);
   void count(const ApiAnswer& reply);
+  void note_connection(int client_port) {
+    std::lock_guard lock(ports_mutex);
+    client_ports.insert(client_port);
+  }
+  std::uint64_t connections() const {
+    std::lock_guard lock(ports_mutex);
+    return client_ports.size();
+  }
   void drop(const httplib::Request& request, httplib::Response& response);
   SandboxStats stats() const;
   std::string stats_json() const;
@@ -153,6 +164,7 @@ void SandboxServer::Impl::handle_api(const httplib::Request& request, httplib::R
     ~Occupancy() { --s_.concurrent; }
     Impl& s_;
   } occupancy(*this);
+  note_connection(request.remote_port);
   // Decided on arrival, before the latency, so the throttle sees the rate the client sends at.
   const auto received = receive_log->record();
   const Fault fault = faults->decide(received);
@@ -211,20 +223,31 @@ void SandboxServer::Impl::drop(const httplib::Request& request, httplib::Respons
 }
 
 SandboxStats SandboxServer::Impl::stats() const {
-  return {requests.load(),  applied.load(),      repeated.load(),          unauthorized.load(),
-          not_found.load(), bad_requests.load(), max_concurrent.load(),    errors_injected.load(),
-          throttled.load(), resets.load(),       resets_after_apply.load()};
+  SandboxStats s;
+  s.requests = requests.load();
+  s.applied = applied.load();
+  s.repeated = repeated.load();
+  s.unauthorized = unauthorized.load();
+  s.not_found = not_found.load();
+  s.bad_requests = bad_requests.load();
+  s.max_concurrent = max_concurrent.load();
+  s.connections = connections();
+  s.errors_injected = errors_injected.load();
+  s.throttled = throttled.load();
+  s.resets = resets.load();
+  s.resets_after_apply = resets_after_apply.load();
+  return s;
 }
 
 std::string SandboxServer::Impl::stats_json() const {
   const SandboxStats s = stats();
   return fmt::format(
       R"({{"requests":{},"applied":{},"repeated":{},"unauthorized":{},"not_found":{},)"
-      R"("bad_requests":{},"max_concurrent":{},"errors_injected":{},"throttled":{},"resets":{},)"
-      R"("resets_after_apply":{},"seed":{}}})",
+      R"("bad_requests":{},"max_concurrent":{},"connections":{},"errors_injected":{},)"
+      R"("throttled":{},"resets":{},"resets_after_apply":{},"seed":{}}})",
       s.requests, s.applied, s.repeated, s.unauthorized, s.not_found, s.bad_requests,
-      s.max_concurrent, s.errors_injected, s.throttled, s.resets, s.resets_after_apply,
-      faults->seed());
+      s.max_concurrent, s.connections, s.errors_injected, s.throttled, s.resets,
+      s.resets_after_apply, faults->seed());
 }
 
 std::string SandboxServer::Impl::received_json() const {

@@ -51,6 +51,9 @@ struct SandboxStats {
   std::uint64_t not_found = 0;     // answered 404
   std::uint64_t bad_requests = 0;  // answered 400 or 405
   std::uint64_t max_concurrent = 0;      // most API requests being handled at one moment
+  std::uint64_t connections = 0;         // client connections API requests came on (distinct
+                                         // client ports: a client reusing connections keeps
+                                         // this at its concurrency)
   std::uint64_t errors_injected = 0;     // answered 500 or 503 by --error-rate
   std::uint64_t throttled = 0;           // answered 429 by --throttle
   std::uint64_t resets = 0;              // connections dropped by --reset-rate, all of them

@@ -145,6 +145,19 @@ TEST_F(RunnerTest, ConcurrencyIsBoundedAndUsed) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(5 * 50));  // 40 jobs / 8 at a time × 50 ms
 }
 
+// A finished request's slot waits off the multi handle for its commit; its connection must
+// wait in libcurl's cache meanwhile, not be closed (libcurl's default cache shrinks with the
+// handles attached), or every turn costs new TCP connections.
+TEST_F(RunnerTest, ConnectionsAreReusedAcrossTheRun) {
+  use_sandbox({});
+  options_.concurrency = 8;
+  import(mixed_jobs(1000));
+  run();
+  EXPECT_EQ(count(store::JobState::kSucceeded), 1000);
+  EXPECT_LE(stats().connections, 8u);
+  EXPECT_GE(stats().connections, 1u);
+}
+
 TEST_F(RunnerTest, ConcurrencyOneSendsOneAtATime) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.latency_ms = 10;
