@@ -44,13 +44,13 @@ RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& cl
       multi_(curl_),
       gate_(options.rate, options.identity_rate),
       random_(options.random_seed.value_or(std::random_device{}())),
+      concurrency_(static_cast<std::size_t>(std::max(1, options.concurrency))),
       writer_(queue, options, run_id, [this] { (void)multi_.wakeup(); }) {
-  const int slots = std::max(1, options_.concurrency);
-  if (CURLMcode code = multi_.keep_connections(slots); code != CURLM_OK) {
+  if (CURLMcode code = multi_.keep_connections(static_cast<long>(concurrency_)); code != CURLM_OK) {
     throw std::runtime_error(
         fmt::format("cannot size libcurl's connection cache: {}", curl_multi_strerror(code)));
   }
-  for (int i = 0; i < slots; ++i) {
+  for (std::size_t i = 0; i < 2 * concurrency_; ++i) {
     pool_.push_back(std::make_unique<InFlightRequest>(curl_));
     idle_.push_back(pool_.back().get());
   }
@@ -129,11 +129,12 @@ void RunLoop::note_stop_causes(EpochMs now) {
   }
 }
 
-// Room for more claimed jobs. Without identity limits, as many as there are free slots (a
-// claimed job starts at once, or as soon as the run's rate allows). With them, a window twice
-// the concurrency, so that jobs of other identities can pass one whose identity must wait.
+// Room for more claimed jobs: in flight and ready together up to twice the concurrency. A
+// request that ends finds a job ready to take its place at once, without waiting for the
+// writer's next claim; and with identity limits, jobs of other identities can pass one whose
+// identity must wait.
 std::size_t RunLoop::ready_room() const {
-  const std::size_t window = options_.identity_rate ? 2 * pool_.size() : pool_.size();
+  const std::size_t window = 2 * concurrency_;
   const std::size_t held = in_flight() + ready_.size();
   return held >= window ? 0 : window - held;
 }
@@ -214,7 +215,7 @@ Result<store::Queue*> RunLoop::settled_queue() {
 // cannot reorder an object's jobs).
 Status RunLoop::start_ready(EpochMs now) {
   start_at_ = kNever;
-  for (auto it = ready_.begin(); it != ready_.end() && !idle_.empty();) {
+  for (auto it = ready_.begin(); it != ready_.end() && can_start();) {
     const EpochMs run_at = gate_.run_ready_at(now);
     if (run_at > now) {
       start_at_ = run_at;
@@ -405,7 +406,7 @@ int RunLoop::poll_timeout_ms() const {
     if (stop_at_) until = std::min(until, *stop_at_ + options_.stop_grace_ms);
   } else {
     if (!writer_.in_hand() && ready_room() > 0) until = std::min(until, claim_at_);
-    if (!idle_.empty() && !ready_.empty()) until = std::min(until, start_at_);
+    if (can_start() && !ready_.empty()) until = std::min(until, start_at_);
     if (options_.deadline) until = std::min(until, *options_.deadline);
   }
   if (!writer_.in_hand()) until = std::min(until, renew_at_);

@@ -12,7 +12,10 @@
 //   6. polls sockets until the earliest of: activity, the writer's reply, a retry or rate slot
 //      coming due, a lease renewal, the deadline, the end of the stop grace, or 250 ms (the
 //      stop flag's latency).
-// A finished transfer's slot is used again only once its completion is committed. Once
+// At most `concurrency` requests are in flight; the pool has twice as many slots, because a
+// finished transfer's slot is used again only once its completion is committed, and meanwhile
+// another slot sends the next ready job. So a crash repeats at most 2 x concurrency requests
+// (those in flight, and those finished but not committed). Once
 // stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
 // finish for stop_grace_ms, then records the rest as interrupted (their jobs go back to
 // pending) and ends. The loop uses the queue directly only between the writer's turns
@@ -52,6 +55,7 @@ class RunLoop {
     return pool_.size() - idle_.size() - finished_slots_.size() - committing_.size();
   }
   bool all_written() const { return finished_.empty() && !writer_.in_hand(); }
+  bool can_start() const { return !idle_.empty() && in_flight() < concurrency_; }
   std::size_t ready_room() const;
 
   void note_stop_causes(EpochMs now);
@@ -97,6 +101,7 @@ class RunLoop {
   std::size_t claiming_ = 0;                      // jobs that turn asked to claim
   SendGate gate_;
   std::mt19937_64 random_;
+  const std::size_t concurrency_;  // requests in flight at most; the pool has twice as many slots
 
   EpochMs started_ = 0;
   EpochMs claim_at_ = 0;                  // do not ask the queue for work before this
