@@ -1,5 +1,13 @@
 #include "engine/curl_handles.hpp"
 
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -47,8 +55,28 @@ void CurlSlist::append(const char* line) {
   list_.reset(grown);
 }
 
-CurlMulti::CurlMulti(const CurlGlobal&) : multi_(curl_multi_init()) {
+CurlMulti::CurlMulti(const CurlGlobal&)
+    : events_(epoll_create1(EPOLL_CLOEXEC)),
+      wake_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      multi_(curl_multi_init()) {
+  if (events_.get() < 0 || wake_.get() < 0) {
+    throw std::runtime_error(std::string("cannot create the event loop's epoll set or eventfd: ") +
+                             std::strerror(errno));
+  }
+  epoll_event watch{};
+  watch.events = EPOLLIN;
+  watch.data.fd = wake_.get();
+  if (epoll_ctl(events_.get(), EPOLL_CTL_ADD, wake_.get(), &watch) != 0) {
+    throw std::runtime_error(std::string("cannot watch the event loop's eventfd: ") +
+                             std::strerror(errno));
+  }
   if (!multi_) throw std::runtime_error("cannot create a libcurl multi handle (out of memory?)");
+  if (curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &CurlMulti::on_socket) != CURLM_OK ||
+      curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this) != CURLM_OK ||
+      curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer) != CURLM_OK ||
+      curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this) != CURLM_OK) {
+    throw std::runtime_error("this libcurl cannot drive transfers by socket events");
+  }
 }
 
 CURLMcode CurlMulti::keep_connections(long connections) {
@@ -60,14 +88,82 @@ CURLMcode CurlMulti::add(CURL* easy) { return curl_multi_add_handle(multi_.get()
 CURLMcode CurlMulti::remove(CURL* easy) { return curl_multi_remove_handle(multi_.get(), easy); }
 
 CURLMcode CurlMulti::perform(int& still_running) {
-  return curl_multi_perform(multi_.get(), &still_running);
+  const CURLMcode code = wait_and_act(0);
+  still_running = running_;
+  return code;
 }
 
-CURLMcode CurlMulti::poll(int timeout_ms) {
-  return curl_multi_poll(multi_.get(), nullptr, 0, timeout_ms, nullptr);
+CURLMcode CurlMulti::poll(int timeout_ms) { return wait_and_act(timeout_ms); }
+
+CURLMcode CurlMulti::wakeup() {
+  const std::uint64_t one = 1;
+  // A full counter (2^64 - 2 wakeups unread) still wakes the reader: nothing is lost.
+  if (::write(wake_.get(), &one, sizeof one) < 0 && errno != EAGAIN) return CURLM_WAKEUP_FAILURE;
+  return CURLM_OK;
 }
 
-CURLMcode CurlMulti::wakeup() { return curl_multi_wakeup(multi_.get()); }
+// libcurl says which sockets to watch for what; the epoll set follows.
+int CurlMulti::on_socket(CURL*, curl_socket_t socket, int what, void* self, void*) {
+  const int events = static_cast<CurlMulti*>(self)->events_.get();
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(events, EPOLL_CTL_DEL, socket, nullptr);  // fails only if already gone
+    return 0;
+  }
+  epoll_event watch{};
+  watch.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  watch.data.fd = socket;
+  if (epoll_ctl(events, EPOLL_CTL_MOD, socket, &watch) == 0) return 0;
+  if (errno == ENOENT && epoll_ctl(events, EPOLL_CTL_ADD, socket, &watch) == 0) return 0;
+  return -1;  // libcurl fails the transfer on that socket
+}
+
+// libcurl's one timer (connect and transfer timeouts, and "start this transfer now" after an
+// add): -1 cancels it. Acted on by wait_and_act, never from inside this callback.
+int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self) {
+  auto& multi = *static_cast<CurlMulti*>(self);
+  if (timeout_ms < 0) {
+    multi.timer_due_.reset();
+  } else {
+    multi.timer_due_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+CURLMcode CurlMulti::wait_and_act(int timeout_ms) {
+  int wait_ms = timeout_ms;
+  if (timer_due_) {
+    const auto until = std::chrono::ceil<std::chrono::milliseconds>(
+        *timer_due_ - std::chrono::steady_clock::now());
+    wait_ms = static_cast<int>(std::clamp<std::int64_t>(until.count(), 0, wait_ms));
+  }
+  std::array<epoll_event, 64> ready{};
+  const int count =
+      epoll_wait(events_.get(), ready.data(), static_cast<int>(ready.size()), wait_ms);
+  if (count < 0 && errno != EINTR) return CURLM_UNRECOVERABLE_POLL;
+  for (int i = 0; i < count; ++i) {
+    const int fd = ready[i].data.fd;
+    const std::uint32_t happened = ready[i].events;
+    if (fd == wake_.get()) {
+      std::uint64_t wakes = 0;
+      (void)!::read(wake_.get(), &wakes, sizeof wakes);
+      continue;
+    }
+    // As libcurl's own poll-based check reads them: an error or hang-up is for the reader to
+    // find (an EOF, or the socket's error) when it reads.
+    int mask = 0;
+    if (happened & (EPOLLIN | EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_IN;
+    if (happened & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+    if (const CURLMcode code = curl_multi_socket_action(multi_.get(), fd, mask, &running_);
+        code != CURLM_OK) {
+      return code;
+    }
+  }
+  if (timer_due_ && std::chrono::steady_clock::now() >= *timer_due_) {
+    timer_due_.reset();  // libcurl sets it again, from inside the call, if it needs it
+    return curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
+  }
+  return CURLM_OK;
+}
 
 std::optional<CurlMulti::Done> CurlMulti::next_done() {
   int queued = 0;

@@ -4,11 +4,28 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
 namespace oneall::engine {
+
+// An owned file descriptor (epoll set, eventfd), closed with its owner.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 // Holding a CurlGlobal means curl_global_init has run in this process. Copies are cheap tokens;
 // the initialisation itself happens once per process (see curl_handles.cpp for why it is never
@@ -43,9 +60,16 @@ class CurlSlist {
 // The multi handle: the event loop's engine and the owner of the connection cache that lets
 // easy handles reuse connections. Easy handles are lent to it between add() and remove(); their
 // owners must remove them before they die (InFlightRequest::detach sees to it).
+//
+// Driven by socket events (curl_multi_socket_action over an epoll set of the sockets libcurl
+// asks to watch, and libcurl's one timer), not curl_multi_perform: perform() checks every
+// transfer in flight with a poll() system call of its own on each call, which at 64 in flight
+// cost the sending loop more than the transfers that had anything to do.
 class CurlMulti {
  public:
   explicit CurlMulti(const CurlGlobal& global);  // throws std::runtime_error on failure
+  CurlMulti(const CurlMulti&) = delete;
+  CurlMulti& operator=(const CurlMulti&) = delete;
 
   // Connections kept open for reuse once their transfer is done. libcurl's default is 4 per
   // easy handle *currently added*, which falls to nothing while finished requests wait for
@@ -54,9 +78,10 @@ class CurlMulti {
 
   CURLMcode add(CURL* easy);
   CURLMcode remove(CURL* easy);
+  // Moves along the transfers whose sockets are ready or whose timer is due; never waits.
   CURLMcode perform(int& still_running);
-  // Waits for socket activity, libcurl's own timers, or `timeout_ms`, whichever comes first.
-  // Unlike curl_multi_wait it really waits when no transfer is running.
+  // Waits for socket activity, libcurl's own timer, a wakeup(), or `timeout_ms`, whichever
+  // comes first, and moves along the transfers concerned. Waits even when nothing is running.
   CURLMcode poll(int timeout_ms);
   // Makes a poll() in progress (or the next one) return at once. The one member that may be
   // called from another thread.
@@ -70,9 +95,18 @@ class CurlMulti {
   std::optional<Done> next_done();
 
  private:
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socket_data);
+  static int on_timer(CURLM* multi, long timeout_ms, void* self);
+  CURLMcode wait_and_act(int timeout_ms);
+
   struct Deleter {
     void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
   };
+  // Declared before multi_, so they outlive it: curl_multi_cleanup calls on_socket.
+  FileDescriptor events_;  // epoll set: the sockets libcurl watches, and wake_
+  FileDescriptor wake_;    // eventfd written by wakeup()
+  std::optional<std::chrono::steady_clock::time_point> timer_due_;  // libcurl's timer
+  int running_ = 0;
   std::unique_ptr<CURLM, Deleter> multi_;
 };
 

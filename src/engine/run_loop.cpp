@@ -64,6 +64,7 @@ Result<RunSummary> RunLoop::run() {
     note_stop_causes(now);
     if (std::optional<QueueWriter::Reply> reply = writer_.take_reply()) {
       if (Status applied = apply(std::move(*reply), now); !applied) return abort(applied.error());
+      hand_over_turn(now);  // the writer goes on at once, while this turn starts its jobs
     }
     if (stopping()) {
       if (!stop_at_) {
