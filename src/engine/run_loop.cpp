@@ -90,7 +90,8 @@ Result<RunSummary> RunLoop::run() {
     report_progress(clock_.now_ms(), false);
     // The writer's reply, like a socket event, ends the wait (its thread wakes the poll).
     if (CURLMcode code = multi_.poll(poll_timeout_ms()); code != CURLM_OK) {
-      return abort(Error{fmt::format("curl_multi_poll failed: {}", curl_multi_strerror(code))});
+      return abort(Error{
+          fmt::format("waiting for the transfers' sockets failed: {}", curl_multi_strerror(code))});
     }
   }
 
@@ -257,13 +258,15 @@ Status RunLoop::start(store::ClaimedJob job, EpochMs now) {
 Status RunLoop::advance_transfers() {
   int running = 0;
   if (CURLMcode code = multi_.perform(running); code != CURLM_OK) {
-    return Error{fmt::format("curl_multi_perform failed: {}", curl_multi_strerror(code))};
+    return Error{
+        fmt::format("libcurl could not move the transfers along: {}", curl_multi_strerror(code))};
   }
   while (std::optional<CurlMulti::Done> done = multi_.next_done()) {
     InFlightRequest& request = InFlightRequest::from_owner(done->owner);
     request.detach();
-    // The slot stays unused until its completion is committed: a crash then costs at most
-    // `concurrency` requests sent twice (those in flight, or finished but not yet committed).
+    // The slot stays unused until its completion is committed: a crash then costs at most one
+    // request sent twice per slot, 2 x concurrency (those in flight, or finished but not yet
+    // committed).
     finished_slots_.push_back(&request);
     claim_at_ = 0;  // a slot is freeing, and the job's object-mates (or its retry) may be claimable
     if (Status recorded = record(request, done->result); !recorded) return recorded;
