@@ -39,8 +39,9 @@ const std::atomic<bool>& install_stop_signals() {
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   // SA_RESTART: SQLite's and the streams' reads and writes resume instead of failing with
-  // EINTR. poll(2) is never restarted, so curl_multi_poll still returns and the loop sees the
-  // flag at once.
+  // EINTR. epoll_wait(2) is never restarted, so the runner's wait still returns and the loop
+  // sees the flag at once (or within its 250 ms poll timeout, when another of the process's
+  // threads takes the signal).
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);

@@ -1,12 +1,13 @@
-// The runner: one event loop over curl_multi_poll (no thread per request, no sleeping) that
-// keeps up to `concurrency` requests in flight, claiming jobs from the queue in windows as slots
-// free, starting them as the rate limits allow, and recording every finished attempt (and the
-// job's next state) through a writer thread that commits each turn's completions with the next
-// claim. It waits inside the poll for retries to come due, renews its leases, and ends when
-// nothing is in flight and nothing is runnable, or when it is told to stop. Its parts: run_loop
-// (the loop), queue_writer (the writer thread), curl_handles (owners), in_flight_request (one
-// transfer), rate_limiter (GCRA limits), retry_policy (pure decisions), attempt_row (the audit
-// row), wal_checkpointer (the log's checkpoints).
+// The runner: one event loop over libcurl's multi interface (no thread per request, no
+// sleeping) that keeps up to `concurrency` requests in flight, claiming jobs from the queue in
+// windows as slots free, starting them as the rate limits allow, and recording every finished
+// attempt (and the job's next state) through a writer thread that commits each turn's
+// completions with the next claim. It waits inside the poll for retries to come due, renews its
+// leases, and ends when nothing is in flight and nothing is runnable, or when it is told to
+// stop. Its parts: run_loop (the loop), queue_writer (the writer thread), curl_handles (owners,
+// and the socket-event driver), in_flight_request (one transfer), rate_limiter (GCRA limits),
+// retry_policy (pure decisions), attempt_row (the audit row), wal_checkpointer (the log's
+// checkpoints).
 #pragma once
 
 #include <atomic>
