@@ -3,7 +3,7 @@
 // send gate (rate limits), the queue's writer thread, and what the queue said last. Each turn:
 //   1. notes why to stop, if it should (signal, deadline, circuit breaker, blocked);
 //   2. takes the writer's reply, if one came: the slots of the committed completions are free
-//      again, the jobs it claimed are ready;
+//      again, the jobs it claimed are ready; and hands the writer its next turn at once;
 //   3. starts ready jobs into free slots, as far as the rate limits allow;
 //   4. moves transfers along and classifies the ones that finished (attempt row, next state);
 //   5. if the writer is idle, hands it a turn: the completions gathered so far, a claim for the
@@ -15,8 +15,8 @@
 // At most `concurrency` requests are in flight; the pool has twice as many slots, because a
 // finished transfer's slot is used again only once its completion is committed, and meanwhile
 // another slot sends the next ready job. So a crash repeats at most 2 x concurrency requests
-// (those in flight, and those finished but not committed). Once
-// stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
+// (those in flight, and those finished but not committed).
+// Once stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
 // finish for stop_grace_ms, then records the rest as interrupted (their jobs go back to
 // pending) and ends. The loop uses the queue directly only between the writer's turns
 // (settled_queue()): to give jobs back, read a job's attempts, and at the end.
