@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "api/response.hpp"
 #include "engine/attempt_row.hpp"
@@ -164,19 +165,20 @@ void RunLoop::hand_over_turn(EpochMs now) {
 Status RunLoop::apply(QueueWriter::Reply reply, EpochMs now) {
   idle_.insert(idle_.end(), committing_.begin(), committing_.end());
   committing_.clear();
+  const std::size_t wanted = std::exchange(claiming_, 0);
   const std::size_t got = reply.claimed.size();
   for (auto& job : reply.claimed) ready_.push_back(std::move(job));
   if (!reply.written) return reply.written.error();
-  if (claiming_ > 0) note_claim(got, reply.next_pending_at, now);
-  claiming_ = 0;
+  if (wanted > 0) note_claim(wanted, got, reply.next_pending_at, now);
   // Completions gathered since that turn was handed over may have freed an object or left a
   // retry: look again, whatever the reply said.
   if (!finished_.empty()) claim_at_ = 0;
   return Ok{};
 }
 
-void RunLoop::note_claim(std::size_t got, std::optional<EpochMs> next_pending_at, EpochMs now) {
-  if (got == claiming_) {  // there may be more: claim again as soon as there is room
+void RunLoop::note_claim(std::size_t wanted, std::size_t got,
+                         std::optional<EpochMs> next_pending_at, EpochMs now) {
+  if (got == wanted) {  // there may be more: claim again as soon as there is room
     claim_at_ = now;
     nothing_pending_ = false;
     blocked_since_.reset();

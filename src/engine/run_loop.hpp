@@ -62,7 +62,8 @@ class RunLoop {
   void stop_because(StopCause cause, std::string reason);
   void hand_over_turn(EpochMs now);
   Status apply(QueueWriter::Reply reply, EpochMs now);
-  void note_claim(std::size_t got, std::optional<EpochMs> next_pending_at, EpochMs now);
+  void note_claim(std::size_t wanted, std::size_t got, std::optional<EpochMs> next_pending_at,
+                  EpochMs now);
   // The queue, for use on this thread: waits for the writer's turn in hand, if any, and applies
   // its reply first.
   Result<store::Queue*> settled_queue();
