@@ -31,9 +31,10 @@ class ScopedUmask {
   mode_t old_;
 };
 
-TEST_F(QueueTest, DatabaseIsInWalModeWithNormalSync) {
+TEST_F(QueueTest, DatabaseIsInWalModeWithNormalSyncAndStatementJournalsInMemory) {
   EXPECT_EQ(query_text(*queue_, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_int(*queue_, "PRAGMA synchronous"), 1);  // NORMAL
+  EXPECT_EQ(query_int(*queue_, "PRAGMA temp_store"), 2);   // MEMORY
   EXPECT_EQ(query_int(*queue_, "PRAGMA foreign_keys"), 1);
 }
 
