@@ -86,6 +86,11 @@ Result<RunSummary> RunLoop::run() {
 
     if (in_flight() > 0) {
       if (Status advanced = advance_transfers(); !advanced) return abort(advanced.error());
+      // The transfers that ended made room: their successors go out with this poll, not after
+      // the next event.
+      if (!stopping()) {
+        if (Status started = start_ready(clock_.now_ms()); !started) return abort(started.error());
+      }
     }
     hand_over_turn(clock_.now_ms());
     report_progress(clock_.now_ms(), false);

@@ -142,11 +142,15 @@ TEST_F(RunnerLifecycleTest, AStorageErrorEndsTheRunWithThatErrorAndLeavesTheJobL
   EXPECT_NE(summary.error().message.find("disk on fire"), std::string::npos)
       << summary.error().message;
   EXPECT_NE(summary.error().message.find("job 1"), std::string::npos) << summary.error().message;
-  EXPECT_EQ(stats().requests, 1u);  // nothing more was sent after the failure
-  // Its request reached the server: the job stays leased, for the next run to log it as
-  // interrupted, rather than being put back as if never sent.
-  EXPECT_EQ(count(store::JobState::kRunning), 1);
-  EXPECT_EQ(count(store::JobState::kPending), 2);
+  // The next job may go out while the first answer's commit is being refused (its slot is the
+  // spare one); a third would need that answer's slot, which the failed commit never freed.
+  const auto sent = static_cast<int>(stats().requests);
+  EXPECT_GE(sent, 1);
+  EXPECT_LE(sent, 2);
+  // Each request that went out reached the server: its job stays leased, for the next run to
+  // log it as interrupted, rather than being put back as if never sent.
+  EXPECT_EQ(count(store::JobState::kRunning), sent);
+  EXPECT_EQ(count(store::JobState::kPending), 3 - sent);
 }
 
 TEST_F(RunnerLifecycleTest, AfterTheStopGraceUnansweredRequestsAreRecordedInterruptedAndRequeued) {
