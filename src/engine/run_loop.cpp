@@ -19,6 +19,8 @@ constexpr EpochMs kMaxPollMs = 250;  // the longest one poll blocks: the stop fl
 // How often to look again for due jobs that could not be claimed (their object is busy).
 constexpr EpochMs kBlockedRecheckMs = 250;
 constexpr EpochMs kProgressEveryMs = 100;
+// How long a finished transfer's completion may wait for others to share its commit.
+constexpr EpochMs kGatherMs = 10;
 
 std::string refusal_reason(int in_row, int last_status) {
   const char* likely =
@@ -155,7 +157,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
   QueueWriter::Turn turn;
   turn.claim = stopping() || now < claim_at_ ? 0 : ready_room();
   turn.renew_leases = now >= renew_at_;
-  if (finished_.empty() && turn.claim == 0 && !turn.renew_leases) return;
+  if (!turn_is_due(now, turn)) return;
   if (turn.renew_leases) renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
   turn.completions = std::move(finished_);
   finished_.clear();
@@ -163,6 +165,19 @@ void RunLoop::hand_over_turn(EpochMs now) {
   finished_slots_.clear();
   claiming_ = turn.claim;
   writer_.hand_over(std::move(turn));
+}
+
+// A turn costs a commit and a wake-up of each thread whatever its size, so completions gather
+// until there are half a window of them or the oldest has waited kGatherMs (the spare slots
+// carry the run meanwhile). A claim the ready jobs will soon need, a lease renewal, a stop, or
+// nothing left in flight to end the poll hands the turn over at once.
+bool RunLoop::turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const {
+  if (turn.renew_leases) return true;
+  if (turn.claim > 0 && ready_.size() < std::max<std::size_t>(1, concurrency_ / 2)) return true;
+  if (finished_.empty()) return false;
+  return stopping() || in_flight() == 0 ||
+         finished_.size() >= std::max<std::size_t>(1, concurrency_ / 2) ||
+         now - gathering_since_ >= kGatherMs;
 }
 
 // The writer wrote a turn: its slots are free, its claimed jobs ready. Claimed jobs are taken
@@ -322,6 +337,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
     ++summary_.retries;
   }
   ++summary_.requests;
+  if (finished_.empty()) gathering_since_ = ended;
   if (decision.next == store::JobState::kSucceeded) ++summary_.succeeded;
   if (decision.next == store::JobState::kFailed) ++summary_.failed;
   if (decision.next == store::JobState::kDead) ++summary_.dead;
@@ -420,7 +436,10 @@ int RunLoop::poll_timeout_ms() const {
     if (can_start() && !ready_.empty()) until = std::min(until, start_at_);
     if (options_.deadline) until = std::min(until, *options_.deadline);
   }
-  if (!writer_.in_hand()) until = std::min(until, renew_at_);
+  if (!writer_.in_hand()) {
+    until = std::min(until, renew_at_);
+    if (!finished_.empty()) until = std::min(until, gathering_since_ + kGatherMs);
+  }
   // At least 1 ms, so a time just passed cannot turn the loop into a busy spin.
   return static_cast<int>(std::clamp<EpochMs>(until - now, 1, kMaxPollMs));
 }

@@ -5,10 +5,13 @@
 //   2. takes the writer's reply, if one came: the slots of the committed completions are free
 //      again, the jobs it claimed are ready; and hands the writer its next turn at once;
 //   3. starts ready jobs into free slots, as far as the rate limits allow;
-//   4. moves transfers along and classifies the ones that finished (attempt row, next state);
-//   5. if the writer is idle, hands it a turn: the completions gathered so far, a claim for the
-//      room they and the idle slots leave (when work may be due), and the lease renewal when
-//      due; it writes them in one transaction while the loop goes on;
+//   4. moves transfers along, classifies the ones that finished (attempt row, next state), and
+//      starts ready jobs in their place;
+//   5. if the writer is idle and a turn is worth its commit (half a window of completions, the
+//      oldest 10 ms old, ready jobs running low, a lease renewal or a stop), hands it a turn:
+//      the completions gathered so far, a claim for the room they and the idle slots leave
+//      (when work may be due), and the lease renewal when due; it writes them in one
+//      transaction while the loop goes on;
 //   6. polls sockets until the earliest of: activity, the writer's reply, a retry or rate slot
 //      coming due, a lease renewal, the deadline, the end of the stop grace, or 250 ms (the
 //      stop flag's latency).
@@ -61,6 +64,7 @@ class RunLoop {
   void note_stop_causes(EpochMs now);
   void stop_because(StopCause cause, std::string reason);
   void hand_over_turn(EpochMs now);
+  bool turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const;
   Status apply(QueueWriter::Reply reply, EpochMs now);
   void note_claim(std::size_t wanted, std::size_t got, std::optional<EpochMs> next_pending_at,
                   EpochMs now);
@@ -112,7 +116,8 @@ class RunLoop {
   std::optional<EpochMs> stop_at_;        // when stopping began
   EpochMs renew_at_ = 0;
   EpochMs progress_at_ = 0;
-  int refusals_in_row_ = 0;  // 401/403 answers since the last other answer
+  EpochMs gathering_since_ = 0;  // when the oldest completion in finished_ ended
+  int refusals_in_row_ = 0;      // 401/403 answers since the last other answer
   RunSummary summary_;
   // Last: its thread stops (finishing the turn in hand) before anything it uses goes.
   QueueWriter writer_;
