@@ -173,10 +173,9 @@ void RunLoop::hand_over_turn(EpochMs now) {
 // nothing left in flight to end the poll hands the turn over at once.
 bool RunLoop::turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const {
   if (turn.renew_leases) return true;
-  if (turn.claim > 0 && ready_.size() < std::max<std::size_t>(1, concurrency_ / 2)) return true;
+  if (turn.claim > 0 && ready_running_low()) return true;
   if (finished_.empty()) return false;
-  return stopping() || in_flight() == 0 ||
-         finished_.size() >= std::max<std::size_t>(1, concurrency_ / 2) ||
+  return stopping() || in_flight() == 0 || finished_.size() >= half_window() ||
          now - gathering_since_ >= kGatherMs;
 }
 
@@ -432,7 +431,9 @@ int RunLoop::poll_timeout_ms() const {
   if (stopping()) {
     if (stop_at_) until = std::min(until, *stop_at_ + options_.stop_grace_ms);
   } else {
-    if (!writer_.in_hand() && ready_room() > 0) until = std::min(until, claim_at_);
+    if (!writer_.in_hand() && ready_room() > 0 && ready_running_low()) {
+      until = std::min(until, claim_at_);
+    }
     if (can_start() && !ready_.empty()) until = std::min(until, start_at_);
     if (options_.deadline) until = std::min(until, *options_.deadline);
   }

@@ -25,6 +25,7 @@
 // (settled_queue()): to give jobs back, read a job's attempts, and at the end.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,8 @@ class RunLoop {
   }
   bool all_written() const { return finished_.empty() && !writer_.in_hand(); }
   bool can_start() const { return !idle_.empty() && in_flight() < concurrency_; }
+  std::size_t half_window() const { return std::max<std::size_t>(1, concurrency_ / 2); }
+  bool ready_running_low() const { return ready_.size() < half_window(); }
   std::size_t ready_room() const;
 
   void note_stop_causes(EpochMs now);

@@ -1,5 +1,6 @@
 // How a run ends and what it leaves behind: a stop request (before and during the run), due
-// jobs held by another run, leases kept fresh on long requests, and a storage error.
+// jobs held by another run, leases kept fresh on long requests, prompt commits, and a storage
+// error.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -128,6 +129,40 @@ TEST_F(RunnerLifecycleTest, LeasesAreRenewedWhileALongRequestRuns) {
   const auto attempts = rows();
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0].outcome, "succeeded");
+}
+
+// Completions gather for a shared commit, but a few answers are not held back for long when no
+// more come. Requests go out at 0 ms (two: the burst), 250 ms, 500 ms...; the first two answers
+// come at 300 ms, fewer than the half window that would hand them over at once, with the third
+// request still out and the ready list full.
+TEST_F(RunnerLifecycleTest, AFewAnswersAreCommittedPromptlyWhileOthersAreStillOut) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 300;
+  use_sandbox(slow);
+  options_.concurrency = 8;  // commits are shared by up to 4 completions
+  options_.rate = 4;
+  import(mixed_jobs(20));
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  ASSERT_TRUE(wait_for_requests(1));
+  const auto first_sent = std::chrono::steady_clock::now();
+  auto other = other_process();
+  ASSERT_NE(other, nullptr);
+  std::int64_t succeeded = 0;
+  while (succeeded == 0 &&
+         std::chrono::steady_clock::now() - first_sent < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    auto status = other->status();
+    ASSERT_TRUE(status.ok()) << status.error().message;
+    succeeded = status->by_state[store::JobState::kSucceeded];
+  }
+  const auto committed = std::chrono::steady_clock::now() - first_sent;
+  stop_ = true;
+  auto summary = running.get();
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_GE(succeeded, 1);
+  // ~310 ms: the answers (300 ms) and the 10 ms gathering deadline. Waiting for half a window
+  // would hold them until the stop.
+  EXPECT_LT(committed, std::chrono::milliseconds(500));
 }
 
 TEST_F(RunnerLifecycleTest, AStorageErrorEndsTheRunWithThatErrorAndLeavesTheJobLeased) {
