@@ -57,10 +57,14 @@ std::string describe(const SqliteError& error) {
 
 void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
+// NOMUTEX: SQLite does not lock the connection on every call. A connection is only ever used by
+// one thread at a time (the run hands its queue between the loop and the writer under a mutex;
+// the checkpointer has a connection of its own), which is all multi-thread mode asks.
 Database Database::open(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Database db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) throw_error(raw, rc, path);
   sqlite3_extended_result_codes(raw, 1);
