@@ -177,15 +177,17 @@ TEST_F(RunnerLifecycleTest, AStorageErrorEndsTheRunWithThatErrorAndLeavesTheJobL
   EXPECT_NE(summary.error().message.find("disk on fire"), std::string::npos)
       << summary.error().message;
   EXPECT_NE(summary.error().message.find("job 1"), std::string::npos) << summary.error().message;
-  // The next job may go out while the first answer's commit is being refused (its slot is the
-  // spare one); a third would need that answer's slot, which the failed commit never freed.
-  const auto sent = static_cast<int>(stats().requests);
-  EXPECT_GE(sent, 1);
-  EXPECT_LE(sent, 2);
-  // Each request that went out reached the server: its job stays leased, for the next run to
-  // log it as interrupted, rather than being put back as if never sent.
-  EXPECT_EQ(count(store::JobState::kRunning), sent);
-  EXPECT_EQ(count(store::JobState::kPending), 3 - sent);
+  // A job whose request went out stays leased, for the next run to log it as interrupted,
+  // rather than being put back as if never sent. The next job may have gone out while the first
+  // answer's commit was being refused (its slot is the spare one); a third would need that
+  // answer's slot, which the failed commit never freed.
+  const std::int64_t leased = count(store::JobState::kRunning);
+  EXPECT_GE(leased, 1);
+  EXPECT_LE(leased, 2);
+  EXPECT_EQ(count(store::JobState::kPending), 3 - leased);
+  // Exactly the leased jobs' requests reach the server (the last may still be on its way).
+  EXPECT_TRUE(wait_for_requests(static_cast<std::uint64_t>(leased)));
+  EXPECT_EQ(stats().requests, static_cast<std::uint64_t>(leased));
 }
 
 TEST_F(RunnerLifecycleTest, AfterTheStopGraceUnansweredRequestsAreRecordedInterruptedAndRequeued) {
