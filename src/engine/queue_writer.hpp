@@ -4,9 +4,9 @@
 // overlaps libcurl's on another core instead of stalling every answer behind it.
 //
 // One turn is in hand at a time. The loop keeps the slots of a turn's completions unused until
-// the turn's reply, so a crash still repeats at most `concurrency` requests (those in flight,
-// or finished but not yet committed). Between turns this thread does not touch the queue, and
-// the loop may use it directly (queue()), e.g. to release jobs when it stops.
+// the turn's reply, so a crash repeats at most one request per slot, 2 x `concurrency` (those
+// in flight, or finished but not yet committed). Between turns this thread does not touch the
+// queue, and the loop may use it directly (queue()), e.g. to release jobs when it stops.
 #pragma once
 
 #include <condition_variable>
