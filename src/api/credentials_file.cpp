@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "util/file_descriptor.hpp"
 #include "util/text.hpp"
 
 namespace oneall::api {
@@ -52,13 +53,6 @@ Result<std::string> read_small_file(int fd, const std::string& path) {
     }
   }
 }
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 }  // namespace
 
@@ -116,20 +110,20 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
 }
 
 Result<CredentialFields> read_credentials_file(const std::string& path) {
-  Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) {
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0) {
     return Error{
         fmt::format("{}: cannot open the credentials file: {}", path, std::strerror(errno))};
   }
   struct stat info {};
-  if (::fstat(file.fd, &info) != 0) {
+  if (::fstat(file.get(), &info) != 0) {
     return Error{
         fmt::format("{}: cannot stat the credentials file: {}", path, std::strerror(errno))};
   }
   if (!S_ISREG(info.st_mode)) {
     return Error{fmt::format("{}: the credentials file is not a regular file", path)};
   }
-  auto text = read_small_file(file.fd, path);
+  auto text = read_small_file(file.get(), path);
   if (!text) return text.error();
   auto fields = parse_credentials_file(*text, path);
   if (!fields) return fields;

@@ -4,28 +4,14 @@
 #pragma once
 
 #include <curl/curl.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
 #include <optional>
 
+#include "util/file_descriptor.hpp"
+
 namespace oneall::engine {
-
-// An owned file descriptor (epoll set, eventfd), closed with its owner.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Holding a CurlGlobal means curl_global_init has run in this process. Copies are cheap tokens;
 // the initialisation itself happens once per process (see curl_handles.cpp for why it is never
