@@ -81,18 +81,17 @@ Result<RunSummary> RunLoop::run() {
         }
         break;
       }
-    } else {
-      if (Status started = start_ready(now); !started) return abort(started.error());
-      if (in_flight() == 0 && ready_.empty() && nothing_pending_ && all_written()) break;
+    } else if (in_flight() == 0 && ready_.empty() && nothing_pending_ && all_written()) {
+      break;
     }
 
     if (in_flight() > 0) {
       if (Status advanced = advance_transfers(); !advanced) return abort(advanced.error());
-      // The transfers that ended made room: their successors go out with this poll, not after
-      // the next event.
-      if (!stopping()) {
-        if (Status started = start_ready(clock_.now_ms()); !started) return abort(started.error());
-      }
+    }
+    // Into the free slots, those of the transfers that just ended among them: the jobs go out
+    // with this poll, not after the next event.
+    if (!stopping()) {
+      if (Status started = start_ready(clock_.now_ms()); !started) return abort(started.error());
     }
     hand_over_turn(clock_.now_ms());
     report_progress(clock_.now_ms(), false);

@@ -4,9 +4,9 @@
 //   1. notes why to stop, if it should (signal, deadline, circuit breaker, blocked);
 //   2. takes the writer's reply, if one came: the slots of the committed completions are free
 //      again, the jobs it claimed are ready; and hands the writer its next turn at once;
-//   3. starts ready jobs into free slots, as far as the rate limits allow;
-//   4. moves transfers along, classifies the ones that finished (attempt row, next state), and
-//      starts ready jobs in their place;
+//   3. moves transfers along and classifies the ones that finished (attempt row, next state);
+//   4. starts ready jobs into free slots, those just freed among them, as far as the rate
+//      limits allow;
 //   5. if the writer is idle and a turn is worth its commit (half a window of completions, the
 //      oldest 10 ms old, ready jobs running low, a lease renewal or a stop), hands it a turn:
 //      the completions gathered so far, a claim for the room they and the idle slots leave
