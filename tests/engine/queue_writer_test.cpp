@@ -19,10 +19,10 @@ using namespace oneall::store::testing;
 
 class QueueWriterTest : public store::testing::QueueTest {
  protected:
-  RunOptions options() const {
-    RunOptions options;
-    options.lease_ms = kLeaseMs;
-    return options;
+  QueueWriterTest() { run_options_.lease_ms = kLeaseMs; }
+
+  static Completion succeeded(std::int64_t run, std::int64_t job) {
+    return {attempt_of(run, job, 200, "succeeded"), {JobState::kSucceeded, 0, ""}};
   }
 
   static std::vector<std::int64_t> ids(const std::vector<store::ClaimedJob>& jobs) {
@@ -31,14 +31,14 @@ class QueueWriterTest : public store::testing::QueueTest {
     return ids;
   }
 
+  RunOptions run_options_;
   std::atomic<int> wakes_{0};
 };
 
 TEST_F(QueueWriterTest, WritesATurnAndClaimsForItsSlots) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"), tweet_delete("4")});
   const std::int64_t run = start_run();
-  const RunOptions run_options = options();
-  QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+  QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
 
   writer.hand_over({{}, 2, false});
   QueueWriter::Reply first = writer.wait_for_reply();
@@ -47,8 +47,7 @@ TEST_F(QueueWriterTest, WritesATurnAndClaimsForItsSlots) {
   EXPECT_FALSE(first.next_pending_at.has_value());  // only asked when the claim comes short
 
   QueueWriter::Turn turn;
-  turn.completions = {{attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""}},
-                      {attempt_of(run, 2, 200, "succeeded"), {JobState::kSucceeded, 0, ""}}};
+  turn.completions = {succeeded(run, 1), succeeded(run, 2)};
   turn.claim = 3;
   writer.hand_over(std::move(turn));
   EXPECT_TRUE(writer.in_hand());
@@ -69,9 +68,8 @@ TEST_F(QueueWriterTest, WritesATurnAndClaimsForItsSlots) {
 TEST_F(QueueWriterTest, WakesTheLoopOncePerReply) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
-  const RunOptions run_options = options();
   {
-    QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+    QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
     for (int turn = 0; turn < 3; ++turn) {
       writer.hand_over({{}, 1, false});
       ASSERT_TRUE(writer.wait_for_reply().written.ok());
@@ -86,8 +84,7 @@ TEST_F(QueueWriterTest, AShortClaimSaysWhenTheNextJobIsDue) {
   claim_ids(run, 1);
   const EpochMs due = clock_.now_ms() + 5'000;
   finish(run, 1, JobState::kPending, 503, due);  // job 1 retries later
-  const RunOptions run_options = options();
-  QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+  QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
   writer.hand_over({{}, 4, false});
   QueueWriter::Reply reply = writer.wait_for_reply();
   ASSERT_TRUE(reply.written.ok()) << reply.written.error().message;
@@ -100,10 +97,9 @@ TEST_F(QueueWriterTest, ARefusedTurnWritesNothingAndSaysWhy) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
-  const RunOptions run_options = options();
-  QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+  QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
   QueueWriter::Turn turn;
-  turn.completions = {{attempt_of(run, 2, 200, "succeeded"), {JobState::kSucceeded, 0, ""}}};
+  turn.completions = {succeeded(run, 2)};
   turn.claim = 1;
   writer.hand_over(std::move(turn));
   QueueWriter::Reply reply = writer.wait_for_reply();
@@ -121,8 +117,7 @@ TEST_F(QueueWriterTest, RenewsTheRunsLeases) {
   const auto lease = [this] { return query_int(*queue_, "SELECT lease_until FROM jobs"); };
   const std::int64_t before = lease();
   clock_.advance_ms(1'000);
-  const RunOptions run_options = options();
-  QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+  QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
   writer.hand_over({{}, 0, true});
   ASSERT_TRUE(writer.wait_for_reply().written.ok());
   EXPECT_EQ(lease(), before + 1'000);
@@ -133,11 +128,10 @@ TEST_F(QueueWriterTest, ATurnInHandIsWrittenBeforeTheWriterGoes) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
-  const RunOptions run_options = options();
   {
-    QueueWriter writer(*queue_, run_options, run, [this] { ++wakes_; });
+    QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
     QueueWriter::Turn turn;
-    turn.completions = {{attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""}}};
+    turn.completions = {succeeded(run, 1)};
     writer.hand_over(std::move(turn));
   }
   EXPECT_EQ(job_state(1), "succeeded");
