@@ -4,7 +4,22 @@
 
 #include <string>
 
+#include "util/base64.hpp"
+
 namespace oneall::engine {
+
+ApiHeaders::ApiHeaders(const api::Credentials& credentials) {
+  const std::string authorization =
+      "Authorization: Basic " +
+      base64_encode(credentials.public_key + ":" + credentials.private_key);
+  for (CurlSlist* headers : {&with_body_, &without_body_}) {
+    headers->append(authorization.c_str());
+    headers->append("User-Agent: oneall-bulk/0.1");
+    headers->append("Accept: application/json");
+    headers->append("Expect:");
+  }
+  with_body_.append("Content-Type: application/json");
+}
 
 Status OptionSetter::status() const {
   if (failed_ == CURLE_OK) return Ok{};
@@ -15,11 +30,7 @@ Status OptionSetter::status() const {
 }
 
 OptionSetter& set_api_transport(OptionSetter& setter, const RunOptions& options) {
-  setter.set(CURLOPT_USERAGENT, "oneall-bulk/0.1")
-      .set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC))
-      .set(CURLOPT_USERNAME, options.credentials.public_key.c_str())
-      .set(CURLOPT_PASSWORD, options.credentials.private_key.c_str())
-      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms))
+  setter.set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms))
       .set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms))
       .set(CURLOPT_NOSIGNAL, 1L)
       .set(CURLOPT_FOLLOWLOCATION, 0L)

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
-#include "engine/curl_options.hpp"
 #include "util/text.hpp"
 
 namespace oneall::engine {
@@ -40,26 +40,36 @@ bool is_header_line_too_long(CURLcode result) {
 
 }  // namespace
 
-// The header lists are the same for every request with a body and every one without, so they
-// are built once per slot instead of three curl_slist nodes (and their strings) per request.
-InFlightRequest::InFlightRequest(const CurlGlobal& global) : easy_(make_easy(global)) {
-  for (CurlSlist* headers : {&headers_with_body_, &headers_without_body_}) {
-    headers->append("Accept: application/json");
-    headers->append("Expect:");  // no 100-continue round trip for bodies of a few hundred bytes
-  }
-  headers_with_body_.append("Content-Type: application/json");
+InFlightRequest::InFlightRequest(const CurlGlobal& global, const RunOptions& options,
+                                 const ApiHeaders& headers)
+    : easy_(make_easy(global)),
+      headers_(headers),
+      api_root_(options.api_root),
+      body_cap_(options.response_body_cap) {
+  OptionSetter setter(easy_.get());
+  setter.set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
+      .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
+      .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
+      .set(CURLOPT_WRITEDATA, static_cast<void*>(this))
+      .set(CURLOPT_HEADERFUNCTION, &InFlightRequest::on_header)
+      .set(CURLOPT_HEADERDATA, static_cast<void*>(this))
+      .set(CURLOPT_PREREQFUNCTION, &InFlightRequest::on_request_issued)
+      .set(CURLOPT_PREREQDATA, static_cast<void*>(this))
+      .set(CURLOPT_PRIVATE, static_cast<void*>(this));
+  // Over TLS, wait for a connection being set up to say (by ALPN) whether it multiplexes
+  // HTTP/2, rather than opening one connection per request. Plain http is HTTP/1.1 only, and
+  // there the wait would hold every request but the first for a whole round trip.
+  if (api_root_.starts_with("https://")) setter.set(CURLOPT_PIPEWAIT, 1L);
+  set_api_transport(setter, options);
+  if (Status set = setter.status(); !set) throw std::runtime_error(set.error().message);
 }
 
 InFlightRequest::~InFlightRequest() { detach(); }
 
-Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options,
-                                EpochMs started_at) {
-  detach();  // a handle must be off the multi handle before it is reset
-  CURL* easy = easy_.get();
-  curl_easy_reset(easy);  // drops options; keeps the handle's DNS cache and TLS sessions
+Status InFlightRequest::prepare(store::ClaimedJob job, EpochMs started_at) {
+  detach();  // a handle must be off the multi handle before its options change
   job_ = std::move(job);
   started_at_ = started_at;
-  body_cap_ = options.response_body_cap;
   response_body_.clear();
   response_truncated_ = false;
   retry_after_.clear();
@@ -69,31 +79,22 @@ Status InFlightRequest::prepare(store::ClaimedJob job, const RunOptions& options
   overflow_ = Overflow::kNone;
   headers_ended_ = false;
   error_buffer_[0] = '\0';
-  url_ = options.api_root + job_.path;
+  url_ = api_root_ + job_.path;
 
-  OptionSetter setter(easy);
-  setter.set(CURLOPT_URL, url_.c_str())
-      .set(CURLOPT_CUSTOMREQUEST, job_.method.c_str())
-      .set(CURLOPT_HTTPHEADER,
-           job_.body.empty() ? headers_without_body_.get() : headers_with_body_.get())
-      .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
-      .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
-      .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
-      .set(CURLOPT_WRITEDATA, static_cast<void*>(this))
-      .set(CURLOPT_HEADERFUNCTION, &InFlightRequest::on_header)
-      .set(CURLOPT_PREREQFUNCTION, &InFlightRequest::on_request_issued)
-      .set(CURLOPT_PREREQDATA, static_cast<void*>(this))
-      .set(CURLOPT_HEADERDATA, static_cast<void*>(this))
-      .set(CURLOPT_PRIVATE, static_cast<void*>(this));
-  // Over TLS, wait for a connection being set up to say (by ALPN) whether it multiplexes
-  // HTTP/2, rather than opening one connection per request. Plain http is HTTP/1.1 only, and
-  // there the wait would hold every request but the first for a whole round trip.
-  if (url_.starts_with("https://")) setter.set(CURLOPT_PIPEWAIT, 1L);
-  if (!job_.body.empty()) {
-    setter.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()))
+  OptionSetter setter(easy_.get());
+  setter.set(CURLOPT_URL, url_.c_str()).set(CURLOPT_CUSTOMREQUEST, job_.method.c_str());
+  if (job_.body.empty()) {
+    // No body, and none left from the slot's previous request: POSTFIELDS made that one a
+    // POST; HTTPGET makes this one bodiless again (its verb is CUSTOMREQUEST's).
+    setter.set(CURLOPT_HTTPHEADER, headers_.without_body())
+        .set(CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr))
+        .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1))
+        .set(CURLOPT_HTTPGET, 1L);
+  } else {
+    setter.set(CURLOPT_HTTPHEADER, headers_.with_body())
+        .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job_.body.size()))
         .set(CURLOPT_POSTFIELDS, job_.body.c_str());  // borrowed: job_ outlives the transfer
   }
-  set_api_transport(setter, options);
   return setter.status();
 }
 

@@ -1,8 +1,10 @@
 // One request in flight (after cpr): owns its easy handle and everything libcurl borrows from
 // it while the transfer runs — URL, header list, request body (inside the claimed job), error
 // buffer — plus what comes back: the response body (capped), the Retry-After header, and the
-// job it belongs to. The object is reused for request after request (curl_easy_reset in
-// between) so handles and buffers are not churned and connections stay in the multi's cache.
+// job it belongs to. The object is reused for request after request, so handles and buffers are
+// not churned and connections stay in the multi's cache. Its handle is set up for the run once;
+// each request changes only what is its own (URL, method, headers with or without a body, body),
+// since libcurl copies or formats anew every option it is given, for every request.
 #pragma once
 
 #include <curl/curl.h>
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "engine/curl_handles.hpp"
+#include "engine/curl_options.hpp"
 #include "engine/run_options.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -20,15 +23,17 @@ namespace oneall::engine {
 
 class InFlightRequest {
  public:
-  // Throws std::runtime_error (no easy handle) or std::bad_alloc (no header list).
-  explicit InFlightRequest(const CurlGlobal& global);
+  // A slot for the run's requests to options.api_root, carrying `headers`; both, and the CA
+  // bundle in `options`, must outlive it. Throws std::runtime_error when there is no easy handle
+  // or libcurl refuses an option (the message names it: a libcurl built without a feature).
+  InFlightRequest(const CurlGlobal& global, const RunOptions& options, const ApiHeaders& headers);
   ~InFlightRequest();  // takes the handle off its multi handle first, if it is still on one
   InFlightRequest(const InFlightRequest&) = delete;
   InFlightRequest& operator=(const InFlightRequest&) = delete;
 
   // Sets the handle up for `job`, dropping whatever the previous request left. An Error names
-  // the libcurl option that was refused (a libcurl built without a feature we need).
-  Status prepare(store::ClaimedJob job, const RunOptions& options, EpochMs started_at);
+  // the libcurl option that was refused.
+  Status prepare(store::ClaimedJob job, EpochMs started_at);
 
   // Lends the handle to `multi`, which starts the transfer; detach() takes it back (and aborts
   // the transfer if it is still running). The multi handle must outlive the attachment.
@@ -69,13 +74,13 @@ class InFlightRequest {
                                int local_port);
 
   CurlEasy easy_;
-  CurlMulti* multi_ = nullptr;   // while attached
-  CurlSlist headers_with_body_;  // built once: Accept, Expect (off), Content-Type
-  CurlSlist headers_without_body_;
+  CurlMulti* multi_ = nullptr;  // while attached
+  const ApiHeaders& headers_;
+  const std::string api_root_;
+  const std::size_t body_cap_;
   std::string url_;
   store::ClaimedJob job_;
   EpochMs started_at_ = 0;
-  std::size_t body_cap_ = 0;
   std::string response_body_;
   bool response_truncated_ = false;
   std::string retry_after_;

@@ -33,13 +33,12 @@ PingAnswer ping(const RunOptions& options) {
   const std::string url = options.api_root + "/tools/ping.json";
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
   BodyBuffer body{{}, options.response_body_cap};
-  CurlSlist headers;
-  headers.append("Accept: application/json");
+  const ApiHeaders headers(options.credentials);
 
   OptionSetter setter(handle);
   setter.set(CURLOPT_URL, url.c_str())
       .set(CURLOPT_HTTPGET, 1L)
-      .set(CURLOPT_HTTPHEADER, headers.get())
+      .set(CURLOPT_HTTPHEADER, headers.without_body())
       .set(CURLOPT_ERRORBUFFER, error_buffer.data())
       .set(CURLOPT_WRITEFUNCTION, &keep_body)
       .set(CURLOPT_WRITEDATA, static_cast<void*>(&body));

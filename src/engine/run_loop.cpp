@@ -45,6 +45,7 @@ RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& cl
       progress_(progress),
       run_id_(run_id),
       multi_(curl_),
+      api_headers_(options.credentials),
       gate_(options.rate, options.identity_rate),
       random_(options.random_seed.value_or(std::random_device{}())),
       concurrency_(static_cast<std::size_t>(std::max(1, options.concurrency))),
@@ -54,7 +55,7 @@ RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& cl
         fmt::format("cannot size libcurl's connection cache: {}", curl_multi_strerror(code)));
   }
   for (std::size_t i = 0; i < 2 * concurrency_; ++i) {
-    pool_.push_back(std::make_unique<InFlightRequest>(curl_));
+    pool_.push_back(std::make_unique<InFlightRequest>(curl_, options_, api_headers_));
     idle_.push_back(pool_.back().get());
   }
 }
@@ -260,7 +261,7 @@ Status RunLoop::start_ready(EpochMs now) {
 Status RunLoop::start(store::ClaimedJob job, EpochMs now) {
   InFlightRequest* request = idle_.back();
   const std::int64_t job_id = job.job_id;
-  Status prepared = request->prepare(std::move(job), options_, now);
+  Status prepared = request->prepare(std::move(job), now);
   if (!prepared) {
     release_unsent(job_id);
     return Error{

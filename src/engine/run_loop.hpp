@@ -99,6 +99,7 @@ class RunLoop {
 
   CurlGlobal curl_;
   CurlMulti multi_;
+  const ApiHeaders api_headers_;  // shared by the slots' handles
   // Declared after multi_, so destroyed first: each request takes its handle off multi_.
   std::vector<std::unique_ptr<InFlightRequest>> pool_;
   std::vector<InFlightRequest*> idle_;

@@ -1,4 +1,5 @@
-// Standard base64 (RFC 4648, with padding). The sandbox uses it to check HTTP Basic auth.
+// Standard base64 (RFC 4648, with padding), for HTTP Basic auth: the runner builds its
+// Authorization header with it, and the sandbox checks the header with it.
 #pragma once
 
 #include <string>

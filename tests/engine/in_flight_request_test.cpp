@@ -34,37 +34,48 @@ store::ClaimedJob job(const std::string& method, const std::string& body = "") {
 
 class InFlightRequestTest : public ::testing::Test {
  protected:
-  InFlightRequestTest() : multi_(global_), request_(global_) {
+  InFlightRequestTest() : multi_(global_) {
     options_.credentials = {"site", "the-public-key", "the-private-key"};
     options_.timeout_ms = 5000;
     options_.connect_timeout_ms = 2000;
   }
 
+  // The slot, set up for options_ at the first send: a test sets its options before that.
+  InFlightRequest& request() {
+    if (!request_) {
+      headers_ = std::make_unique<ApiHeaders>(options_.credentials);
+      request_ = std::make_unique<InFlightRequest>(global_, options_, *headers_);
+    }
+    return *request_;
+  }
+
   // Runs the request to its end (bounded) and returns libcurl's result.
   CURLcode send(store::ClaimedJob j) {
-    Status prepared = request_.prepare(std::move(j), options_, 0);
+    InFlightRequest& slot = request();
+    Status prepared = slot.prepare(std::move(j), 0);
     EXPECT_TRUE(prepared.ok()) << prepared.error().message;
-    EXPECT_EQ(request_.attach(multi_), CURLM_OK);
+    EXPECT_EQ(slot.attach(multi_), CURLM_OK);
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < give_up) {
       int running = 0;
       EXPECT_EQ(multi_.perform(running), CURLM_OK);
       if (auto done = multi_.next_done()) {
-        EXPECT_EQ(&InFlightRequest::from_owner(done->owner), &request_);
-        request_.detach();
+        EXPECT_EQ(&InFlightRequest::from_owner(done->owner), &slot);
+        slot.detach();
         return done->result;
       }
       multi_.poll(50);
     }
     ADD_FAILURE() << "the transfer did not end";
-    request_.detach();
+    slot.detach();
     return CURLE_OPERATION_TIMEDOUT;
   }
 
   CurlGlobal global_;
   CurlMulti multi_;
-  InFlightRequest request_;
   RunOptions options_;
+  std::unique_ptr<ApiHeaders> headers_;
+  std::unique_ptr<InFlightRequest> request_;
 };
 
 TEST_F(InFlightRequestTest, APutSendsItsMethodPathBodyJsonHeadersAndBasicAuth) {
@@ -72,9 +83,9 @@ TEST_F(InFlightRequestTest, APutSendsItsMethodPathBodyJsonHeadersAndBasicAuth) {
   ASSERT_TRUE(server.listening());
   options_.api_root = server.base_url();
   EXPECT_EQ(send(job("PUT", kPinBody)), CURLE_OK);
-  EXPECT_EQ(request_.http_status(), 200);
-  EXPECT_TRUE(request_.request_sent());
-  EXPECT_EQ(request_.transport_error(CURLE_OK), "");
+  EXPECT_EQ(request().http_status(), 200);
+  EXPECT_TRUE(request().request_sent());
+  EXPECT_EQ(request().transport_error(CURLE_OK), "");
 
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -85,6 +96,7 @@ TEST_F(InFlightRequestTest, APutSendsItsMethodPathBodyJsonHeadersAndBasicAuth) {
       << raw;
   EXPECT_NE(raw.find("Content-Type: application/json\r\n"), std::string::npos) << raw;
   EXPECT_NE(raw.find("Accept: application/json\r\n"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("User-Agent: oneall-bulk/"), std::string::npos) << raw;
   EXPECT_EQ(raw.find("Expect:"), std::string::npos) << raw;
   EXPECT_EQ(raw.substr(raw.size() - std::string(kPinBody).size()), kPinBody);
 }
@@ -100,17 +112,49 @@ TEST_F(InFlightRequestTest, ADeleteHasNoBodyAndNoContentType) {
   EXPECT_EQ(requests[0].substr(requests[0].size() - 4), "\r\n\r\n");  // nothing after the head
 }
 
+// A slot keeps its handle's setup from request to request, and changes only what is the
+// request's own: a DELETE after a PUT must not carry the PUT's body, method or content type, and
+// a PUT after that DELETE must carry its own body again.
+TEST_F(InFlightRequestTest, AReusedSlotSendsEachRequestAsItsOwnJobSaysAndNothingOfTheLast) {
+  const std::string other_body = R"({"request":{"update":{"pin":{"link":"https://x.test"}}}})";
+  CannedHttpServer server({canned(200, testing::envelope("success", 200)),
+                           canned(200, testing::envelope("success", 200)),
+                           canned(200, testing::envelope("success", 200))});
+  options_.api_root = server.base_url();
+  EXPECT_EQ(send(job("PUT", kPinBody)), CURLE_OK);
+  EXPECT_EQ(send(job("DELETE")), CURLE_OK);
+  EXPECT_EQ(send(job("PUT", other_body)), CURLE_OK);
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  const std::string& removal = requests[1];
+  EXPECT_EQ(removal.rfind(std::string("DELETE ") + kPinPath + " HTTP/1.1\r\n", 0), 0u) << removal;
+  EXPECT_EQ(removal.find("Content-Type"), std::string::npos) << removal;
+  EXPECT_EQ(removal.find("Content-Length"), std::string::npos) << removal;
+  EXPECT_EQ(removal.substr(removal.size() - 4), "\r\n\r\n") << removal;
+  EXPECT_NE(removal.find("Authorization: Basic "), std::string::npos) << removal;
+
+  const std::string& update = requests[2];
+  EXPECT_EQ(update.rfind(std::string("PUT ") + kPinPath + " HTTP/1.1\r\n", 0), 0u) << update;
+  EXPECT_NE(update.find("Content-Type: application/json\r\n"), std::string::npos) << update;
+  EXPECT_NE(update.find("Content-Length: " + std::to_string(other_body.size()) + "\r\n"),
+            std::string::npos)
+      << update;
+  EXPECT_EQ(update.substr(update.size() - other_body.size()), other_body);
+  EXPECT_EQ(server.connections(), 1);
+}
+
 TEST_F(InFlightRequestTest, TheRetryAfterHeaderIsKeptAsReceived) {
   CannedHttpServer server({canned(503, testing::envelope("error", 503), "Retry-After:   7 \r\n"),
                            canned(200, testing::envelope("success", 200))});
   options_.api_root = server.base_url();
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);
-  EXPECT_EQ(request_.http_status(), 503);
-  EXPECT_EQ(request_.retry_after(), "7");
+  EXPECT_EQ(request().http_status(), 503);
+  EXPECT_EQ(request().retry_after(), "7");
   // Reused for the next request: nothing of the previous answer survives.
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);
-  EXPECT_EQ(request_.http_status(), 200);
-  EXPECT_EQ(request_.retry_after(), "");
+  EXPECT_EQ(request().http_status(), 200);
+  EXPECT_EQ(request().retry_after(), "");
 }
 
 TEST_F(InFlightRequestTest, ABodyPastTheCapIsDroppedAndFlaggedAndTheConnectionIsReused) {
@@ -119,11 +163,11 @@ TEST_F(InFlightRequestTest, ABodyPastTheCapIsDroppedAndFlaggedAndTheConnectionIs
   options_.api_root = server.base_url();
   options_.response_body_cap = 100;
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);
-  EXPECT_EQ(request_.response_body(), std::string(100, 'x'));
-  EXPECT_TRUE(request_.response_truncated());
+  EXPECT_EQ(request().response_body(), std::string(100, 'x'));
+  EXPECT_TRUE(request().response_truncated());
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);
-  EXPECT_EQ(request_.response_body(), "small");
-  EXPECT_FALSE(request_.response_truncated());
+  EXPECT_EQ(request().response_body(), "small");
+  EXPECT_FALSE(request().response_truncated());
   EXPECT_EQ(server.connections(), 1);  // the whole huge body was read off the connection
 }
 
@@ -131,7 +175,7 @@ TEST_F(InFlightRequestTest, ARedirectIsAnAnswerNotFollowed) {
   CannedHttpServer server({canned(301, "", "Location: /elsewhere\r\n")});
   options_.api_root = server.base_url();
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);
-  EXPECT_EQ(request_.http_status(), 301);
+  EXPECT_EQ(request().http_status(), 301);
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
@@ -139,9 +183,9 @@ TEST_F(InFlightRequestTest, ARefusedConnectionSentNothing) {
   options_.api_root = "http://127.0.0.1:" + std::to_string(testing::closed_port());
   const CURLcode result = send(job("DELETE"));
   EXPECT_EQ(result, CURLE_COULDNT_CONNECT);
-  EXPECT_FALSE(request_.request_sent());
-  EXPECT_EQ(request_.http_status(), 0);
-  const std::string error = request_.transport_error(result);
+  EXPECT_FALSE(request().request_sent());
+  EXPECT_EQ(request().http_status(), 0);
+  const std::string error = request().transport_error(result);
   EXPECT_NE(error.find("Couldn't connect"), std::string::npos) << error;
   EXPECT_EQ(error.find("the-private-key"), std::string::npos) << error;
   EXPECT_EQ(error.find("the-public-key"), std::string::npos) << error;
@@ -156,16 +200,16 @@ TEST_F(InFlightRequestTest, ATimeoutAfterSendingCountsAsSent) {
   options_.timeout_ms = 100;
   const CURLcode result = send(job("DELETE"));
   EXPECT_EQ(result, CURLE_OPERATION_TIMEDOUT);
-  EXPECT_TRUE(request_.request_sent());
-  EXPECT_NE(request_.transport_error(result).find("Timeout"), std::string::npos)
-      << request_.transport_error(result);
+  EXPECT_TRUE(request().request_sent());
+  EXPECT_NE(request().transport_error(result).find("Timeout"), std::string::npos)
+      << request().transport_error(result);
 }
 
 TEST_F(InFlightRequestTest, OnlyHttpAndHttpsAreSpoken) {
   options_.api_root = "file:///etc/passwd?";
   const CURLcode result = send(job("DELETE"));
   EXPECT_EQ(result, CURLE_UNSUPPORTED_PROTOCOL);
-  EXPECT_TRUE(request_.response_body().empty());
+  EXPECT_TRUE(request().response_body().empty());
 }
 
 TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaBundle) {
@@ -178,7 +222,7 @@ TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaBundle) {
   options_.timeout_ms = 1000;
   const CURLcode result = send(job("DELETE"));
   EXPECT_NE(result, CURLE_OK);
-  EXPECT_EQ(request_.http_status(), 0);
+  EXPECT_EQ(request().http_status(), 0);
 }
 
 }  // namespace
