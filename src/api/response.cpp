@@ -4,14 +4,19 @@
 
 namespace oneall::api {
 
-ApiStatus parse_response(std::string_view body) {
+ResponseParser::ResponseParser() : parser_(std::make_unique<simdjson::dom::parser>()) {}
+
+ResponseParser::~ResponseParser() = default;
+
+ApiStatus parse_response(std::string_view body) { return ResponseParser().parse(body); }
+
+ApiStatus ResponseParser::parse(std::string_view body) {
   ApiStatus status;
   if (body.empty()) return status;
 
-  simdjson::dom::parser parser;
   simdjson::dom::element document;
   // parse() copies into a padded buffer; the body may be anything a server sent.
-  if (parser.parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) return status;
+  if (parser_->parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) return status;
 
   simdjson::dom::element response;
   if (document["response"].get(response) != simdjson::SUCCESS) return status;
@@ -27,11 +32,6 @@ ApiStatus parse_response(std::string_view body) {
     if (api_status["code"].get(code) == simdjson::SUCCESS && code >= 0 && code < 1000) {
       status.code = static_cast<int>(code);
     }
-  }
-
-  simdjson::dom::element data;
-  if (response["result"]["data"].get(data) == simdjson::SUCCESS) {
-    status.result_data = simdjson::minify(data);
   }
   return status;
 }

@@ -3,9 +3,14 @@
 // than an error, because the HTTP status alone must still be classified and audited.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+namespace simdjson::dom {
+class parser;
+}
 
 namespace oneall::api {
 
@@ -14,9 +19,24 @@ struct ApiStatus {
   std::string flag;         // "success" | "error" | ...
   std::optional<int> code;  // repeats the HTTP status
   std::string info;         // free text
-  std::string result_data;  // response.result.data as compact JSON, when present
 };
 
+// Reads answer after answer with one simdjson parser, whose buffers grow to the largest body
+// seen and are then reused, rather than allocated and freed for every answer.
+class ResponseParser {
+ public:
+  ResponseParser();
+  ~ResponseParser();
+  ResponseParser(const ResponseParser&) = delete;
+  ResponseParser& operator=(const ResponseParser&) = delete;
+
+  ApiStatus parse(std::string_view body);
+
+ private:
+  std::unique_ptr<simdjson::dom::parser> parser_;
+};
+
+// One answer, with a parser of its own.
 ApiStatus parse_response(std::string_view body);
 
 }  // namespace oneall::api

@@ -298,7 +298,7 @@ Status RunLoop::advance_transfers() {
 Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   const EpochMs ended = clock_.now_ms();
   const store::ClaimedJob& job = request.job();
-  const api::ApiStatus api = api::parse_response(request.response_body());
+  const api::ApiStatus api = answers_.parse(request.response_body());
 
   AttemptResult outcome;
   outcome.op = job.op;

@@ -34,6 +34,7 @@
 #include <random>
 #include <vector>
 
+#include "api/response.hpp"
 #include "engine/curl_handles.hpp"
 #include "engine/in_flight_request.hpp"
 #include "engine/queue_writer.hpp"
@@ -100,6 +101,7 @@ class RunLoop {
   CurlGlobal curl_;
   CurlMulti multi_;
   const ApiHeaders api_headers_;  // shared by the slots' handles
+  api::ResponseParser answers_;
   // Declared after multi_, so destroyed first: each request takes its handle off multi_.
   std::vector<std::unique_ptr<InFlightRequest>> pool_;
   std::vector<InFlightRequest*> idle_;
