@@ -44,10 +44,11 @@ InFlightRequest::InFlightRequest(const CurlGlobal& global, const RunOptions& opt
                                  const ApiHeaders& headers)
     : easy_(make_easy(global)),
       headers_(headers),
-      api_root_(options.api_root),
+      url_(global, options.api_root),
       body_cap_(options.response_body_cap) {
   OptionSetter setter(easy_.get());
-  setter.set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
+  setter.set(CURLOPT_CURLU, url_.get())  // read at each transfer's start: prepare sets the path
+      .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
       .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
       .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)
       .set(CURLOPT_WRITEDATA, static_cast<void*>(this))
@@ -59,7 +60,7 @@ InFlightRequest::InFlightRequest(const CurlGlobal& global, const RunOptions& opt
   // Over TLS, wait for a connection being set up to say (by ALPN) whether it multiplexes
   // HTTP/2, rather than opening one connection per request. Plain http is HTTP/1.1 only, and
   // there the wait would hold every request but the first for a whole round trip.
-  if (api_root_.starts_with("https://")) setter.set(CURLOPT_PIPEWAIT, 1L);
+  if (options.api_root.starts_with("https://")) setter.set(CURLOPT_PIPEWAIT, 1L);
   set_api_transport(setter, options);
   if (Status set = setter.status(); !set) throw std::runtime_error(set.error().message);
 }
@@ -79,10 +80,10 @@ Status InFlightRequest::prepare(store::ClaimedJob job, EpochMs started_at) {
   overflow_ = Overflow::kNone;
   headers_ended_ = false;
   error_buffer_[0] = '\0';
-  url_ = api_root_ + job_.path;
+  if (Status pointed = url_.set_path(job_.path); !pointed) return pointed;
 
   OptionSetter setter(easy_.get());
-  setter.set(CURLOPT_URL, url_.c_str()).set(CURLOPT_CUSTOMREQUEST, job_.method.c_str());
+  setter.set(CURLOPT_CUSTOMREQUEST, job_.method.c_str());
   if (job_.body.empty()) {
     // No body, and none left from the slot's previous request: POSTFIELDS made that one a
     // POST; HTTPGET makes this one bodiless again (its verb is CUSTOMREQUEST's).

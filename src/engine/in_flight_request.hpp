@@ -3,8 +3,8 @@
 // buffer — plus what comes back: the response body (capped), the Retry-After header, and the
 // job it belongs to. The object is reused for request after request, so handles and buffers are
 // not churned and connections stay in the multi's cache. Its handle is set up for the run once;
-// each request changes only what is its own (URL, method, headers with or without a body, body),
-// since libcurl copies or formats anew every option it is given, for every request.
+// each request changes only what is its own (path, method, headers with or without a body,
+// body), since libcurl copies or formats anew every option it is given, for every request.
 #pragma once
 
 #include <curl/curl.h>
@@ -14,6 +14,7 @@
 
 #include "engine/curl_handles.hpp"
 #include "engine/curl_options.hpp"
+#include "engine/request_url.hpp"
 #include "engine/run_options.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -32,7 +33,8 @@ class InFlightRequest {
   InFlightRequest& operator=(const InFlightRequest&) = delete;
 
   // Sets the handle up for `job`, dropping whatever the previous request left. An Error names
-  // the libcurl option that was refused.
+  // the libcurl option that was refused, or the job's path when it is not an API path (see
+  // RequestUrl::set_path).
   Status prepare(store::ClaimedJob job, EpochMs started_at);
 
   // Lends the handle to `multi`, which starts the transfer; detach() takes it back (and aborts
@@ -76,9 +78,8 @@ class InFlightRequest {
   CurlEasy easy_;
   CurlMulti* multi_ = nullptr;  // while attached
   const ApiHeaders& headers_;
-  const std::string api_root_;
+  RequestUrl url_;
   const std::size_t body_cap_;
-  std::string url_;
   store::ClaimedJob job_;
   EpochMs started_at_ = 0;
   std::string response_body_;

@@ -144,6 +144,45 @@ TEST_F(InFlightRequestTest, AReusedSlotSendsEachRequestAsItsOwnJobSaysAndNothing
   EXPECT_EQ(server.connections(), 1);
 }
 
+// An --endpoint may carry a path prefix: every request's path goes under it.
+TEST_F(InFlightRequestTest, AnApiRootsPathPrefixComesBeforeEachRequestsPath) {
+  CannedHttpServer server({canned(200, testing::envelope("success", 200)),
+                           canned(200, testing::envelope("success", 200))});
+  options_.api_root = server.base_url() + "/oneall/v1";
+  EXPECT_EQ(send(job("DELETE")), CURLE_OK);
+  EXPECT_EQ(send(job("PUT", kPinBody)), CURLE_OK);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].rfind(std::string("DELETE /oneall/v1") + kPinPath + " HTTP/1.1\r\n", 0),
+            0u)
+      << requests[0];
+  EXPECT_EQ(requests[1].rfind(std::string("PUT /oneall/v1") + kPinPath + " HTTP/1.1\r\n", 0), 0u)
+      << requests[1];
+}
+
+// libcurl takes a path set through its URL handle as it is, without resolving "..": a path
+// that could reach another resource (only a queue written by something other than import can
+// hold one) is refused before anything is sent, with the path named.
+TEST_F(InFlightRequestTest, APathThatIsNotAnApiPathIsRefusedAndNothingIsSent) {
+  CannedHttpServer server({canned(200, testing::envelope("success", 200))});
+  options_.api_root = server.base_url();
+  for (const std::string path :
+       {"/update/identities/../../admin.json", "/update/./x.json", "/update/x.json?all=1",
+        "/update/x.json#frag", "/update//x.json", "update/x.json", "/update/x%2Fy.json",
+        "/update/x y.json", ""}) {
+    store::ClaimedJob j = job("DELETE");
+    j.path = path;
+    const Status prepared = request().prepare(std::move(j), 0);
+    ASSERT_FALSE(prepared.ok()) << path;
+    EXPECT_NE(prepared.error().message.find("'" + path + "'"), std::string::npos)
+        << prepared.error().message;
+  }
+  EXPECT_EQ(server.requests().size(), 0u);
+  EXPECT_EQ(send(job("DELETE")), CURLE_OK);  // the slot is still good for a proper job
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].rfind(std::string("DELETE ") + kPinPath + " ", 0), 0u);
+}
+
 TEST_F(InFlightRequestTest, TheRetryAfterHeaderIsKeptAsReceived) {
   CannedHttpServer server({canned(503, testing::envelope("error", 503), "Retry-After:   7 \r\n"),
                            canned(200, testing::envelope("success", 200))});
