@@ -43,11 +43,10 @@ void append_optional(std::string& out, std::string_view name, std::optional<std:
   }
 }
 
-std::string hash_canonical(std::string& canonical, std::string_view prev) {
+void append_prev(std::string& canonical, std::string_view prev) {
   canonical += "prev=";
   canonical += prev;
   canonical += '\n';
-  return sha256_hex(canonical);
 }
 
 }  // namespace
@@ -57,14 +56,15 @@ std::string chain_hash(const std::vector<ChainValue>& values, std::string_view p
   for (std::size_t i = 0; i < values.size() && i < kChainedColumns.size(); ++i) {
     append_value(canonical, kChainedColumns[i], values[i].type, values[i].text);
   }
-  return hash_canonical(canonical, prev);
+  append_prev(canonical, prev);
+  return sha256_hex(canonical);
 }
 
 // The same encoding as chain_hash(values, prev) over this record's stored values, written straight
 // from the record into a buffer the caller reuses: no copy of each value, no allocation once the
 // buffer has grown.
-std::string chain_hash(const AttemptRecord& a, std::string_view prev, std::string& scratch) {
-  std::string& out = scratch;
+std::string chain_hash(const AttemptRecord& a, std::string_view prev, ChainScratch& scratch) {
+  std::string& out = scratch.encoding;
   out.assign(kEncodingTag);
   const auto& c = kChainedColumns;
   append_integer(out, c[0], a.run_id);
@@ -87,7 +87,8 @@ std::string chain_hash(const AttemptRecord& a, std::string_view prev, std::strin
   append_value(out, c[16], "text", a.outcome);
   append_value(out, c[17], "text", a.note);
   append_integer(out, c[18], a.requests_sent);
-  return hash_canonical(out, prev);
+  append_prev(out, prev);
+  return scratch.sha256.hex(out);
 }
 
 std::string chain_select_list() {

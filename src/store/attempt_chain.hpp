@@ -12,6 +12,7 @@
 
 #include "store/queue.hpp"
 #include "store/sqlite.hpp"
+#include "util/sha256.hpp"
 
 namespace oneall::store {
 
@@ -38,10 +39,16 @@ inline constexpr std::string_view kChainGenesis =
 // SHA-256 (hex) of the canonical encoding of `values` (in kChainedColumns order) and `prev`:
 // the verifier's hash, from values read back with read_chain_values().
 std::string chain_hash(const std::vector<ChainValue>& values, std::string_view prev);
+// What the writer's chain_hash reuses from row to row: the encoding buffer (any content) and
+// the hasher.
+struct ChainScratch {
+  std::string encoding;
+  Sha256 sha256;
+};
 // The same hash for the writer, straight from `attempt`'s values exactly as record_attempt
-// binds them (0 HTTP status as NULL, ...): it encodes into `scratch` (any content; reused from
-// call to call) instead of building a value list.
-std::string chain_hash(const AttemptRecord& attempt, std::string_view prev, std::string& scratch);
+// binds them (0 HTTP status as NULL, ...): it encodes into `scratch` instead of building a
+// value list.
+std::string chain_hash(const AttemptRecord& attempt, std::string_view prev, ChainScratch& scratch);
 
 // "typeof(run_id), run_id, typeof(job_id), ...": the select list that reads a stored row's
 // values back; read_chain_values() takes them from a statement starting at `first_column`.

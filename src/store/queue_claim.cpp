@@ -65,9 +65,9 @@ Status Queue::record_finished(std::span<const Completion> completions) {
       statements_->finish_job.bind(1, a.job_id)
           .bind(2, state_name(next.state))
           .bind(3, next.next_attempt_at)
-          .bind(4, next.note)
+          .bind_borrowed(4, next.note)  // the completion outlives run()
           .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
-          .bind(6, a.outcome)
+          .bind_borrowed(6, a.outcome)
           .bind(7, clock_.now_ms())
           .bind(8, a.run_id)
           .run();

@@ -85,6 +85,7 @@ std::string QueueStatements::chain_head() {
   return head;
 }
 
+// The row's text is bound in place, not copied: `a`, `head` and `hash` outlive run().
 void QueueStatements::record_attempt(const AttemptRecord& a, std::string& head) {
   std::string hash = chain_hash(a, head, chain_scratch);
   std::optional<std::int64_t> http_status;
@@ -96,22 +97,22 @@ void QueueStatements::record_attempt(const AttemptRecord& a, std::string& head) 
       .bind(3, a.attempt)
       .bind(4, a.started_at)
       .bind(5, a.ended_at)
-      .bind(6, a.method)
-      .bind(7, a.path)
-      .bind(8, a.request_body)
+      .bind_borrowed(6, a.method)
+      .bind_borrowed(7, a.path)
+      .bind_borrowed(8, a.request_body)
       .bind(9, http_status)
-      .bind(10, a.curl_error)
-      .bind(11, a.retry_after)
-      .bind(12, a.api_flag)
+      .bind_borrowed(10, a.curl_error)
+      .bind_borrowed(11, a.retry_after)
+      .bind_borrowed(12, a.api_flag)
       .bind(13, api_code)
-      .bind(14, a.api_info)
-      .bind(15, a.response_body)
+      .bind_borrowed(14, a.api_info)
+      .bind_borrowed(15, a.response_body)
       .bind(16, a.response_truncated ? 1 : 0)
-      .bind(17, a.outcome)
-      .bind(18, a.note)
+      .bind_borrowed(17, a.outcome)
+      .bind_borrowed(18, a.note)
       .bind(19, static_cast<std::int64_t>(a.requests_sent))
-      .bind(20, head)
-      .bind(21, hash)
+      .bind_borrowed(20, head)
+      .bind_borrowed(21, hash)
       .run();
   head = std::move(hash);
 }

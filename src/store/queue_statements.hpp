@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "store/attempt_chain.hpp"
 #include "store/queue.hpp"
 #include "store/sqlite.hpp"
 
@@ -38,7 +39,7 @@ struct QueueStatements {
   Statement renew_leases;
   Statement next_pending_at;
   Statement next_pending_at_in_batch;
-  std::string chain_scratch;  // record_attempt's encoding buffer, kept to reuse its capacity
+  ChainScratch chain_scratch;  // record_attempt's, kept from row to row
 };
 
 }  // namespace oneall::store

@@ -119,6 +119,13 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
+                                   SQLITE_STATIC);
+  if (rc != SQLITE_OK) throw_error(sqlite3_db_handle(stmt_.get()), rc, "bind");
+  return *this;
+}
+
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
   const int rc = sqlite3_bind_blob(stmt_.get(), index, bytes.data(), static_cast<int>(bytes.size()),
                                    SQLITE_TRANSIENT);

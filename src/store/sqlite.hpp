@@ -63,6 +63,9 @@ class Statement {
     return bind(index, std::string_view(text));
   }
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  // Binds text SQLite reads in place instead of copying: it must stay alive and unchanged until
+  // the statement is reset (run() resets it). For rows whose values outlive the statement's run.
+  Statement& bind_borrowed(int index, std::string_view text);
   Statement& bind(int index, std::nullopt_t);
   // Binds `bytes` as a BLOB (the stored job key), not as TEXT.
   Statement& bind_blob(int index, std::string_view bytes);

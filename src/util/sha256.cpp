@@ -7,11 +7,21 @@
 
 namespace oneall {
 
-std::string sha256_hex(std::string_view data) {
+void Sha256::Free::operator()(EVP_MD* md) const { EVP_MD_free(md); }
+void Sha256::Free::operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+
+Sha256::Sha256()
+    : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), context_(EVP_MD_CTX_new()) {
+  if (!md_ || !context_) throw std::runtime_error("libcrypto has no SHA-256 (or no memory)");
+}
+
+std::string Sha256::hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("EVP_Digest(sha256) failed");  // only on a broken libcrypto
+  if (EVP_DigestInit_ex2(context_.get(), md_.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(context_.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context_.get(), digest.data(), &length) != 1) {
+    throw std::runtime_error("SHA-256 failed");  // only on a broken libcrypto
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
@@ -22,5 +32,7 @@ std::string sha256_hex(std::string_view data) {
   }
   return hex;
 }
+
+std::string sha256_hex(std::string_view data) { return Sha256().hex(data); }
 
 }  // namespace oneall

@@ -63,7 +63,8 @@ std::vector<ChainValue> stored_values(const ChainValue& http_status, const Chain
 }
 
 TEST(AttemptChain, TheWritersEncodingIsTheVerifiersEncoding) {
-  std::string scratch = "left over from an earlier, much longer row";
+  ChainScratch scratch;
+  scratch.encoding = "left over from an earlier, much longer row";
   const AttemptRecord full = full_record();
   EXPECT_EQ(chain_hash(full, kChainGenesis, scratch),
             chain_hash(stored_values({"integer", "503"}, {"integer", "-2"}, ""), kChainGenesis));
@@ -98,7 +99,7 @@ TEST(AttemptChain, TheEncodingDoesNotChange) {
       "response_body=text:0:\nresponse_truncated=integer:1:0\noutcome=text:9:succeeded\n"
       "note=text:0:\nrequests_sent=integer:1:1\nprev=" +
       std::string(kChainGenesis) + "\n";
-  std::string scratch;
+  ChainScratch scratch;
   EXPECT_EQ(chain_hash(a, kChainGenesis, scratch), sha256_hex(canonical));
 }
 

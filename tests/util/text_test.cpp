@@ -41,6 +41,16 @@ TEST(Sha256, MatchesTheKnownDigest) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// One hasher digests string after string: each digest starts afresh (FIPS 180-2 vectors).
+TEST(Sha256, AReusedHasherDigestsEachInputAlone) {
+  Sha256 hasher;
+  const std::string million(1'000'000, 'a');
+  EXPECT_EQ(hasher.hex(million), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(hasher.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hasher.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hasher.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(FormatUtcMs, PrintsIso8601WithMilliseconds) {
   EXPECT_EQ(format_utc_ms(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_utc_ms(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
