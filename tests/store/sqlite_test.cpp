@@ -1,6 +1,7 @@
 #include "store/sqlite.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "support/temp_dir.hpp"
 
@@ -87,6 +88,32 @@ TEST_F(SqliteTest, TextKeepsEmbeddedNulsAndUtf8) {
   Statement select(*db_, "SELECT s FROM t");
   ASSERT_TRUE(select.step());
   EXPECT_EQ(select.column_text(0), text);
+}
+
+// A borrowed text is read in place when the statement runs, and run() lets go of it: the
+// next row, bound afresh, stores its own text, and an unbound parameter is NULL again.
+TEST_F(SqliteTest, ABorrowedTextIsStoredAsItWasWhenTheStatementRan) {
+  Statement insert(*db_, "INSERT INTO t VALUES (?1, ?2)");
+  std::string text = std::string("first\0row", 9);
+  insert.bind(1, 1).bind_borrowed(2, text).run();
+  text.assign("second");
+  insert.bind(1, 2).bind_borrowed(2, text).run();
+  text.assign("changed after the run");
+  insert.bind(1, 3).run();
+  Statement select(*db_, "SELECT s FROM t ORDER BY x");
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_text(0), std::string("first\0row", 9));
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_text(0), "second");
+  ASSERT_TRUE(select.step());
+  EXPECT_TRUE(select.is_null(0));
+}
+
+// Opening a database configures SQLite first, before its first use in the process: memory
+// statistics off, so allocations take no process-wide mutex (sqlite3_memory_used then stays 0).
+TEST_F(SqliteTest, SqliteKeepsNoMemoryStatistics) {
+  db_->exec("INSERT INTO t VALUES (1, 'a row, so that SQLite has allocated memory')");
+  EXPECT_EQ(sqlite3_memory_used(), 0);
 }
 
 TEST_F(SqliteTest, StatementIsUsableAfterAFailedStep) {
