@@ -55,7 +55,8 @@ class InFlightRequest {
   // connection by itself (it cannot be turned off), and the first may have been applied.
   int times_sent() const { return times_sent_; }
   // What went wrong in transport: curl's message plus its error buffer. The URL never holds a
-  // credential and libcurl does not print the user name or password, so neither can be here.
+  // credential and libcurl does not print request headers (where the Basic credentials are),
+  // so neither can be here.
   // A transfer we stopped because the answer outgrew what we read says so instead.
   std::string transport_error(CURLcode result) const;
   // `result` as the retry policy should see it. A transfer we stopped because the answer
