@@ -11,11 +11,6 @@ bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-bool is_id_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         c == '.' || c == '-';
-}
-
 // How a refused character is shown: printable ASCII as itself, anything else as a byte value,
 // so a control byte or a fragment of a multi-byte character never reaches the terminal raw.
 std::string describe_char(char c) {
@@ -26,6 +21,11 @@ std::string describe_char(char c) {
 }
 
 }  // namespace
+
+bool is_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == '.' || c == '-';
+}
 
 std::optional<std::string> check_identity(std::string_view identity) {
   constexpr std::string_view kExample = "2af20011-8965-471b-8f6b-8b66a611aae6";

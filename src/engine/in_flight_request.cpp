@@ -47,7 +47,8 @@ InFlightRequest::InFlightRequest(const CurlGlobal& global, const RunOptions& opt
       url_(global, options.api_root),
       body_cap_(options.response_body_cap) {
   OptionSetter setter(easy_.get());
-  setter.set(CURLOPT_CURLU, url_.get())  // read at each transfer's start: prepare sets the path
+  setter
+      .set(CURLOPT_CURLU, url_.get())  // read at each transfer's start: prepare sets the path
       .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS))
       .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
       .set(CURLOPT_WRITEFUNCTION, &InFlightRequest::on_body)

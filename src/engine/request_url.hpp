@@ -23,8 +23,9 @@ class RequestUrl {
 
   // Points the URL at the root's path followed by `path`. libcurl normalises nothing in a path
   // set this way, so the path must be an API path as jobs are built ("/update/…": segments of
-  // letters, digits, '_', '.' and '-', never "." or ".."); any other is an Error, and the URL
-  // keeps the previous path. A queue holds no other: import checks every id (api/ids.hpp).
+  // letters, digits, '_', '.' and '-', never empty, "." or ".."); any other is an Error that
+  // says what is wrong (not the path, which may hold any bytes), and the URL keeps the previous
+  // path. A queue holds no other: import checks every id (api/ids.hpp).
   Status set_path(std::string_view path);
 
   CURLU* get() const { return url_.get(); }

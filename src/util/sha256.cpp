@@ -10,8 +10,7 @@ namespace oneall {
 void Sha256::Free::operator()(EVP_MD* md) const { EVP_MD_free(md); }
 void Sha256::Free::operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
 
-Sha256::Sha256()
-    : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), context_(EVP_MD_CTX_new()) {
+Sha256::Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), context_(EVP_MD_CTX_new()) {
   if (!md_ || !context_) throw std::runtime_error("libcrypto has no SHA-256 (or no memory)");
 }
 

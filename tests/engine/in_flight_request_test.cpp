@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <vector>
 
 #include "canned_http_server.hpp"
 #include "engine_test_helpers.hpp"
@@ -153,8 +154,7 @@ TEST_F(InFlightRequestTest, AnApiRootsPathPrefixComesBeforeEachRequestsPath) {
   EXPECT_EQ(send(job("PUT", kPinBody)), CURLE_OK);
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 2u);
-  EXPECT_EQ(requests[0].rfind(std::string("DELETE /oneall/v1") + kPinPath + " HTTP/1.1\r\n", 0),
-            0u)
+  EXPECT_EQ(requests[0].rfind(std::string("DELETE /oneall/v1") + kPinPath + " HTTP/1.1\r\n", 0), 0u)
       << requests[0];
   EXPECT_EQ(requests[1].rfind(std::string("PUT /oneall/v1") + kPinPath + " HTTP/1.1\r\n", 0), 0u)
       << requests[1];
@@ -162,25 +162,33 @@ TEST_F(InFlightRequestTest, AnApiRootsPathPrefixComesBeforeEachRequestsPath) {
 
 // libcurl takes a path set through its URL handle as it is, without resolving "..": a path
 // that could reach another resource (only a queue written by something other than import can
-// hold one) is refused before anything is sent, with the path named.
+// hold one) is refused before anything is sent, saying what is wrong with it.
 TEST_F(InFlightRequestTest, APathThatIsNotAnApiPathIsRefusedAndNothingIsSent) {
-  CannedHttpServer server({canned(200, testing::envelope("success", 200))});
+  CannedHttpServer server({canned(200, testing::envelope("success", 200)),
+                           canned(200, testing::envelope("success", 200))});
   options_.api_root = server.base_url();
-  for (const std::string path :
-       {"/update/identities/../../admin.json", "/update/./x.json", "/update/x.json?all=1",
-        "/update/x.json#frag", "/update//x.json", "update/x.json", "/update/x%2Fy.json",
-        "/update/x y.json", ""}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/update/identities/../../admin.json", "/update/./x.json", "/update/x.json?all=1",
+           "/update/x.json#frag", "/update//x.json", "/update/x.json/", "update/x.json",
+           "/update/x%2Fy.json", "/update/x y.json", std::string("/update/x\0.json", 15), ""}) {
     store::ClaimedJob j = job("DELETE");
     j.path = path;
     const Status prepared = request().prepare(std::move(j), 0);
     ASSERT_FALSE(prepared.ok()) << path;
-    EXPECT_NE(prepared.error().message.find("'" + path + "'"), std::string::npos)
+    EXPECT_NE(prepared.error().message.find("refusing to send to its path: it "), std::string::npos)
         << prepared.error().message;
   }
   EXPECT_EQ(server.requests().size(), 0u);
   EXPECT_EQ(send(job("DELETE")), CURLE_OK);  // the slot is still good for a proper job
-  ASSERT_EQ(server.requests().size(), 1u);
-  EXPECT_EQ(server.requests()[0].rfind(std::string("DELETE ") + kPinPath + " ", 0), 0u);
+  // The longest object id import takes (128 characters), with ".json" after it, is an API path.
+  const std::string long_path = "/update/identities/x/pin/" + std::string(128, '7') + ".json";
+  store::ClaimedJob longest = job("DELETE");
+  longest.path = long_path;
+  EXPECT_EQ(send(std::move(longest)), CURLE_OK);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].rfind(std::string("DELETE ") + kPinPath + " ", 0), 0u);
+  EXPECT_EQ(requests[1].rfind("DELETE " + long_path + " ", 0), 0u);
 }
 
 TEST_F(InFlightRequestTest, TheRetryAfterHeaderIsKeptAsReceived) {
