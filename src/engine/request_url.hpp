@@ -17,7 +17,7 @@ namespace oneall::engine {
 
 class RequestUrl {
  public:
-  // `api_root` as api::resolve_api_root gives it: scheme, host, port and perhaps a path prefix,
+  // `api_root` as api::api_root gives it: scheme, host, port and perhaps a path prefix,
   // no query. Throws std::runtime_error if libcurl cannot parse it.
   RequestUrl(const CurlGlobal& global, const std::string& api_root);
 
