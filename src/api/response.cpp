@@ -8,8 +8,6 @@ ResponseParser::ResponseParser() : parser_(std::make_unique<simdjson::dom::parse
 
 ResponseParser::~ResponseParser() = default;
 
-ApiStatus parse_response(std::string_view body) { return ResponseParser().parse(body); }
-
 ApiStatus ResponseParser::parse(std::string_view body) {
   ApiStatus status;
   if (body.empty()) return status;

@@ -36,7 +36,4 @@ class ResponseParser {
   std::unique_ptr<simdjson::dom::parser> parser_;
 };
 
-// One answer, with a parser of its own.
-ApiStatus parse_response(std::string_view body);
-
 }  // namespace oneall::api

@@ -8,7 +8,7 @@ namespace oneall::api {
 namespace {
 
 TEST(ParseResponse, ReadsTheSuccessEnvelope) {
-  const auto status = parse_response(R"({"response": {
+  const auto status = ResponseParser().parse(R"({"response": {
       "request": {"date": "Mon, 04 Nov 2019 16:12:58 +0100", "resource": "/update/x.json",
                   "status": {"flag": "success", "code": 200, "info": "Your request has been processed successfully"}},
       "result": {"data": {"provider": "pinterest", "object": "pin", "pin_id": "352969689546669253"}}}})");
@@ -19,7 +19,7 @@ TEST(ParseResponse, ReadsTheSuccessEnvelope) {
 }
 
 TEST(ParseResponse, ReadsTheErrorEnvelopeWithoutResult) {
-  const auto status = parse_response(
+  const auto status = ResponseParser().parse(
       R"({"response":{"request":{"status":{"flag":"error","code":403,"info":"(#200) Permissions error"}}}})");
   EXPECT_TRUE(status.parsed);
   EXPECT_EQ(status.flag, "error");
@@ -40,15 +40,15 @@ TEST(ParseResponse, ToleratesBodiesThatAreNotTheEnvelope) {
       std::string("\0\xff\xfe", 3),
   };
   for (const auto& body : cases) {
-    const auto status = parse_response(body);
+    const auto status = ResponseParser().parse(body);
     EXPECT_FALSE(status.parsed) << body.substr(0, 40);
     EXPECT_EQ(status.flag, "");
   }
 }
 
 TEST(ParseResponse, IgnoresFieldsOfTheWrongType) {
-  const auto status =
-      parse_response(R"({"response":{"request":{"status":{"flag":7,"code":"200","info":null}}}})");
+  const auto status = ResponseParser().parse(
+      R"({"response":{"request":{"status":{"flag":7,"code":"200","info":null}}}})");
   EXPECT_TRUE(status.parsed);
   EXPECT_EQ(status.flag, "");
   EXPECT_EQ(status.code, std::nullopt);

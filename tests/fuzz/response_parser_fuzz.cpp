@@ -14,7 +14,10 @@ using oneall::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  const oneall::api::ApiStatus status = oneall::api::parse_response(body);
+  // One parser for every input, as a run reads every answer: what one body leaves in its
+  // buffers must not change how the next reads.
+  static oneall::api::ResponseParser parser;
+  const oneall::api::ApiStatus status = parser.parse(body);
   if (status.code) require(*status.code >= 0 && *status.code < 1000, "a code out of range");
   if (!status.parsed) {
     require(status.flag.empty() && status.info.empty() && !status.code,
