@@ -139,6 +139,10 @@ if want nginx; then
   printf '  curl --parallel   : %8.0f req/s  peak RSS %5.1f MiB\n' "$(echo "$N / $cs" | bc -l)" "$(median "${curl_rss[@]}")"
   printf '  oneall-bulk run   : %8.0f req/s  peak RSS %5.1f MiB  (queue + audit on)\n' "$(echo "$N / $os" | bc -l)" "$(median "${ours_rss[@]}")"
   printf '  ratio runner/curl : %8.2f  (target >= 1.5)\n' "$(echo "$cs / $os" | bc -l)"
+  # Each pair ran back to back, so its ratio is spared the machine's drift between pairs; the
+  # spread says how far one run of this script can be trusted.
+  pairs=(); for i in "${!curl_s[@]}"; do pairs+=("$(echo "${curl_s[$i]} / ${ours_s[$i]}" | bc -l)"); done
+  printf '  per pair          : %s (median %.2f)\n' "$(printf '%.2f ' "${pairs[@]}")" "$(median "${pairs[@]}")"
   printf '  import (untimed above): %.2f s = %.0f rows/s\n\n' "$(median "${imports[@]}")" "$(echo "$N / $(median "${imports[@]}")" | bc -l)"
   "$here/servers.sh" stop
 fi
