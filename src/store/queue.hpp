@@ -177,8 +177,9 @@ class Queue {
   Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json);
 
   // Claims up to `limit` runnable jobs for `run_id`: pending, due (next_attempt_at <= now), in
-  // `batch` if given, and with no earlier unfinished job on the same object. They become
-  // running with a lease until now + lease_ms, and their attempt count goes up by one.
+  // `batch` if given, not running, and with no earlier unfinished job on the same object. They
+  // become running (a row in in_flight, schema 6) with a lease until now + lease_ms; each
+  // ClaimedJob's attempt is the job's ended attempts plus one.
   Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
                                         std::int64_t lease_ms,
                                         std::optional<std::int64_t> batch = std::nullopt);
@@ -186,9 +187,10 @@ class Queue {
   // Extends the lease of the run's running jobs (call every few seconds on long runs).
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms);
 
-  // Writes each attempt row and moves each job, all in one transaction: the runner commits
-  // the completions of one turn of its loop together. Refused, writing nothing, unless every
-  // job is still running under its attempt's run_id (a lease may have been taken over).
+  // Writes each attempt row and moves each job (its attempt now counts), all in one
+  // transaction: the runner commits the completions of one turn of its loop together. Refused,
+  // writing nothing, unless every job is still running under its attempt's run_id (a lease may
+  // have been taken over).
   Status finish(std::span<const Completion> completions);
   Status finish(const AttemptRecord& attempt, const JobTransition& transition);
 
@@ -201,11 +203,12 @@ class Queue {
                                                    std::int64_t lease_ms,
                                                    std::optional<std::int64_t> batch);
 
-  // A job claimed but not sent (stopping): back to pending, attempt count restored. A job
+  // A job claimed but not sent (stopping): no longer running, its attempt not counted. A job
   // that is not running is left as it is.
   Status release(std::int64_t job_id);
 
-  // Earliest next_attempt_at among pending jobs (in `batch` if given); nullopt if none.
+  // Earliest next_attempt_at among pending jobs not running (in `batch` if given); nullopt if
+  // none.
   Result<std::optional<EpochMs>> next_pending_at(std::optional<std::int64_t> batch = std::nullopt);
 
   // ---- reading

@@ -2,7 +2,6 @@
 // one job at a time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -60,6 +59,13 @@ Status Queue::record_finished(std::span<const Completion> completions) {
     const AttemptRecord& a = c.attempt;
     const JobTransition& next = c.transition;
     try {
+      statements_->unhold_job.bind(1, a.job_id).bind(2, a.run_id).run();
+      if (db_.changes() != 1) {
+        return Error{fmt::format(
+            "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+            "expired and another run took it over?); nothing was written",
+            a.attempt, a.job_id, a.run_id)};
+      }
       if (!chain_head) chain_head = statements_->chain_head();
       statements_->record_attempt(a, *chain_head);
       statements_->finish_job.bind(1, a.job_id)
@@ -68,59 +74,63 @@ Status Queue::record_finished(std::span<const Completion> completions) {
           .bind_borrowed(4, next.note)  // the completion outlives run()
           .bind(5, a.http_status != 0 ? std::optional<std::int64_t>(a.http_status) : std::nullopt)
           .bind_borrowed(6, a.outcome)
-          .bind(7, clock_.now_ms())
-          .bind(8, a.run_id)
+          .bind(7, a.attempt)
+          .bind(8, clock_.now_ms())
           .run();
+      if (db_.changes() != 1) {  // a job in flight is pending in its row; anything else is a bug
+        return Error{fmt::format(
+            "cannot record attempt {} of job {}: the job's row is not pending; nothing was written",
+            a.attempt, a.job_id)};
+      }
     } catch (const SqliteError& e) {
       return Error{
           fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, describe(e))};
-    }
-    if (db_.changes() != 1) {
-      return Error{fmt::format(
-          "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
-          "expired and another run took it over?); nothing was written",
-          a.attempt, a.job_id, a.run_id)};
     }
   }
   return Ok{};
 }
 
+// Reads the window first, then holds each job: in_flight changes under a running SELECT that
+// reads it would make what the SELECT sees undefined.
 std::vector<ClaimedJob> Queue::claim_rows(std::int64_t run_id, std::size_t limit,
                                           std::int64_t lease_ms,
                                           std::optional<std::int64_t> batch) {
   std::vector<ClaimedJob> claimed;
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();
-  Statement& update = batch ? statements_->claim_in_batch : statements_->claim;
-  update.bind(1, static_cast<std::int64_t>(limit))
-      .bind(2, run_id)
-      .bind(3, now)
-      .bind(4, now + lease_ms);
-  if (batch) update.bind(5, *batch);
-  while (update.step()) {
+  Statement& select = batch ? statements_->claim_in_batch : statements_->claim;
+  select.bind(1, static_cast<std::int64_t>(limit)).bind(2, now);
+  if (batch) select.bind(3, *batch);
+  while (select.step()) {
     ClaimedJob job;
-    job.job_id = update.column_int(0);
-    job.attempt = static_cast<int>(update.column_int(1));
-    job.batch_id = update.column_int(2);
+    job.job_id = select.column_int(0);
+    job.attempt = static_cast<int>(select.column_int(1));
+    job.batch_id = select.column_int(2);
     // The op column is CHECKed to be one of the names parse_op knows.
-    job.op = api::parse_op(update.column_text(3)).value_or(api::Op::kDelete);
-    job.method = update.column_text(4);
-    job.path = update.column_text(5);
-    job.body = update.column_text(6);
-    job.source = update.column_text(7);
-    job.identity = update.column_text(8);
-    job.attempt_base = static_cast<int>(update.column_int(9));
+    job.op = api::parse_op(select.column_text(3)).value_or(api::Op::kDelete);
+    job.method = select.column_text(4);
+    job.path = select.column_text(5);
+    job.body = select.column_text(6);
+    job.source = select.column_text(7);
+    job.identity = select.column_text(8);
+    job.attempt_base = static_cast<int>(select.column_int(9));
     claimed.push_back(std::move(job));
   }
-  update.reset();
-  std::sort(claimed.begin(), claimed.end(),
-            [](const ClaimedJob& a, const ClaimedJob& b) { return a.job_id < b.job_id; });
+  select.reset();
+  for (const ClaimedJob& job : claimed) {
+    statements_->hold_job.bind(1, job.job_id)
+        .bind(2, run_id)
+        .bind(3, job.attempt)
+        .bind(4, now)
+        .bind(5, now + lease_ms)
+        .run();
+  }
   return claimed;
 }
 
 Status Queue::release(std::int64_t job_id) {
   try {
-    statements_->release_job.bind(1, job_id).bind(2, clock_.now_ms()).run();
+    statements_->release_job.bind(1, job_id).run();
     return Ok{};
   } catch (const SqliteError& e) {
     return Error{fmt::format("cannot release job {}: {}", job_id, describe(e))};

@@ -3,14 +3,25 @@
 // is made; the job's state, note and updated_at say what happened.
 #include <fmt/format.h>
 
+#include <string>
+#include <string_view>
+
 #include "store/queue.hpp"
 
 namespace oneall::store {
 namespace {
 
+// A job's state as the user sees it: one in flight stays 'pending' in its row (schema 6).
+constexpr std::string_view kStateNow =
+    "(CASE WHEN EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) THEN 'running' "
+    "ELSE jobs.state END)";
+
 // ?1 batch, ?2 state, ?3 job id; NULL matches everything.
-constexpr const char* kFilter =
-    "(?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR id = ?3)";
+std::string filter_sql() {
+  return fmt::format(
+      "(?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR {} = ?2) AND (?3 IS NULL OR id = ?3)",
+      kStateNow);
+}
 
 void bind_filter(Statement& statement, const JobFilter& filter) {
   statement.bind(1, filter.batch_id);
@@ -26,7 +37,7 @@ void bind_filter(Statement& statement, const JobFilter& filter) {
 // `filter` matches, and returns how many changed.
 std::int64_t update_matching(Database& db, std::string_view update, const JobFilter& filter,
                              EpochMs now) {
-  Statement statement(db, fmt::format("{}{}", update, kFilter));
+  Statement statement(db, fmt::format("{}{}", update, filter_sql()));
   bind_filter(statement, filter);
   statement.bind(4, now);
   statement.run();
@@ -39,10 +50,10 @@ Status Queue::for_each_job(const JobFilter& filter,
                            const std::function<void(const JobReportRow&)>& each) {
   try {
     Statement select(db_, fmt::format("SELECT id, batch_id, source, op, target, identity, "
-                                      "page_id, object_id, state, attempts, last_http_status, "
+                                      "page_id, object_id, {}, attempts, last_http_status, "
                                       "last_outcome, note, updated_at FROM jobs WHERE {} "
                                       "ORDER BY id",
-                                      kFilter));
+                                      kStateNow, filter_sql()));
     bind_filter(select, filter);
     JobReportRow row;
     while (select.step()) {
@@ -87,7 +98,8 @@ Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
   try {
     return update_matching(db_,
                            "UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
-                           "updated_at = ?4 WHERE state = 'pending' AND ",
+                           "updated_at = ?4 WHERE state = 'pending' AND NOT EXISTS "
+                           "(SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) AND ",
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return Error{fmt::format("cannot cancel pending jobs in {}: {}", path_, e.what())};

@@ -10,7 +10,9 @@ Status Queue::for_each_pending(std::optional<std::int64_t> batch,
   try {
     Statement select(db_,
                      "SELECT id, batch_id, method, path, body, source, next_attempt_at FROM jobs "
-                     "WHERE state = 'pending' AND (?1 IS NULL OR batch_id = ?1) ORDER BY id");
+                     "WHERE state = 'pending' AND (?1 IS NULL OR batch_id = ?1) "
+                     "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) "
+                     "ORDER BY id");
     select.bind(1, batch);
     PendingRequest request;
     while (select.step()) {

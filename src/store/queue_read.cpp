@@ -13,10 +13,19 @@ std::map<JobState, std::int64_t> zero_counts() {
   return counts;
 }
 
+// A job in flight stays 'pending' in its row (schema 6): count it as running.
+void count_as_running(std::map<JobState, std::int64_t>& counts, std::int64_t in_flight) {
+  counts[JobState::kPending] -= in_flight;
+  counts[JobState::kRunning] += in_flight;
+}
+
 }  // namespace
 
 Result<QueueStatus> Queue::status() {
   try {
+    // One snapshot: a job counted pending in its row and running in in_flight must be the same
+    // job at the same moment, or a run working meanwhile could make the counts go wrong.
+    Transaction snapshot(db_, Transaction::Mode::kRead);
     QueueStatus status;
     status.by_state = zero_counts();
     Statement totals(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state");
@@ -38,6 +47,18 @@ Result<QueueStatus> Queue::status() {
       }
       if (auto state = parse_state(batches.column_text(3))) {
         status.batches.back().by_state[*state] = batches.column_int(4);
+      }
+    }
+
+    Statement running(db_,
+                      "SELECT j.batch_id, COUNT(*) FROM in_flight AS f "
+                      "JOIN jobs AS j ON j.id = f.job_id GROUP BY j.batch_id");
+    while (running.step()) {
+      const std::int64_t batch_id = running.column_int(0);
+      const std::int64_t in_flight = running.column_int(1);
+      count_as_running(status.by_state, in_flight);
+      for (BatchCounts& batch : status.batches) {
+        if (batch.batch_id == batch_id) count_as_running(batch.by_state, in_flight);
       }
     }
 

@@ -62,7 +62,11 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
     std::string chain_head = statements_->chain_head();
     for (const auto& attempt : interrupted) {
       statements_->record_attempt(attempt, chain_head);
-      statements_->requeue_interrupted.bind(1, attempt.job_id).bind(2, now).run();
+      statements_->requeue_interrupted.bind(1, attempt.job_id)
+          .bind(2, now)
+          .bind(3, attempt.attempt)
+          .run();
+      statements_->release_job.bind(1, attempt.job_id).run();
     }
     transaction.commit();
     return run_id;

@@ -8,25 +8,32 @@
 namespace oneall::store {
 namespace {
 
-// Claims a window of jobs in one statement: pending, due, and no earlier unfinished job on the
-// same object (in any batch), so jobs on one object run one at a time, in file order. The
-// subquery is evaluated once, before any row changes. `+j.next_attempt_at` keeps the planner
-// on the (…, state, id) index, walked in id order up to the limit, rather than sorting every
-// due job; the NOT EXISTS repeats jobs_by_object's WHERE term so that partial index serves it.
-// RETURNING gives rows in no promised order: Queue::claim sorts them by id.
-// ?1 limit, ?2 run id, ?3 now, ?4 lease until, ?5 batch.
+// The window a claim takes: pending, due, not in flight already, and no earlier unfinished job
+// on the same object (in any batch), so jobs on one object run one at a time, in file order.
+// Only read: the claim then adds each job to in_flight, and the job's row stays as it is.
+// `+j.next_attempt_at` keeps the planner on the (…, state, id) index, walked in id order up to
+// the limit, rather than sorting every due job; the NOT EXISTS on the object repeats
+// jobs_by_object's WHERE term so that partial index serves it.
+// ?1 limit, ?2 now, ?3 batch.
 std::string claim_window(const char* batch_filter) {
   return std::string(
-             "UPDATE jobs SET state = 'running', run_id = ?2, claimed_at = ?3, "
-             "lease_until = ?4, attempts = attempts + 1, updated_at = ?3 "
-             "WHERE id IN (SELECT j.id FROM jobs AS j WHERE j.state = 'pending' ") +
+             "SELECT j.id, j.attempts + 1, j.batch_id, j.op, j.method, j.path, j.body, j.source, "
+             "j.identity, j.attempt_base FROM jobs AS j WHERE j.state = 'pending' ") +
          batch_filter +
-         "AND +j.next_attempt_at <= ?3 "
+         "AND +j.next_attempt_at <= ?2 "
+         "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) "
          "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
-         "ORDER BY j.id LIMIT ?1) "
-         "RETURNING id, attempts, batch_id, op, method, path, body, source, identity, "
-         "attempt_base";
+         "ORDER BY j.id LIMIT ?1";
+}
+
+// The earliest next_attempt_at of a pending job not in flight: walked in jobs_due's order, so
+// it stops at the first one. ?1 batch.
+std::string next_pending(const char* batch_filter) {
+  return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
+         batch_filter +
+         "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) "
+         "ORDER BY j.next_attempt_at LIMIT 1";
 }
 
 }  // namespace
@@ -41,18 +48,21 @@ QueueStatements::QueueStatements(const Database& db)
                  "ON CONFLICT (job_key) DO NOTHING"),
       insert_run(db, "INSERT INTO runs (started_at, pid, options_json) VALUES (?1, ?2, ?3)"),
       end_run(db, "UPDATE runs SET ended_at = ?2, exit_code = ?3, summary_json = ?4 WHERE id = ?1"),
-      // Every running job with its lease and the pid of the run holding it: begin_run decides
+      // Every job in flight with its lease and the pid of the run holding it: begin_run decides
       // which are orphaned. Few rows (at most a run's claim window per run that died).
       running_jobs(db,
-                   "SELECT j.id, j.run_id, j.attempts, j.claimed_at, j.method, j.path, j.body, "
-                   "j.lease_until, r.pid FROM jobs AS j LEFT JOIN runs AS r ON r.id = j.run_id "
-                   "WHERE j.state = 'running' ORDER BY j.id"),
+                   "SELECT f.job_id, f.run_id, f.attempt, f.claimed_at, j.method, j.path, j.body, "
+                   "f.lease_until, r.pid FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
+                   "LEFT JOIN runs AS r ON r.id = f.run_id ORDER BY f.job_id"),
+      // An interrupted attempt ended: it counts, and the job is due again at once.
       requeue_interrupted(db,
-                          "UPDATE jobs SET state = 'pending', run_id = NULL, claimed_at = NULL, "
-                          "lease_until = NULL, last_outcome = 'interrupted', updated_at = ?2 "
-                          "WHERE id = ?1 AND state = 'running'"),
+                          "UPDATE jobs SET attempts = ?3, last_outcome = 'interrupted', "
+                          "updated_at = ?2 WHERE id = ?1 AND state = 'pending'"),
       claim(db, claim_window("")),
-      claim_in_batch(db, claim_window("AND j.batch_id = ?5 ")),
+      claim_in_batch(db, claim_window("AND j.batch_id = ?3 ")),
+      hold_job(db,
+               "INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, lease_until) "
+               "VALUES (?1, ?2, ?3, ?4, ?5)"),
       insert_attempt(db,
                      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, "
                      "path, request_body, http_status, curl_error, retry_after, api_flag, "
@@ -63,20 +73,16 @@ QueueStatements::QueueStatements(const Database& db)
       last_row_hash(db, "SELECT row_hash FROM attempts ORDER BY id DESC LIMIT 1"),
       // Only the run holding the job may finish it: after a lease expired and another run took
       // the job over, the late answer of the first run must not overwrite the second's work.
+      // ?1 job, ?2 run; nothing deleted means the run no longer holds the job.
+      unhold_job(db, "DELETE FROM in_flight WHERE job_id = ?1 AND run_id = ?2"),
       finish_job(db,
                  "UPDATE jobs SET state = ?2, next_attempt_at = ?3, note = ?4, "
-                 "last_http_status = ?5, last_outcome = ?6, run_id = NULL, claimed_at = NULL, "
-                 "lease_until = NULL, updated_at = ?7 "
-                 "WHERE id = ?1 AND state = 'running' AND run_id = ?8"),
-      release_job(db,
-                  "UPDATE jobs SET state = 'pending', attempts = attempts - 1, run_id = NULL, "
-                  "claimed_at = NULL, lease_until = NULL, updated_at = ?2 "
-                  "WHERE id = ?1 AND state = 'running'"),
-      renew_leases(db, "UPDATE jobs SET lease_until = ?2 WHERE run_id = ?1 AND state = 'running'"),
-      next_pending_at(db, "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'"),
-      next_pending_at_in_batch(db,
-                               "SELECT MIN(next_attempt_at) FROM jobs "
-                               "WHERE batch_id = ?1 AND state = 'pending'") {}
+                 "last_http_status = ?5, last_outcome = ?6, attempts = ?7, updated_at = ?8 "
+                 "WHERE id = ?1 AND state = 'pending'"),
+      release_job(db, "DELETE FROM in_flight WHERE job_id = ?1"),
+      renew_leases(db, "UPDATE in_flight SET lease_until = ?2 WHERE run_id = ?1"),
+      next_pending_at(db, next_pending("")),
+      next_pending_at_in_batch(db, next_pending("AND j.batch_id = ?1 ")) {}
 
 std::string QueueStatements::chain_head() {
   std::string head(kChainGenesis);

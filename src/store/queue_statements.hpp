@@ -32,8 +32,10 @@ struct QueueStatements {
   // Two forms each, with and without a batch, so that each has one index to walk.
   Statement claim;
   Statement claim_in_batch;
+  Statement hold_job;  // a claimed job into in_flight
   Statement insert_attempt;
   Statement last_row_hash;
+  Statement unhold_job;  // out of in_flight when its attempt ends
   Statement finish_job;
   Statement release_job;
   Statement renew_leases;

@@ -98,8 +98,11 @@ class Statement {
 
 class Transaction {
  public:
-  // BEGIN IMMEDIATE: takes the write lock now, so a busy database fails here and not halfway.
-  explicit Transaction(Database& db);
+  // kWrite: BEGIN IMMEDIATE, which takes the write lock now, so a busy database fails here and
+  // not halfway. kRead: BEGIN, for reads that must see one snapshot across several statements
+  // (never committed: the destructor ends it).
+  enum class Mode { kWrite, kRead };
+  explicit Transaction(Database& db, Mode mode = Mode::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

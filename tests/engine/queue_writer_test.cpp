@@ -114,7 +114,7 @@ TEST_F(QueueWriterTest, RenewsTheRunsLeases) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
-  const auto lease = [this] { return query_int(*queue_, "SELECT lease_until FROM jobs"); };
+  const auto lease = [this] { return query_int(*queue_, "SELECT lease_until FROM in_flight"); };
   const std::int64_t before = lease();
   clock_.advance_ms(1'000);
   QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });

@@ -223,7 +223,7 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   auto opened = Queue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Queue& queue = **opened;
-  EXPECT_EQ(user_version(db_), 5);
+  EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts) FROM jobs"),
             "1succeeded1,2pending1");
   EXPECT_EQ(chained_rows(db_), 2);
@@ -257,6 +257,54 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   ASSERT_TRUE(finished.ok()) << finished.error().message;
   EXPECT_EQ(query_text(queue, "SELECT state FROM jobs WHERE id = 2"), "succeeded");
   EXPECT_EQ(chained_rows(db_), 3);
+}
+
+// Version 6 keeps a claimed job's lease in in_flight instead of its row: a job that a version-5
+// run left running (the run died) is in flight after the upgrade, with its attempt and lease,
+// and the next run closes that attempt as interrupted and sends the job again.
+TEST_F(MigrationsTest, AJobAVersionFiveRunLeftRunningIsInFlightAfterTheUpgrade) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(5)).ok());
+  db_.exec(
+      "INSERT INTO batches VALUES (1, 0, 'old.csv');"
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES (1, 0, 1, '{}');"
+      "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, identity, "
+      "page_id, object_id, method, path, body, state, attempts, run_id, claimed_at, "
+      "lease_until, updated_at) VALUES "
+      "(1, 1, x'01', 7, 'old.csv:2', 'update', 'pinterest.pin', 'i', '', '7', 'PUT', '/a', "
+      "'{}', 'running', 2, 1, 3, 5, 0),"
+      "(2, 1, x'02', 8, 'old.csv:3', 'delete', 'twitter.tweet', 'i', '', '8', 'DELETE', '/b', "
+      "'', 'pending', 0, NULL, NULL, NULL, 0);");
+
+  ManualClock clock;
+  auto opened = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Queue& queue = **opened;
+  EXPECT_EQ(user_version(db_), 6);
+  EXPECT_EQ(query_text(queue, "SELECT job_id || ':' || run_id || ':' || attempt || ':' || "
+                              "claimed_at || ':' || lease_until FROM in_flight"),
+            "1:1:2:3:5");
+  EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts || "
+                              "coalesce(run_id, claimed_at, lease_until, '-')) FROM jobs"),
+            "1pending1-,2pending0-");
+  auto status = queue.status();
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(status->by_state[JobState::kRunning], 1);
+  EXPECT_EQ(status->by_state[JobState::kPending], 1);
+
+  // Its lease ran out long ago: the next run closes the attempt and the job is due again.
+  auto run = queue.begin_run("{}");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(query_text(queue, "SELECT outcome || attempt || run_id FROM attempts"),
+            "interrupted21");
+  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM in_flight"), 0);
+  EXPECT_EQ(query_text(queue, "SELECT state || attempts FROM jobs WHERE id = 1"), "pending2");
+  auto claimed = queue.claim(*run, 10, kLeaseMs);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_EQ(claimed->at(0).attempt, 3);
+  EXPECT_EQ(claimed->at(1).attempt, 1);
 }
 
 }  // namespace

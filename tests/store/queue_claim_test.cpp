@@ -29,14 +29,16 @@ TEST_F(QueueTest, ClaimMarksTheJobRunningUnderTheRunWithALease) {
   const std::int64_t run = start_run();
   clock_.advance_ms(10);
   ASSERT_EQ(claim_ids(run, 1).size(), 1u);
-  Statement row(queue_->database(),
-                "SELECT state, run_id, claimed_at, lease_until, attempts FROM jobs WHERE id = 1");
-  ASSERT_TRUE(row.step());
-  EXPECT_EQ(row.column_text(0), "running");
-  EXPECT_EQ(row.column_int(1), run);
-  EXPECT_EQ(row.column_int(2), clock_.now_ms());
-  EXPECT_EQ(row.column_int(3), clock_.now_ms() + kLeaseMs);
-  EXPECT_EQ(row.column_int(4), 1);
+  EXPECT_EQ(job_state(1), "running");
+  Statement held(queue_->database(),
+                 "SELECT run_id, claimed_at, lease_until, attempt FROM in_flight WHERE job_id = 1");
+  ASSERT_TRUE(held.step());
+  EXPECT_EQ(held.column_int(0), run);
+  EXPECT_EQ(held.column_int(1), clock_.now_ms());
+  EXPECT_EQ(held.column_int(2), clock_.now_ms() + kLeaseMs);
+  EXPECT_EQ(held.column_int(3), 1);
+  // The job's row is left as it was: its attempt counts once it ends.
+  EXPECT_EQ(query_text(*queue_, "SELECT state || attempts FROM jobs WHERE id = 1"), "pending0");
 }
 
 TEST_F(QueueTest, ClaimedJobCarriesTheRenderedRequest) {

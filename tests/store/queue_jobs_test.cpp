@@ -83,6 +83,42 @@ TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) 
   EXPECT_EQ((*claimed)[0].attempt_base, 1);
 }
 
+// A claimed job keeps 'pending' in its row (schema 6) and is running while it is in flight:
+// `report`, its state filter and the dry run's list of pending jobs all say so.
+TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
+
+  const auto all = rows();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].state, JobState::kRunning);
+  EXPECT_EQ(all[0].attempts, 0);  // its attempt counts once it ends
+  EXPECT_EQ(all[1].state, JobState::kPending);
+
+  JobFilter running;
+  running.state = JobState::kRunning;
+  const auto held = rows(running);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].job_id, 1);
+  JobFilter pending;
+  pending.state = JobState::kPending;
+  const auto waiting = rows(pending);
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].job_id, 2);
+
+  std::vector<std::int64_t> listed;
+  ASSERT_TRUE(queue_
+                  ->for_each_pending(std::nullopt,
+                                     [&](const PendingRequest& r) { listed.push_back(r.job_id); })
+                  .ok());
+  EXPECT_EQ(listed, std::vector<std::int64_t>{2});
+
+  finish(run, 1, JobState::kSucceeded);
+  EXPECT_EQ(rows()[0].state, JobState::kSucceeded);
+  EXPECT_EQ(rows()[0].attempts, 1);
+}
+
 TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("1x"), tweet_delete("2")});
   const std::int64_t run = start_run();

@@ -107,7 +107,7 @@ TEST_F(QueueTest, ALateAnswerFromARunThatLostItsLeaseIsRefused) {
   EXPECT_NE(late.error().message.find("no longer held by run"), std::string::npos)
       << late.error().message;
   EXPECT_EQ(job_state(1), "running");
-  EXPECT_EQ(query_int(*queue_, "SELECT run_id FROM jobs WHERE id = 1"), new_run);
+  EXPECT_EQ(query_int(*queue_, "SELECT run_id FROM in_flight WHERE job_id = 1"), new_run);
   finish(new_run, 1, JobState::kSucceeded);
   EXPECT_EQ(job_state(1), "succeeded");
 }

@@ -140,8 +140,12 @@ class QueueTest : public ::testing::Test {
     return status.ok() ? status->by_state[state] : -1;
   }
 
+  // As users see it: a job in flight keeps 'pending' in its row (schema 6) and is running.
   std::string job_state(std::int64_t job_id) {
-    return query_text(*queue_, "SELECT state FROM jobs WHERE id = " + std::to_string(job_id));
+    return query_text(*queue_,
+                      "SELECT CASE WHEN EXISTS (SELECT 1 FROM in_flight WHERE job_id = jobs.id) "
+                      "THEN 'running' ELSE state END FROM jobs WHERE id = " +
+                          std::to_string(job_id));
   }
 
   oneall::testing::TempDir dir_;
