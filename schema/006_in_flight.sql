@@ -2,7 +2,7 @@
 -- (bench/README.md, "What bounds the rate").
 --
 -- Until schema 5 a claim rewrote the job's row and, because its state changed, the entries of
--- five indexes on jobs: about a quarter of the writer's work per job. Now a claim adds a row to
+-- five indexes on jobs: a sixth of the writer's instructions per job. Now a claim adds a row to
 -- in_flight, and the job's row stays 'pending' until its attempt ends; a job "is running" while
 -- it has a row here. Readers that show states (status, report, cancel, the dry run) count such
 -- a job as running. jobs.attempts counts the attempts that ended (an interrupted one included);
@@ -17,9 +17,11 @@ CREATE TABLE in_flight (
   lease_until INTEGER NOT NULL                       -- the next run may take it back after this
 );
 
--- Jobs running when the queue was last closed (a run that died) keep their lease.
+-- Jobs running when the queue was last closed (a run that died) keep their lease. A claim
+-- always set both times; were one missing, the lease counts as expired (the next run takes the
+-- job back, logging its attempt as interrupted).
 INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, lease_until)
-  SELECT id, run_id, attempts, claimed_at, lease_until FROM jobs
+  SELECT id, run_id, attempts, COALESCE(claimed_at, 0), COALESCE(lease_until, 0) FROM jobs
   WHERE state = 'running' ORDER BY id;
 UPDATE jobs SET state = 'pending', attempts = attempts - 1, run_id = NULL, claimed_at = NULL,
                 lease_until = NULL
