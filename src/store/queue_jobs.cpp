@@ -7,20 +7,21 @@
 #include <string_view>
 
 #include "store/queue.hpp"
+#include "store/queue_statements.hpp"
 
 namespace oneall::store {
 namespace {
 
 // A job's state as the user sees it: one in flight stays 'pending' in its row (schema 6).
-constexpr std::string_view kStateNow =
-    "(CASE WHEN EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) THEN 'running' "
-    "ELSE jobs.state END)";
+std::string state_now_sql() {
+  return fmt::format("(CASE WHEN {} THEN 'running' ELSE jobs.state END)", in_flight_sql("jobs.id"));
+}
 
 // ?1 batch, ?2 state, ?3 job id; NULL matches everything.
 std::string filter_sql() {
   return fmt::format(
       "(?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR {} = ?2) AND (?3 IS NULL OR id = ?3)",
-      kStateNow);
+      state_now_sql());
 }
 
 void bind_filter(Statement& statement, const JobFilter& filter) {
@@ -53,7 +54,7 @@ Status Queue::for_each_job(const JobFilter& filter,
                                       "page_id, object_id, {}, attempts, last_http_status, "
                                       "last_outcome, note, updated_at FROM jobs WHERE {} "
                                       "ORDER BY id",
-                                      kStateNow, filter_sql()));
+                                      state_now_sql(), filter_sql()));
     bind_filter(select, filter);
     JobReportRow row;
     while (select.step()) {
@@ -98,8 +99,8 @@ Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
   try {
     return update_matching(db_,
                            "UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
-                           "updated_at = ?4 WHERE state = 'pending' AND NOT EXISTS "
-                           "(SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) AND ",
+                           "updated_at = ?4 WHERE state = 'pending' AND NOT " +
+                               in_flight_sql("jobs.id") + " AND ",
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return Error{fmt::format("cannot cancel pending jobs in {}: {}", path_, e.what())};

@@ -2,17 +2,17 @@
 #include <fmt/format.h>
 
 #include "store/queue.hpp"
+#include "store/queue_statements.hpp"
 
 namespace oneall::store {
 
 Status Queue::for_each_pending(std::optional<std::int64_t> batch,
                                const std::function<void(const PendingRequest&)>& each) {
   try {
-    Statement select(db_,
-                     "SELECT id, batch_id, method, path, body, source, next_attempt_at FROM jobs "
-                     "WHERE state = 'pending' AND (?1 IS NULL OR batch_id = ?1) "
-                     "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id) "
-                     "ORDER BY id");
+    Statement select(db_, fmt::format("SELECT id, batch_id, method, path, body, source, "
+                                      "next_attempt_at FROM jobs WHERE state = 'pending' AND "
+                                      "(?1 IS NULL OR batch_id = ?1) AND NOT {} ORDER BY id",
+                                      in_flight_sql("jobs.id")));
     select.bind(1, batch);
     PendingRequest request;
     while (select.step()) {

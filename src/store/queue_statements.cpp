@@ -20,9 +20,8 @@ std::string claim_window(const char* batch_filter) {
              "SELECT j.id, j.attempts + 1, j.batch_id, j.op, j.method, j.path, j.body, j.source, "
              "j.identity, j.attempt_base FROM jobs AS j WHERE j.state = 'pending' ") +
          batch_filter +
-         "AND +j.next_attempt_at <= ?2 "
-         "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) "
-         "AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
+         "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") +
+         " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
          "ORDER BY j.id LIMIT ?1";
 }
@@ -31,12 +30,15 @@ std::string claim_window(const char* batch_filter) {
 // it stops at the first one. ?1 batch.
 std::string next_pending(const char* batch_filter) {
   return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter +
-         "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) "
-         "ORDER BY j.next_attempt_at LIMIT 1";
+         batch_filter + "AND NOT " + in_flight_sql("j.id") +
+         " ORDER BY j.next_attempt_at LIMIT 1";
 }
 
 }  // namespace
+
+std::string in_flight_sql(std::string_view job_id) {
+  return "EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = " + std::string(job_id) + ")";
+}
 
 QueueStatements::QueueStatements(const Database& db)
     : insert_batch(db, "INSERT INTO batches (created_at, description) VALUES (?1, ?2)"),

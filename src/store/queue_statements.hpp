@@ -3,12 +3,18 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "store/attempt_chain.hpp"
 #include "store/queue.hpp"
 #include "store/sqlite.hpp"
 
 namespace oneall::store {
+
+// Schema 6: a job is running while it has a row in in_flight, and its own row stays 'pending'.
+// The SQL test for that, for the job whose id is the column `job_id` (such as "j.id"): every
+// query that tells running jobs from pending ones uses it.
+std::string in_flight_sql(std::string_view job_id);
 
 struct QueueStatements {
   explicit QueueStatements(const Database& db);
