@@ -64,10 +64,13 @@ TEST(CurlMulti, AWakeupFromAnotherThreadEndsAPollOnce) {
 }
 
 // Transfers move by socket events and libcurl's timer: a request to a live server completes,
-// one to a closed port fails to connect, both reported through next_done.
-CURLcode transfer(CurlMulti& multi, const CurlGlobal& global, const std::string& url) {
+// one to a closed port fails to connect, both reported through next_done. `close_after` has
+// libcurl close the connection when the transfer ends; `connects` gets how many it opened.
+CURLcode transfer(CurlMulti& multi, const CurlGlobal& global, const std::string& url,
+                  bool close_after = false, long* connects = nullptr) {
   CurlEasy easy = make_easy(global);
   curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy.get(), CURLOPT_FORBID_REUSE, close_after ? 1L : 0L);
   curl_easy_setopt(
       easy.get(), CURLOPT_WRITEFUNCTION,
       +[](char*, size_t size, size_t count, void*) { return size * count; });
@@ -82,6 +85,7 @@ CURLcode transfer(CurlMulti& multi, const CurlGlobal& global, const std::string&
       EXPECT_EQ(multi.poll(10), CURLM_OK);
     }
   }
+  if (connects != nullptr) curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, connects);
   EXPECT_EQ(multi.remove(easy.get()), CURLM_OK);
   return done ? done->result : CURLE_OPERATION_TIMEDOUT;
 }
@@ -96,6 +100,26 @@ TEST(CurlMulti, DrivesTransfersToTheirEndByEvents) {
   EXPECT_EQ(
       transfer(multi, global, "http://127.0.0.1:" + std::to_string(testing::closed_port()) + "/"),
       CURLE_COULDNT_CONNECT);
+}
+
+// The epoll set follows libcurl's sockets across transfers: a connection kept between them is
+// dropped from the set and watched again when reused, and a new connection is watched as the
+// new socket it is (its descriptor is often the number of the one just closed).
+TEST(CurlMulti, FollowsSocketsAcrossReusedClosedAndNewConnections) {
+  sandbox::SandboxServer server(sandbox::SandboxOptions{});
+  ASSERT_TRUE(server.start().ok());
+  const CurlGlobal global;
+  CurlMulti multi(global);
+  const std::string url = server.base_url() + "/sandbox/stats";
+  long connects = -1;
+  ASSERT_EQ(transfer(multi, global, url, false, &connects), CURLE_OK);
+  EXPECT_EQ(connects, 1);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(transfer(multi, global, url, true, &connects), CURLE_OK) << round;
+    EXPECT_EQ(connects, 0) << "reuses the kept connection, then closes it; round " << round;
+    EXPECT_EQ(transfer(multi, global, url, false, &connects), CURLE_OK) << round;
+    EXPECT_EQ(connects, 1) << "a new connection after the close; round " << round;
+  }
 }
 
 }  // namespace
