@@ -81,7 +81,7 @@ class CurlMulti {
   std::optional<Done> next_done();
 
  private:
-  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socket_data);
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* in_set);
   static int on_timer(CURLM* multi, long timeout_ms, void* self);
   CURLMcode wait_and_act(int timeout_ms);
 
