@@ -113,22 +113,23 @@ int CurlMulti::on_socket(CURL*, curl_socket_t socket, int what, void* self_ptr, 
   const int events = self.events_.get();
   if (what == CURL_POLL_REMOVE) {
     epoll_ctl(events, EPOLL_CTL_DEL, socket, nullptr);  // fails only if already gone
-    return 0;  // libcurl forgets the socket, and its data, after this
+    return 0;  // libcurl forgets the socket, and its mark, after this
   }
   epoll_event watch{};
   watch.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
   watch.data.fd = socket;
-  const int first = in_set != nullptr ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  const int other = in_set != nullptr ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-  const int other_errno = in_set != nullptr ? ENOENT : EEXIST;  // the mark and the set disagree
-  if (epoll_ctl(events, first, socket, &watch) != 0 &&
-      (errno != other_errno || epoll_ctl(events, other, socket, &watch) != 0)) {
-    return -1;  // libcurl fails the transfer on that socket
+  const bool marked = in_set != nullptr;
+  if (epoll_ctl(events, marked ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, &watch) != 0) {
+    // Should the mark and the set ever disagree, the other call still does what is wanted.
+    const bool disagree = errno == (marked ? ENOENT : EEXIST);
+    if (!disagree ||
+        epoll_ctl(events, marked ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &watch) != 0) {
+      return -1;  // libcurl aborts the multi handle's transfers: the loop cannot watch them
+    }
   }
-  if (in_set == nullptr &&
-      curl_multi_assign(self.multi_.get(), socket, static_cast<void*>(&self)) != CURLM_OK) {
-    return -1;
-  }
+  // Cannot fail: libcurl holds the socket in its hash while it calls here. Were the mark lost,
+  // the next call would find the socket by the fallback above.
+  if (!marked) (void)curl_multi_assign(self.multi_.get(), socket, static_cast<void*>(&self));
   return 0;
 }
 
