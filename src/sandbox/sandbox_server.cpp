@@ -28,6 +28,7 @@
 #include "sandbox/deadline_sleep.hpp"
 #include "sandbox/envelope.hpp"
 #include "sandbox/fault_plan.hpp"
+#include "sandbox/listening_socket.hpp"
 #include "sandbox/object_book.hpp"
 #include "sandbox/receive_log.hpp"
 #include "util/base64.hpp"
@@ -77,7 +78,9 @@ struct SandboxServer::Impl {
       : options(std::move(options_in)),
         book(options.missing_objects),
         expected_authorization("Basic " + base64_encode(options.credentials.public_key + ":" +
-                                                        options.credentials.private_key)) {}
+                                                        options.credentials.private_key)) {
+    configure_server();
+  }
 
   SandboxOptions options;
   ObjectBook book;
@@ -85,7 +88,9 @@ struct SandboxServer::Impl {
   httplib::Server server;
   std::thread thread;
   int port = 0;
-  int listening_socket = -1;  // owned by `server`; kept to raise its backlog
+  int listening_socket = -1;     // owned by `server`; kept to raise its backlog
+  Status socket_options = Ok{};  // what the socket-options callback of the last bind did
+  std::atomic<bool> listener_ended{false};
 
   std::mutex state_mutex;
   std::condition_variable stopped_cv;
@@ -108,7 +113,13 @@ struct SandboxServer::Impl {
   // What becomes of an API request once its latency has passed.
   enum class Then { kAnswer, kDrop };
 
+  // Routes, limits and socket options, once: a start() that failed can be tried again.
+  void configure_server();
   void install_routes();
+  // Runs the listening loop on `thread`; returns once it runs, or has already ended.
+  void serve_on_thread();
+  // cpp-httplib closes a bound socket only from its running listening loop: run it, stop it.
+  void close_bound_socket();
   void handle_api(const httplib::Request& request, httplib::Response& response);
   Then work_out(const httplib::Request& request, httplib::Response& response, const Fault& fault);
   void answer(httplib::Response& response, ApiAnswer reply);
@@ -332,56 +343,84 @@ Result<int> SandboxServer::start() {
   {
     std::lock_guard lock(s.state_mutex);
     if (s.started) return Error{"the sandbox is already started"};
-    s.started = true;
   }
+  // Either fully started or fully undone: `started` is set only once the listening loop runs,
+  // so a failed start leaves nothing bound, no thread, and stop() and wait() with nothing to do.
   s.started_at = std::chrono::steady_clock::now();
   s.started_at_wall = std::chrono::system_clock::now();
   s.receive_log.emplace(s.started_at);
   s.faults.emplace(fault_rates(s.options), s.started_at);
-  s.install_routes();
-  s.server.set_keep_alive_max_count(1'000'000);  // clients keep their connections
-  // Headers and body go out in separate writes: without NODELAY, Nagle holds the body back
-  // until the client's delayed ACK, some 40 ms per request.
-  s.server.set_tcp_nodelay(true);
-  s.server.set_payload_max_length(kMaxBodyBytes);
-  // cpp-httplib's default socket options add SO_REUSEPORT, which lets a second server bind the
-  // same port and silently take part of the connections (and of the counts). SO_REUSEADDR alone
-  // still allows a restart on the port just released.
-  s.server.set_socket_options([&s](socket_t sock) {
-    const int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    s.listening_socket = sock;
-  });
-  const std::size_t threads = static_cast<std::size_t>(std::max(4, s.options.threads));
-  // cpp-httplib takes ownership of the task queue it is handed (and deletes it).
-  s.server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 
+  s.socket_options = Ok{};
   if (s.options.port == 0) {
     s.port = s.server.bind_to_any_port(s.options.host);
   } else {
     s.port = s.server.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
   }
-  if (s.port <= 0) {
+  if (s.port <= 0) {  // cpp-httplib closed the socket it could not bind
+    const int bind_errno = errno;
+    s.port = 0;
     return Error{fmt::format("cannot listen on {}:{}: {}", s.options.host, s.options.port,
-                             std::strerror(errno))};
+                             std::strerror(bind_errno))};
   }
-  // The library listens with a backlog of 5, compiled in: a burst of connections beyond it
-  // (64 clients starting at once) waits for the clients' SYN retransmission, a second or more.
-  // Linux lets listen() on a listening socket raise it.
-  ::listen(s.listening_socket, SOMAXCONN);
-  s.thread = std::thread([&s] {
+  Status prepared = s.socket_options;
+  if (prepared) prepared = raise_listen_backlog(s.listening_socket);
+  if (!prepared) {
+    s.close_bound_socket();
+    s.port = 0;
+    return prepared.error();
+  }
+  s.serve_on_thread();
+  if (!s.server.is_running()) {  // the loop ended at once: nothing to stop
+    s.thread.join();
+    s.port = 0;
+    return Error{"the sandbox's listening loop ended as soon as it started"};
+  }
+  std::lock_guard lock(s.state_mutex);
+  s.started = true;
+  return s.port;
+}
+
+void SandboxServer::Impl::configure_server() {
+  install_routes();
+  server.set_keep_alive_max_count(1'000'000);  // clients keep their connections
+  // Headers and body go out in separate writes: without NODELAY, Nagle holds the body back
+  // until the client's delayed ACK, some 40 ms per request.
+  server.set_tcp_nodelay(true);
+  server.set_payload_max_length(kMaxBodyBytes);
+  // cpp-httplib's default socket options add SO_REUSEPORT, which lets a second server bind the
+  // same port and silently take part of the connections (and of the counts). SO_REUSEADDR alone
+  // still allows a restart on the port just released. The callback cannot fail the bind, so
+  // start() reads what it did from socket_options.
+  server.set_socket_options([this](socket_t sock) {
+    listening_socket = sock;
+    socket_options = allow_address_reuse(sock);
+  });
+  const std::size_t threads = static_cast<std::size_t>(std::max(4, options.threads));
+  // cpp-httplib takes ownership of the task queue it is handed (and deletes it).
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+}
+
+void SandboxServer::Impl::serve_on_thread() {
+  listener_ended = false;
+  thread = std::thread([this] {
     // Both before cpp-httplib starts its workers from this thread, which inherit them.
     block_sigpipe_in_this_thread();
     use_precise_timers_in_this_thread();  // the latency is slept on the workers
-    s.server.listen_after_bind();
+    server.listen_after_bind();
+    listener_ended = true;
   });
-  // cpp-httplib's stop() does nothing until the listening loop runs: wait for it, so a stop()
-  // right after start() cannot be lost (and the join in stop() cannot hang).
-  for (int waited_ms = 0; !s.server.is_running(); ++waited_ms) {
-    if (waited_ms > 5000) return Error{"the sandbox's listening thread did not start"};
+  // cpp-httplib's stop() does nothing until the listening loop runs: wait for it (or for its
+  // end), so a stop() right after start() cannot be lost and the join in stop() cannot hang.
+  while (!server.is_running() && !listener_ended) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  return s.port;
+}
+
+void SandboxServer::Impl::close_bound_socket() {
+  serve_on_thread();
+  server.stop();
+  thread.join();
 }
 
 void SandboxServer::stop() {
