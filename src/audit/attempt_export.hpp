@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/queue.hpp"
+#include "store/records.hpp"
 
 namespace oneall::audit {
 

@@ -90,7 +90,7 @@ Result<ChainReport> verify_chain(store::Database& db) {
     }
     return report;
   } catch (const store::SqliteError& e) {
-    return Error{fmt::format("cannot read the attempt log: {}", e.what())};
+    return store::store_error(e, "read the attempt log");
   }
 }
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "store/queue.hpp"
+#include "store/records.hpp"
 
 namespace oneall::audit {
 

@@ -21,7 +21,10 @@ int run_main(int argc, char** argv) {
       "Run `oneall-bulk COMMAND --help` for a command's options.");
 
   GlobalOptions global;
-  if (const char* db = std::getenv("ONEALL_BULK_DB"); db != nullptr && *db != '\0') global.db = db;
+  if (const char* db = std::getenv("ONEALL_BULK_DB"); db != nullptr && *db != '\0') {
+    global.db = db;
+    global.db_source = DbSource::kEnvironment;
+  }
   app.add_option("--db", global.db, "Queue database (default ./oneall-bulk.db or $ONEALL_BULK_DB)");
 
   std::vector<std::unique_ptr<Command>> commands;
@@ -41,6 +44,7 @@ int run_main(int argc, char** argv) {
     command->subcommand().add_option("--db", global.db, "Queue database file");
   }
 
+  const std::string db_before_parse = global.db;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
@@ -49,6 +53,10 @@ int run_main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+
+  // --db is registered on several (sub)commands, all bound to global.db: a changed path is the
+  // sign that one of them was given.
+  if (global.db != db_before_parse) global.db_source = DbSource::kOption;
 
   try {
     for (auto& command : commands) {

@@ -63,27 +63,30 @@ class AuditCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    return verify_->parsed() ? verify(*queue, streams) : print(*queue, streams);
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    return verify_->parsed() ? verify(global, *opened.queue, streams)
+                             : print(global, *opened.queue, streams);
   }
 
  private:
-  int verify(store::Queue& queue, Streams streams) {
+  int verify(const GlobalOptions& global, store::Queue& queue, Streams streams) {
     auto report = audit::verify_chain(queue.database());
     if (!report) {
       streams.err << queue.path() << ": " << report.error().message << '\n';
       return kExitStorage;
     }
     if (json_) {
-      streams.out << verify_json(*report) << '\n';
+      streams.out << with_queue_field(global, verify_json(*report)) << '\n';
     } else {
-      (report->broken ? streams.err : streams.out) << verify_text(*report);
+      std::ostream& out = report->broken ? streams.err : streams.out;
+      out << queue_line(global, queue) << '\n' << verify_text(*report);
     }
     return report->broken ? kExitJobsFailed : kExitOk;
   }
 
-  int print(store::Queue& queue, Streams streams) {
+  int print(const GlobalOptions& global, store::Queue& queue, Streams streams) {
+    streams.err << queue_line(global, queue) << '\n';  // stdout carries the rows
     auto rows = queue.attempts({job_, run_});
     if (!rows) {
       streams.err << rows.error().message << '\n';

@@ -33,16 +33,19 @@ class CancelCommand final : public Command {
       return kExitUsage;
     }
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    auto moved = queue->cancel_jobs(filter);
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    auto moved = opened.queue->cancel_jobs(filter);
     if (!moved) {
       streams.err << moved.error().message << '\n';
       return kExitStorage;
     }
-    streams.out << (json_ ? fmt::format(R"({{"cancelled":{}}})", *moved)
-                          : fmt::format("{} pending job(s) cancelled", *moved))
-                << '\n';
+    if (json_) {
+      streams.out << with_queue_field(global, fmt::format(R"({{"cancelled":{}}})", *moved)) << '\n';
+    } else {
+      streams.out << queue_line(global, *opened.queue) << '\n'
+                  << fmt::format("{} pending job(s) cancelled", *moved) << '\n';
+    }
     return kExitOk;
   }
 

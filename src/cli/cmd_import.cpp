@@ -35,19 +35,21 @@ class ImportCommand final : public Command {
       return kExitUsage;
     }
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    auto summary = queue_job_files(*queue, files_, options);
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
+    if (!opened.queue) return opened.exit_code;
+    auto summary = queue_job_files(*opened.queue, files_, options);
     if (!summary) {
       streams.err << summary.error().message << '\n';
       return kExitStorage;
     }
     if (json_) {
-      streams.out << fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{}}})",
-                                 summary->batch_id, summary->new_jobs, summary->duplicates)
+      streams.out << with_queue_field(
+                         global,
+                         fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{}}})",
+                                     summary->batch_id, summary->new_jobs, summary->duplicates))
                   << '\n';
     } else {
-      streams.out << describe_import(*summary) << '\n';
+      streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(*summary) << '\n';
     }
     return kExitOk;
   }

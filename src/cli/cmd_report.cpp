@@ -29,8 +29,10 @@ class ReportCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    store::Queue& queue = *opened.queue;
+    streams.err << queue_line(global, queue) << '\n';  // stdout (or --out) carries the rows
     auto output = OutputFile::open(out_path_, streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';
@@ -39,7 +41,7 @@ class ReportCommand final : public Command {
     std::ostream& out = (*output)->stream();
     const bool csv = format_ == "csv";
     if (csv) out << audit::job_report_csv_header() << '\n';
-    Status read = queue->for_each_job(filter_.filter(), [&](const store::JobReportRow& row) {
+    Status read = queue.for_each_job(filter_.filter(), [&](const store::JobReportRow& row) {
       out << (csv ? audit::job_report_csv(row) : audit::job_report_jsonl(row)) << '\n';
     });
     if (!read) {

@@ -26,17 +26,20 @@ class RetryCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    auto moved = queue->retry_jobs(filter_.filter());
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    auto moved = opened.queue->retry_jobs(filter_.filter());
     if (!moved) {
       streams.err << moved.error().message << '\n';
       return kExitStorage;
     }
-    streams.out << (json_
-                        ? fmt::format(R"({{"retried":{}}})", *moved)
-                        : fmt::format("{} job(s) moved back to pending; `run` sends them", *moved))
-                << '\n';
+    if (json_) {
+      streams.out << with_queue_field(global, fmt::format(R"({{"retried":{}}})", *moved)) << '\n';
+    } else {
+      streams.out << queue_line(global, *opened.queue) << '\n'
+                  << fmt::format("{} job(s) moved back to pending; `run` sends them", *moved)
+                  << '\n';
+    }
     return kExitOk;
   }
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 #include <ostream>
 
@@ -28,6 +27,9 @@
 
 namespace oneall::cli {
 namespace {
+
+// What a queue run on the in-process sandbox is bound to (Queue::bind_api_root).
+constexpr const char* kSandboxRoot = "sandbox";
 
 // A CLI11 check that runs one of our parsers, so a bad value is a usage error (exit 2) with the
 // parser's own message.
@@ -111,7 +113,14 @@ class RunCommand final : public Command {
 
   CLI::App& subcommand() override { return *sub_; }
 
-  int run(const GlobalOptions& global, Streams streams) override {
+  int run(const GlobalOptions& given, Streams streams) override {
+    // A rehearsal keeps its own queue unless one is named (docs/cli.md, "Rehearse, then go
+    // live"): jobs that succeeded against the sandbox must not look done to the real run.
+    GlobalOptions global = given;
+    if (sandbox_ && global.db_source == DbSource::kDefault) {
+      global.db = kSandboxDb;
+      global.db_source = DbSource::kSandboxDefault;
+    }
     SystemClock clock;
     const EpochMs started_at = clock.now_ms();  // a cron window counts from the start
     if (auto failed = apply_limits(started_at); failed) {
@@ -164,17 +173,25 @@ class RunCommand final : public Command {
     options_.batch = batch_;
     options_.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
 
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
+    if (!opened.queue) return opened.exit_code;
+    store::Queue& queue = *opened.queue;
+    if (!quiet_) streams.err << queue_line(global, queue) << '\n';
+    if (int refused = bind_api_root(global, queue, streams.err); refused != kExitOk) return refused;
     if (!files_.empty()) {
-      auto imported = queue_job_files(*queue, files_, read_options);
+      auto imported = queue_job_files(queue, files_, read_options);
       if (!imported) {
         streams.err << imported.error().message << '\n';
         return kExitStorage;
       }
       if (!quiet_) streams.err << describe_import(*imported) << '\n';
+    } else if (queue.created_now() && !quiet_) {
+      streams.err << fmt::format(
+          "the queue {} did not exist and was created just now, empty: import jobs into it, or "
+          "name the queue that holds them with --db\n",
+          global.db);
     }
-    return work_queue(*queue, clock, streams);
+    return work_queue(global, queue, clock, streams);
   }
 
  private:
@@ -210,21 +227,42 @@ class RunCommand final : public Command {
     return std::nullopt;
   }
 
+  // A queue's job states are true of one API root: the first run binds the queue to its root
+  // ("sandbox" for the in-process emulator, whose port changes from run to run), and a run
+  // against another is refused, so that a rehearsal's successes never stand in for the real
+  // run. Returns kExitOk, or the exit code with the reason written to `err`.
+  int bind_api_root(const GlobalOptions& global, store::Queue& queue, std::ostream& err) const {
+    const std::string root = sandbox_ ? std::string(kSandboxRoot) : options_.api_root;
+    auto bound = queue.bind_api_root(root);
+    if (!bound) {
+      err << bound.error().message << '\n';
+      return kExitStorage;
+    }
+    if (*bound == root) return kExitOk;
+    err << fmt::format(
+        "refused: the queue {} was run against {}, and this run would send to {}. Its jobs' "
+        "states (succeeded, failed, ...) are what {} answered, so this run would skip jobs "
+        "that were never sent here. Give this run a queue of its own (--db NEW.db, then "
+        "import or run the job files again); `status --db {}` shows what the other run did.\n",
+        global.db, describe_root(*bound), describe_root(root), describe_root(*bound), global.db);
+    return kExitUsage;
+  }
+
+  static std::string describe_root(const std::string& root) {
+    return root == kSandboxRoot ? std::string("the built-in sandbox (run --sandbox)") : root;
+  }
+
   // Reads only: needs no credentials and no lock, and creates no database.
   int dry_run(const GlobalOptions& global, const Clock& clock,
               const jobfile::ReadOptions& read_options, Streams streams) {
     if (!files_.empty()) return dry_run_files(files_, read_options, json_, streams);
-    if (!std::filesystem::exists(global.db)) {
-      streams.err << fmt::format("dry run: there is no queue at {} yet; nothing would be sent\n",
-                                 global.db);
-      return kExitOk;
-    }
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    return dry_run_queue(*queue, batch_, json_, streams);
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    return dry_run_queue(*opened.queue, batch_, json_, streams);
   }
 
-  int work_queue(store::Queue& queue, const Clock& clock, Streams streams) {
+  int work_queue(const GlobalOptions& global, store::Queue& queue, const Clock& clock,
+                 Streams streams) {
     auto run_id = queue.begin_run(options_json());
     if (!run_id) {
       streams.err << run_id.error().message << '\n';
@@ -266,7 +304,8 @@ class RunCommand final : public Command {
     }
     const ScopeCounts scope = count_scope(*after, batch_);
     const int exit_code = run_exit_code(scope, summary->stopped_early);
-    const std::string json = run_summary_json(*run_id, *summary, scope, exit_code);
+    const std::string json =
+        with_queue_field(global, run_summary_json(*run_id, *summary, scope, exit_code));
     if (auto ended = queue.end_run(*run_id, exit_code, json); !ended) {
       streams.err << ended.error().message << '\n';
       return kExitStorage;

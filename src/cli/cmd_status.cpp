@@ -29,7 +29,7 @@ std::int64_t total(const std::map<store::JobState, std::int64_t>& counts) {
   return sum;
 }
 
-std::string status_json(const store::QueueStatus& status) {
+std::string status_json(const GlobalOptions& global, const store::QueueStatus& status) {
   std::string batches;
   for (const auto& b : status.batches) {
     if (!batches.empty()) batches += ',';
@@ -46,8 +46,11 @@ std::string status_json(const store::QueueStatus& status) {
                     r->ended_at ? json_string(format_utc_ms(*r->ended_at)) : "null",
                     r->exit_code ? std::to_string(*r->exit_code) : "null", r->attempts);
   }
-  return fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{}}})",
-                     total(status.by_state), states_json(status.by_state), batches, last_run);
+  return with_queue_field(
+      global,
+      fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},"api_root":{}}})",
+                  total(status.by_state), states_json(status.by_state), batches, last_run,
+                  status.api_root ? json_string(*status.api_root) : "null"));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
@@ -71,17 +74,20 @@ class StatusCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     SystemClock clock;
-    auto queue = open_queue(global, clock, streams.err);
-    if (!queue) return kExitStorage;
-    auto status = queue->status();
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
+    if (!opened.queue) return opened.exit_code;
+    auto status = opened.queue->status();
     if (!status) {
       streams.err << status.error().message << '\n';
       return kExitStorage;
     }
     if (json_) {
-      streams.out << status_json(*status) << '\n';
+      streams.out << status_json(global, *status) << '\n';
       return kExitOk;
     }
+    streams.out << queue_line(global, *opened.queue) << '\n';
+    streams.out << fmt::format("api root: {}\n",
+                               status->api_root.value_or("none yet (bound by the first run)"));
     streams.out << fmt::format("{} jobs:", total(status->by_state));
     print_counts(streams.out, status->by_state);
     for (const auto& b : status->batches) {

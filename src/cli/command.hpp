@@ -10,9 +10,19 @@
 
 namespace oneall::cli {
 
-// Options every command takes (SPEC §4).
+// The queue files used when neither --db nor ONEALL_BULK_DB names one: rehearsals on the
+// built-in sandbox keep a queue of their own, so that a real run after a rehearsal in the same
+// folder finds its jobs still to do (docs/cli.md, "Rehearse, then go live").
+inline constexpr const char* kDefaultDb = "oneall-bulk.db";
+inline constexpr const char* kSandboxDb = "oneall-bulk-sandbox.db";
+
+// Where the queue's path came from, so that messages can say which queue a command used.
+enum class DbSource { kDefault, kOption, kEnvironment, kSandboxDefault };
+
+// Options every command takes.
 struct GlobalOptions {
-  std::string db = "oneall-bulk.db";  // --db, or ONEALL_BULK_DB
+  std::string db = kDefaultDb;  // --db, or ONEALL_BULK_DB
+  DbSource db_source = DbSource::kDefault;
 };
 
 struct Streams {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "store/queue.hpp"
+#include "store/records.hpp"
 
 namespace oneall::cli {
 

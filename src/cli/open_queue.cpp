@@ -1,17 +1,74 @@
 #include "cli/open_queue.hpp"
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <ostream>
+#include <system_error>
+
+#include "cli/exit_codes.hpp"
+#include "util/text.hpp"
 
 namespace oneall::cli {
+namespace {
 
-std::unique_ptr<store::Queue> open_queue(const GlobalOptions& global, const Clock& clock,
-                                         std::ostream& err) {
-  auto queue = store::Queue::open(global.db, clock);
+std::string where_from(const GlobalOptions& global) {
+  switch (global.db_source) {
+    case DbSource::kOption:
+      return "--db";
+    case DbSource::kEnvironment:
+      return "ONEALL_BULK_DB";
+    case DbSource::kSandboxDefault:
+      return "the default of run --sandbox";
+    case DbSource::kDefault:
+      break;
+  }
+  return "the default";
+}
+
+// Why a queue that a command must not create is missing, and where to look instead.
+std::string missing_queue_message(const GlobalOptions& global) {
+  std::string message = fmt::format("there is no queue at {} ({})", global.db, where_from(global));
+  if (global.db_source == DbSource::kDefault) {
+    message += fmt::format(
+        ": name the queue with --db PATH or ONEALL_BULK_DB; `import` and `run` create one. "
+        "Rehearsals (`run --sandbox`) keep theirs in {}",
+        kSandboxDb);
+  } else {
+    message += ": check the path; only `import` and `run` create a queue";
+  }
+  return message;
+}
+
+}  // namespace
+
+OpenedQueue open_queue(const GlobalOptions& global, const Clock& clock, std::ostream& err,
+                       store::QueueOpen how) {
+  if (how == store::QueueOpen::kExistingOnly) {
+    std::error_code ec;
+    if (!std::filesystem::exists(global.db, ec) && !ec) {
+      err << missing_queue_message(global) << '\n';
+      return {nullptr, kExitUsage};
+    }
+  }
+  auto queue = store::Queue::open(global.db, clock, how);
   if (!queue) {
     err << queue.error().message << '\n';
-    return nullptr;
+    return {nullptr, kExitStorage};
   }
-  return std::move(queue).value();
+  return {std::move(queue).value(), kExitOk};
+}
+
+std::string queue_line(const GlobalOptions& global, const store::Queue& queue) {
+  return fmt::format("queue: {} ({}{})", global.db, where_from(global),
+                     queue.created_now() ? ", created now" : "");
+}
+
+std::string with_queue_field(const GlobalOptions& global, std::string_view object) {
+  // Every caller passes an object it formatted itself: "{" then members, or "{}".
+  const std::string_view members = object.substr(1);
+  return fmt::format("{{\"queue\":{}{}{}", json_string(global.db),
+                     members.front() == '}' ? "" : ",", members);
 }
 
 }  // namespace oneall::cli

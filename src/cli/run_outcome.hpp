@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "engine/run_options.hpp"
-#include "store/queue.hpp"
+#include "store/records.hpp"
 
 namespace oneall::cli {
 

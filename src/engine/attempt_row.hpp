@@ -13,7 +13,7 @@
 #include "api/response.hpp"
 #include "engine/in_flight_request.hpp"
 #include "engine/retry_policy.hpp"
-#include "store/queue.hpp"
+#include "store/records.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::engine {

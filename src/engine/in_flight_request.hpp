@@ -16,7 +16,7 @@
 #include "engine/curl_options.hpp"
 #include "engine/request_url.hpp"
 #include "engine/run_options.hpp"
-#include "store/queue.hpp"
+#include "store/records.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
 

@@ -15,7 +15,7 @@
 
 #include "api/target.hpp"
 #include "store/job_state.hpp"
-#include "store/queue.hpp"
+#include "store/records.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::engine {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/queue.hpp"
+#include "store/records.hpp"
 #include "store/sqlite.hpp"
 #include "util/sha256.hpp"
 

@@ -79,7 +79,7 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
   try {
     current = user_version(db);
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot read the schema version: {}", e.what())};
+    return store_error(e, "read the schema version");
   }
   if (current > latest) {
     return Error{fmt::format(
@@ -92,7 +92,7 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
   try {
     foreign_keys_off.emplace(db);
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot prepare the schema migration: {}", e.what())};
+    return store_error(e, "prepare the schema migration");
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
@@ -109,8 +109,8 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
       transaction.commit();
       current = migration.version;
     } catch (const SqliteError& e) {
-      return Error{fmt::format("cannot apply schema migration {} (version {} to {}): {}",
-                               migration.name, current, migration.version, e.what())};
+      return store_error(e, fmt::format("apply schema migration {} (version {} to {})",
+                                        migration.name, current, migration.version));
     }
   }
   return Ok{};

@@ -23,10 +23,11 @@ constexpr const char* kCacheSize = "PRAGMA cache_size = -32768";
 // The queue holds request bodies of users' accounts: a new file is readable by its owner only,
 // whatever the umask. SQLite gives its -wal and -shm files the same mode as the database file.
 // An existing file keeps the mode its owner gave it.
-Status create_private_file(const std::string& path) {
+// Returns whether it created the file.
+Result<bool> create_private_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Ok{};
+    if (errno == EEXIST) return false;
     return Error{fmt::format("cannot open queue database {}: {}", path, std::strerror(errno))};
   }
   const int chmod_rc = ::fchmod(fd, 0600);
@@ -36,7 +37,7 @@ Status create_private_file(const std::string& path) {
     return Error{
         fmt::format("cannot make queue database {} private: {}", path, std::strerror(chmod_errno))};
   }
-  return Ok{};
+  return true;
 }
 
 // WAL lets `status` read while a run writes. SQLite answers with the mode it could set; a file
@@ -53,18 +54,27 @@ void use_write_ahead_log(Database& db, const std::string& path) {
 
 }  // namespace
 
-Queue::Queue(std::string path, Database db, const Clock& clock)
+Queue::Queue(std::string path, Database db, const Clock& clock, bool created_now)
     : path_(std::move(path)),
+      created_now_(created_now),
       db_(std::move(db)),
       clock_(clock),
       statements_(std::make_unique<QueueStatements>(db_)) {}
 
 Queue::~Queue() = default;
 
-Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock& clock) {
-  if (auto created = create_private_file(path); !created) return created.error();
+Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock& clock,
+                                           QueueOpen how) {
+  bool created_now = false;
+  if (how == QueueOpen::kCreateIfMissing) {
+    auto created = create_private_file(path);
+    if (!created) return created.error();
+    created_now = *created;
+  }
   try {
-    Database db = Database::open(path);
+    Database db =
+        Database::open(path, how == QueueOpen::kCreateIfMissing ? Database::Create::kIfMissing
+                                                                : Database::Create::kNever);
     use_write_ahead_log(db, path);
     // WAL with synchronous=NORMAL: a commit survives the process dying at any moment (the
     // crash model here); only an OS crash or power loss may lose the last commits, never
@@ -80,9 +90,9 @@ Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock&
       return Error{
           fmt::format("cannot open queue database {}: {}", path, migrated.error().message)};
     }
-    return std::make_unique<Queue>(path, std::move(db), clock);
+    return std::make_unique<Queue>(path, std::move(db), clock, created_now);
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot open queue database {}: {}", path, describe(e))};
+    return store_error(e, fmt::format("open queue database {}", path));
   }
 }
 

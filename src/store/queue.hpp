@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,7 +12,7 @@
 #include <vector>
 
 #include "api/action.hpp"
-#include "store/job_state.hpp"
+#include "store/records.hpp"
 #include "store/sqlite.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -22,133 +21,15 @@ namespace oneall::store {
 
 struct QueueStatements;
 
-struct ImportSummary {
-  std::int64_t batch_id = 0;  // 0 when nothing was new: no batch row is kept for such an import
-  std::int64_t new_jobs = 0;
-  std::int64_t duplicates = 0;  // already queued (same job key), in this or an earlier batch
-};
-
-// A job handed to a run: everything needed to send it, nothing needed to re-read the file.
-struct ClaimedJob {
-  std::int64_t job_id = 0;
-  std::int64_t batch_id = 0;
-  int attempt = 0;       // number of this attempt, 1-based, over the job's whole life
-  int attempt_base = 0;  // attempts used before the last `retry`: --max-attempts counts from here
-  api::Op op = api::Op::kDelete;
-  std::string method;
-  std::string path;
-  std::string body;
-  std::string source;    // "file:line" it was imported from
-  std::string identity;  // the identity token: the scope of --identity-rate
-};
-
-// One row of the attempt log (SPEC §6). Credentials never appear here.
-struct AttemptRecord {
-  std::int64_t run_id = 0;
-  std::int64_t job_id = 0;
-  int attempt = 0;
-  EpochMs started_at = 0;
-  EpochMs ended_at = 0;
-  std::string method;
-  std::string path;
-  std::string request_body;
-  int http_status = 0;      // 0 when no HTTP answer arrived
-  std::string curl_error;   // empty when the transfer completed
-  std::string retry_after;  // the header as received, empty if absent
-  std::string api_flag;
-  std::optional<int> api_code;
-  std::string api_info;
-  std::string response_body;  // capped
-  bool response_truncated = false;
-  // Times the request went out in this attempt: 0 never sent; more than 1 when libcurl sent it
-  // again on a fresh connection after a reused one closed unanswered.
-  int requests_sent = 1;
-  std::string outcome;  // "succeeded" | "failed" | "retry" | "dead" | "interrupted"
-  std::string note;     // e.g. "already_gone"
-};
-
-// Where a finished attempt leaves its job.
-struct JobTransition {
-  JobState state = JobState::kPending;
-  EpochMs next_attempt_at = 0;  // for kPending: not before this time
-  std::string note;
-};
-
-struct Completion {
-  AttemptRecord attempt;
-  JobTransition transition;
-};
-
-struct BatchCounts {
-  std::int64_t batch_id = 0;
-  std::string description;
-  EpochMs created_at = 0;
-  std::map<JobState, std::int64_t> by_state;
-};
-
-struct RunRow {
-  std::int64_t run_id = 0;
-  EpochMs started_at = 0;
-  std::optional<EpochMs> ended_at;
-  std::optional<int> exit_code;
-  std::int64_t attempts = 0;
-};
-
-struct QueueStatus {
-  std::map<JobState, std::int64_t> by_state;  // every state present, zero included
-  std::vector<BatchCounts> batches;
-  std::optional<RunRow> last_run;
-};
-
-struct AttemptRow : AttemptRecord {
-  std::int64_t id = 0;
-};
-
-// A pending job as `run --dry-run` shows it: the request that would be sent.
-struct PendingRequest {
-  std::int64_t job_id = 0;
-  std::int64_t batch_id = 0;
-  std::string method;
-  std::string path;
-  std::string body;
-  std::string source;           // "file:line" it was imported from
-  EpochMs next_attempt_at = 0;  // a retry waits until then
-};
-
-// Which jobs `report`, `retry` and `cancel` act on; every field given must match.
-struct JobFilter {
-  std::optional<std::int64_t> batch_id;
-  std::optional<JobState> state;
-  std::optional<std::int64_t> job_id;
-};
-
-// One job as `report` shows it: where it came from, what it does, and how it ended.
-struct JobReportRow {
-  std::int64_t job_id = 0;
-  std::int64_t batch_id = 0;
-  std::string source;  // "file:line"
-  std::string op;
-  std::string target;
-  std::string identity;
-  std::string page_id;
-  std::string object_id;
-  JobState state = JobState::kPending;
-  std::int64_t attempts = 0;
-  std::optional<int> last_http_status;
-  std::string last_outcome;  // "" before any attempt
-  std::string note;
-  EpochMs updated_at = 0;
-};
-
-struct AttemptFilter {
-  std::optional<std::int64_t> job_id;
-  std::optional<std::int64_t> run_id;
-};
+// Whether opening a queue may create it: only `import` and `run` do, so that a mistyped path
+// given to a command that reads is an error rather than an empty queue.
+enum class QueueOpen { kCreateIfMissing, kExistingOnly };
 
 class Queue {
  public:
-  // Opens or creates the database, sets WAL mode, applies migrations.
-  static Result<std::unique_ptr<Queue>> open(const std::string& path, const Clock& clock);
+  // Opens (or creates, as `how` allows) the database, sets WAL mode, applies migrations.
+  static Result<std::unique_ptr<Queue>> open(const std::string& path, const Clock& clock,
+                                             QueueOpen how = QueueOpen::kCreateIfMissing);
 
   // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
   // without commit() rolls everything back. After a failed add() the session refuses further
@@ -171,6 +52,10 @@ class Queue {
   Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description);
 
   // ---- runs
+  // The API root the queue is bound to: the first caller's `api_root` binds it (schema 7), and
+  // every later call returns what it is bound to, so a run can refuse another root.
+  Result<std::string> bind_api_root(const std::string& api_root);
+
   // Records a new run and reclaims jobs whose lease has expired (their process died): they
   // return to pending and an "interrupted" attempt row closes their open attempt.
   Result<std::int64_t> begin_run(const std::string& options_json);
@@ -232,10 +117,12 @@ class Queue {
   Result<std::int64_t> cancel_jobs(const JobFilter& filter);
 
   const std::string& path() const { return path_; }
+  // Whether open() created the database file just now (it holds no batch yet).
+  bool created_now() const { return created_now_; }
   // The connection itself, for inspection (tests, `audit verify`); not for queue changes.
   Database& database() { return db_; }
 
-  Queue(std::string path, Database db, const Clock& clock);  // use open()
+  Queue(std::string path, Database db, const Clock& clock, bool created_now = false);  // open()
   ~Queue();
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
@@ -248,6 +135,7 @@ class Queue {
                                      std::optional<std::int64_t> batch);
 
   std::string path_;
+  bool created_now_ = false;
   Database db_;
   const Clock& clock_;
   std::unique_ptr<QueueStatements> statements_;  // declared after db_: finalized before it closes

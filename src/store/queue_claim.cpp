@@ -47,9 +47,8 @@ Result<std::vector<ClaimedJob>> Queue::finish_and_claim(std::span<const Completi
     transaction.commit();
     return claimed;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot {} {}: {}",
-                             limit == 0 ? "record attempts in" : "claim jobs from", path_,
-                             describe(e))};
+    return store_error(
+        e, fmt::format("{} {}", limit == 0 ? "record attempts in" : "claim jobs from", path_));
   }
 }
 
@@ -83,8 +82,7 @@ Status Queue::record_finished(std::span<const Completion> completions) {
             a.attempt, a.job_id)};
       }
     } catch (const SqliteError& e) {
-      return Error{
-          fmt::format("cannot record attempt {} of job {}: {}", a.attempt, a.job_id, describe(e))};
+      return store_error(e, fmt::format("record attempt {} of job {}", a.attempt, a.job_id));
     }
   }
   return Ok{};
@@ -133,7 +131,7 @@ Status Queue::release(std::int64_t job_id) {
     statements_->release_job.bind(1, job_id).run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot release job {}: {}", job_id, describe(e))};
+    return store_error(e, fmt::format("release job {}", job_id));
   }
 }
 
@@ -147,7 +145,7 @@ Result<std::optional<EpochMs>> Queue::next_pending_at(std::optional<std::int64_t
     select.reset();
     return earliest;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot find the next due job in {}: {}", path_, describe(e))};
+    return store_error(e, fmt::format("find the next due job in {}", path_));
   }
 }
 

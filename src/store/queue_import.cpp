@@ -60,8 +60,7 @@ Status Queue::ImportSession::add(const api::Action& action, const api::HttpReque
   } catch (const SqliteError& e) {
     state_->closed_because =
         "an earlier job of this import could not be queued, so none of it will be";
-    return Error{
-        fmt::format("cannot queue the job of {}: {}; nothing was queued", source, e.what())};
+    return store_error(e, fmt::format("queue the job of {}", source), "nothing was queued");
   }
 }
 
@@ -82,7 +81,7 @@ Result<ImportSummary> Queue::ImportSession::commit() {
     return state_->summary;
   } catch (const SqliteError& e) {
     state_->closed_because = "its commit failed";
-    return Error{fmt::format("cannot commit the import: {}; nothing was queued", e.what())};
+    return store_error(e, "commit the import", "nothing was queued");
   }
 }
 
@@ -93,7 +92,7 @@ Result<std::unique_ptr<Queue::ImportSession>> Queue::begin_import(const std::str
     state->batch_id = db_.last_insert_rowid();
     return std::make_unique<ImportSession>(std::move(state));
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot start an import into {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("start an import into {}", path_));
   }
 }
 

@@ -78,7 +78,7 @@ Status Queue::for_each_job(const JobFilter& filter,
     }
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot read the jobs of {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("read the jobs of {}", path_));
   }
 }
 
@@ -90,8 +90,7 @@ Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
                            "WHERE state IN ('failed', 'dead') AND ",
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
-    return Error{
-        fmt::format("cannot move failed and dead jobs back to pending in {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("move failed and dead jobs back to pending in {}", path_));
   }
 }
 
@@ -103,7 +102,7 @@ Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
                                in_flight_sql("jobs.id") + " AND ",
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot cancel pending jobs in {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("cancel pending jobs in {}", path_));
   }
 }
 

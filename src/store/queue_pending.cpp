@@ -27,7 +27,7 @@ Status Queue::for_each_pending(std::optional<std::int64_t> batch,
     }
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot read the pending jobs of {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("read the pending jobs of {}", path_));
   }
 }
 

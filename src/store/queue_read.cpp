@@ -75,9 +75,11 @@ Result<QueueStatus> Queue::status() {
       run.attempts = last_run.column_int(4);
       status.last_run = run;
     }
+    Statement api_root(db_, "SELECT value FROM queue_settings WHERE name = 'api_root'");
+    if (api_root.step()) status.api_root = api_root.column_text(0);
     return status;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot read the status of {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("read the status of {}", path_));
   }
 }
 
@@ -125,7 +127,7 @@ Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
     }
     return rows;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot read the attempt log of {}: {}", path_, e.what())};
+    return store_error(e, fmt::format("read the attempt log of {}", path_));
   }
 }
 

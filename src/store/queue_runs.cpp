@@ -71,7 +71,23 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
     transaction.commit();
     return run_id;
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot start a run in {}: {}", path_, describe(e))};
+    return store_error(e, fmt::format("start a run in {}", path_));
+  }
+}
+
+Result<std::string> Queue::bind_api_root(const std::string& api_root) {
+  try {
+    Transaction transaction(db_);
+    Statement bind(db_,
+                   "INSERT INTO queue_settings (name, value) VALUES ('api_root', ?1) "
+                   "ON CONFLICT (name) DO NOTHING");
+    bind.bind(1, api_root).run();
+    Statement bound(db_, "SELECT value FROM queue_settings WHERE name = 'api_root'");
+    std::string root = bound.step() ? bound.column_text(0) : api_root;
+    transaction.commit();
+    return root;
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("record the API root of {}", path_));
   }
 }
 
@@ -84,7 +100,7 @@ Status Queue::end_run(std::int64_t run_id, int exit_code, const std::string& sum
         .run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot record the end of run {}: {}", run_id, describe(e))};
+    return store_error(e, fmt::format("record the end of run {}", run_id));
   }
 }
 
@@ -93,7 +109,7 @@ Status Queue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
     statements_->renew_leases.bind(1, run_id).bind(2, clock_.now_ms() + lease_ms).run();
     return Ok{};
   } catch (const SqliteError& e) {
-    return Error{fmt::format("cannot renew the leases of run {}: {}", run_id, describe(e))};
+    return store_error(e, fmt::format("renew the leases of run {}", run_id));
   }
 }
 

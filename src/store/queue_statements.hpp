@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "store/attempt_chain.hpp"
-#include "store/queue.hpp"
+#include "store/records.hpp"
 #include "store/sqlite.hpp"
 
 namespace oneall::store {

@@ -67,17 +67,23 @@ std::string describe(const SqliteError& error) {
   }
 }
 
+Error store_error(const SqliteError& error, std::string_view doing, std::string_view consequence) {
+  std::string message = fmt::format("cannot {}: {}", doing, describe(error));
+  if (!consequence.empty()) message += fmt::format("; {}", consequence);
+  return Error{std::move(message)};
+}
+
 void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 // NOMUTEX: SQLite does not lock the connection on every call. A connection is only ever used by
 // one thread at a time (the run hands its queue between the loop and the writer under a mutex;
 // the checkpointer has a connection of its own), which is all multi-thread mode asks.
-Database Database::open(const std::string& path) {
+Database Database::open(const std::string& path, Create create) {
   configure_sqlite_once();
   sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                    (create == Create::kIfMissing ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) throw_error(raw, rc, path);
   sqlite3_extended_result_codes(raw, 1);

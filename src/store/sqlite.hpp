@@ -32,10 +32,18 @@ class SqliteError : public std::runtime_error {
 // read-only file or mount, I/O error): those stop a run with exit 5, and the user must act.
 std::string describe(const SqliteError& error);
 
+// The one way a store failure becomes the Error a command shows: "cannot DOING: " SQLite's
+// message with describe()'s advice, then "; CONSEQUENCE" when given (such as "nothing was
+// queued"). Every catch site of the store uses it, so no path drops the advice another gives.
+Error store_error(const SqliteError& error, std::string_view doing,
+                  std::string_view consequence = {});
+
 class Database {
  public:
-  // Opens (creating if needed) the file at `path`, with a busy timeout and foreign keys on.
-  static Database open(const std::string& path);
+  enum class Create { kIfMissing, kNever };
+  // Opens the file at `path` (creating it if missing and `create` allows), with a busy timeout
+  // and foreign keys on.
+  static Database open(const std::string& path, Create create = Create::kIfMissing);
 
   void exec(std::string_view sql);  // one or more statements, no results
   std::int64_t last_insert_rowid() const;

@@ -231,9 +231,9 @@ TEST_F(RunCronE2e, DryRunOfTheQueuePrintsPendingJobsInClaimOrderAndChangesNothin
   EXPECT_NE(status.out.find(R"("last_run":null)"), std::string::npos) << "no run was recorded";
 }
 
-TEST_F(RunCronE2e, DryRunWithoutAQueueSaysThereIsNothing) {
+TEST_F(RunCronE2e, DryRunWithoutAQueueIsAnErrorAndCreatesNone) {
   auto run = run_oneall({"run", "--dry-run", "--db", db_}, {});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("there is no queue at"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(db_));
 }

@@ -5,18 +5,14 @@
 // covers the same path through SQLite's own size limit.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "api/credentials.hpp"
 #include "sandbox/sandbox_server.hpp"
 #include "support/process.hpp"
 #include "support/queue_states.hpp"
-#include "support/temp_dir.hpp"
+#include "storage/small_tmpfs.hpp"
 
 namespace oneall {
 namespace {
@@ -32,37 +28,7 @@ std::map<std::string, std::string> sandbox_env() {
           {"ONEALL_PRIVATE_KEY", credentials.private_key}};
 }
 
-// Fills the file system holding `path` until a write fails, then gives back `room` bytes: enough
-// for the run to open the queue and record a few attempts, not to finish.
-void fill_leaving(const std::string& path, std::uintmax_t room) {
-  {
-    std::ofstream filler(path, std::ios::binary);
-    const std::string block(4096, 'x');
-    while (filler.write(block.data(), block.size())) {
-    }
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path);
-  std::filesystem::resize_file(path, size > room ? size - room : 0);
-}
-
-class DiskFullTmpfs : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::filesystem::create_directory(mount_point_);
-    if (::mount("tmpfs", mount_point_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=16m") != 0) {
-      GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno)
-                   << "; needs root); size_limit_test covers a full disk without it";
-    }
-    mounted_ = true;
-  }
-  void TearDown() override {
-    if (mounted_) ::umount2(mount_point_.c_str(), MNT_DETACH);
-  }
-
-  testing::TempDir dir_;
-  const std::string mount_point_ = dir_.file("small");
-  bool mounted_ = false;
-};
+using DiskFullTmpfs = testing::SmallTmpfs;
 
 TEST_F(DiskFullTmpfs, RunStopsWithFiveAndTheNextRunWithRoomFinishes) {
   constexpr int kJobs = 300;
@@ -79,13 +45,12 @@ TEST_F(DiskFullTmpfs, RunStopsWithFiveAndTheNextRunWithRoomFinishes) {
   ASSERT_TRUE(server.start().ok());
   const std::vector<std::string> run{"run",           "--db", db, "--endpoint", server.base_url(),
                                      "--concurrency", "4"};
-  const std::string filler = mount_point_ + "/filler";
-  fill_leaving(filler, 160 * 1024);
+  fill_leaving(160 * 1024);
   auto full = testing::run_oneall(run, sandbox_env(), 60s);
   EXPECT_EQ(full.exit_code, 5) << full.err;
   EXPECT_NE(full.err.find("disk holding the queue is full"), std::string::npos) << full.err;
 
-  std::filesystem::remove(filler);
+  make_room();
   const testing::QueueStates stopped = testing::queue_states(db);
   EXPECT_GT(stopped.succeeded, 0) << "the disk filled up during the run, not before it";
   EXPECT_LT(stopped.succeeded, kJobs);

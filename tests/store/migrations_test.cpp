@@ -307,5 +307,41 @@ TEST_F(MigrationsTest, AJobAVersionFiveRunLeftRunningIsInFlightAfterTheUpgrade) 
   EXPECT_EQ(claimed->at(1).attempt, 1);
 }
 
+TEST_F(MigrationsTest, AVersionSixQueueIsBoundToTheApiRootOfItsFirstRun) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  // The trap schema 7 closes: a rehearsal on the sandbox, then a "real" run that sent nothing.
+  ASSERT_TRUE(migrate(db_, all.first(6)).ok());
+  db_.exec(
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES "
+      "(1, 0, 1, '{\"endpoint\":\"http://127.0.0.1:40001\",\"sandbox\":true}'),"
+      "(2, 0, 1, '{\"endpoint\":\"https://site.api.oneall.com\",\"sandbox\":false}');");
+  ManualClock clock;
+  auto opened = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto bound = (*opened)->bind_api_root("https://site.api.oneall.com");
+  ASSERT_TRUE(bound.ok()) << bound.error().message;
+  EXPECT_EQ(*bound, "sandbox");
+}
+
+TEST_F(MigrationsTest, AVersionSixQueueRunForRealOnlyKeepsItsRootAndOneNeverRunIsUnbound) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(6)).ok());
+  db_.exec(
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES "
+      "(1, 0, 1, '{}'),"  // from before runs kept their options: says nothing
+      "(2, 0, 1, '{\"endpoint\":\"https://site.api.oneall.com\",\"sandbox\":false}');");
+  ManualClock clock;
+  auto opened = Queue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ((*opened)->status()->api_root, "https://site.api.oneall.com");
+
+  oneall::testing::TempDir other;
+  auto never_run = Queue::open(other.file("n.db"), clock);
+  ASSERT_TRUE(never_run.ok());
+  EXPECT_EQ((*never_run)->status()->api_root, std::nullopt);
+}
+
 }  // namespace
 }  // namespace oneall::store

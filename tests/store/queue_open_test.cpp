@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "store/queue.hpp"
@@ -138,6 +139,32 @@ TEST_F(QueueTest, ErrorsSayWhatTheQueueWasDoing) {
   EXPECT_NE(status.error().message.find("cannot read the status of " + db_path()),
             std::string::npos)
       << status.error().message;
+}
+
+TEST_F(QueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) {
+  const std::string missing = dir_.file("typo.db");
+  auto opened = Queue::open(missing, clock_, QueueOpen::kExistingOnly);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find(missing), std::string::npos) << opened.error().message;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+
+  auto created = Queue::open(missing, clock_, QueueOpen::kCreateIfMissing);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE((*created)->created_now());
+  auto existing = Queue::open(missing, clock_, QueueOpen::kExistingOnly);
+  ASSERT_TRUE(existing.ok()) << existing.error().message;
+  EXPECT_FALSE((*existing)->created_now());
+}
+
+TEST_F(QueueTest, TheFirstApiRootBindsTheQueueAndLaterOnesAreToldWhatItIs) {
+  EXPECT_EQ(queue_->status()->api_root, std::nullopt);
+  auto first = queue_->bind_api_root("sandbox");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, "sandbox");
+  auto other = queue_->bind_api_root("https://site.api.oneall.com");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ(*other, "sandbox") << "a bound queue keeps its root";
+  EXPECT_EQ(queue_->status()->api_root, "sandbox");
 }
 
 }  // namespace

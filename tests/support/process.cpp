@@ -29,11 +29,8 @@ struct Pipe {
   }
 };
 
-}  // namespace
-
-ProcessResult run_oneall(const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& env,
-                         std::chrono::seconds limit) {
+ProcessResult run_from(const char* dir, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env, std::chrono::seconds limit) {
   std::vector<std::string> argv_strings{ONEALL_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = environment_with(env);
@@ -48,6 +45,7 @@ ProcessResult run_oneall(const std::vector<std::string>& args,
     dup2(err_pipe.write_end, STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, STDIN_FILENO);
+    if (dir != nullptr && chdir(dir) != 0) _exit(126);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
@@ -85,6 +83,20 @@ ProcessResult run_oneall(const std::vector<std::string>& args,
   waitpid(pid, &status, 0);
   result.exit_code = (!result.timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+}  // namespace
+
+ProcessResult run_oneall(const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env,
+                         std::chrono::seconds limit) {
+  return run_from(nullptr, args, env, limit);
+}
+
+ProcessResult run_oneall_in(const std::string& dir, const std::vector<std::string>& args,
+                            const std::map<std::string, std::string>& env,
+                            std::chrono::seconds limit) {
+  return run_from(dir.c_str(), args, env, limit);
 }
 
 }  // namespace oneall::testing

@@ -21,4 +21,10 @@ ProcessResult run_oneall(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env = {},
                          std::chrono::seconds limit = std::chrono::seconds(120));
 
+// The same, run from the directory `dir`: for what a user does in one folder, where the
+// defaults (./oneall-bulk.db, ./oneall-bulk-sandbox.db) are relative to it.
+ProcessResult run_oneall_in(const std::string& dir, const std::vector<std::string>& args,
+                            const std::map<std::string, std::string>& env = {},
+                            std::chrono::seconds limit = std::chrono::seconds(120));
+
 }  // namespace oneall::testing
