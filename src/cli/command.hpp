@@ -10,7 +10,7 @@
 
 namespace oneall::cli {
 
-// Options every command takes (SPEC §4).
+// Options every command takes (docs/cli.md#options-every-command-takes).
 struct GlobalOptions {
   std::string db = "oneall-bulk.db";  // --db, or ONEALL_BULK_DB
 };

@@ -1,4 +1,4 @@
-// The durable queue (SPEC §3): one SQLite database in WAL mode holding batches, jobs, runs and
+// The queue (docs/cli.md#job-states): one SQLite file in WAL mode holding batches, jobs, runs and
 // attempts. Everything the engine and the CLI know about work lives here; this class is the
 // only way in. Failures come back as Error values that say what the queue was doing.
 #pragma once
@@ -42,7 +42,7 @@ struct ClaimedJob {
   std::string identity;  // the identity token: the scope of --identity-rate
 };
 
-// One row of the attempt log (SPEC §6). Credentials never appear here.
+// One row of the attempt log (docs/formats.md#output-formats). Credentials never appear here.
 struct AttemptRecord {
   std::int64_t run_id = 0;
   std::int64_t job_id = 0;
