@@ -110,7 +110,7 @@ std::string update_body(const Action& action) {
     for (std::size_t i = 0; i < f.attachments->size(); ++i) {
       if (i > 0) fields.push_back(',');
       const std::string& id = (*f.attachments)[i];
-      // API.md documents picture ids as JSON numbers; ids that are not plain numbers (or would
+      // docs/api.md shows picture ids as JSON numbers; ids that are not plain numbers (or would
       // not survive a double) are sent as strings rather than refused.
       if (all_digits(id)) {
         fields += id;

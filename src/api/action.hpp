@@ -41,7 +41,7 @@ struct FieldProblem {
   std::string message;  // "must be a UUID such as 2af20011-8965-471b-8f6b-8b66a611aae6"
 };
 
-// Every rule of SPEC §1/§2 that concerns the Action itself; empty when it may be sent.
+// Every job file rule (docs/formats.md) about the Action itself; empty when it may be sent.
 std::vector<FieldProblem> validate(const Action& action);
 
 struct HttpRequest {

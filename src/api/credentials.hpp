@@ -1,4 +1,4 @@
-// Site credentials and the API root (SPEC §1). Credentials are only ever handed to libcurl;
+// Credentials and the API root (docs/cli.md#credentials). They are only ever handed to libcurl;
 // they have no operator<< and appear in no message.
 #pragma once
 
@@ -16,7 +16,7 @@ struct Credentials {
   std::string private_key;
 };
 
-// The sandbox's defaults (SPEC §7), used by `run --sandbox`.
+// The sandbox's defaults (docs/cli.md#the-sandbox), used by `run --sandbox`.
 Credentials sandbox_credentials();
 
 // The credentials a command uses: each field from its environment variable when that is set

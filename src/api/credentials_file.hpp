@@ -1,4 +1,4 @@
-// The credentials config file (SPEC §1: "from the environment or a config file"): `key = value`
+// The credentials config file (docs/formats.md#the-credentials-file): `key = value`
 // lines for subdomain, public_key and private_key, `#` comments and blank lines, parsed strictly
 // with file:line errors. A file that holds a private key must be readable by its owner only.
 // No message here ever holds a value: keys are named, never shown.

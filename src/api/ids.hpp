@@ -1,4 +1,4 @@
-// Checks every id before it may become part of a request path (SPEC §1): identity tokens are
+// Checks every id before it may become part of a path (docs/api.md#ids): identity tokens are
 // UUIDs; page and object ids are [A-Za-z0-9_.-]{1,128} and never "." or "..". A job file must
 // never be able to reach another resource, so anything else is refused with the reason.
 #pragma once

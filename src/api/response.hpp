@@ -1,4 +1,4 @@
-// What an Update API answer said, read with simdjson (API.md "Responses"). Tolerant: a body
+// What an Update API answer said, read with simdjson (docs/api.md#responses). Tolerant: a body
 // that is not JSON, or JSON of another shape, yields parsed == false and empty fields rather
 // than an error, because the HTTP status alone must still be classified and audited.
 #pragma once

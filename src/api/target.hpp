@@ -1,4 +1,4 @@
-// The five Update API resources we drive (SPEC §1): their names in job files, which ops they
+// The five Update API resources (docs/api.md#resources): their names in job files, which ops they
 // allow, whether they sit under a Facebook page, and how their path is built.
 #pragma once
 

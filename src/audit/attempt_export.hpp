@@ -1,4 +1,4 @@
-// Writes attempt rows (the audit log, SPEC §6) as JSON Lines or CSV. CSV cells that a
+// Writes the audit log (docs/formats.md#output-formats) as JSON Lines or CSV. CSV cells that a
 // spreadsheet would run as a formula (starting with = + - @, tab or CR) are neutralised with a
 // leading apostrophe; JSONL is one valid JSON object per line.
 #pragma once

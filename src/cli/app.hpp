@@ -1,5 +1,5 @@
 // The command line: builds the CLI11 application with one subcommand per file of src/cli/,
-// runs the chosen one, and turns every outcome into one of SPEC §4's exit codes.
+// runs the chosen one, and turns every outcome into one of the exit codes (docs/cli.md#exit-codes).
 #pragma once
 
 namespace oneall::cli {

@@ -1,4 +1,4 @@
-// What `check` says about one ping (SPEC §4): whether endpoint, subdomain and keys work, in
+// What `check` says of one ping (docs/cli.md#check): whether endpoint, subdomain and keys work, in
 // plain words, and the exit code (0 when they do, 4 otherwise). Pure, so every case is a unit
 // test without a server.
 #pragma once

@@ -1,4 +1,4 @@
-// `audit`: the attempt log, one row per request sent (SPEC §6), as JSON Lines or CSV; and
+// `audit`: the attempt log, one row per request sent (docs/cli.md#audit), as JSON Lines or CSV; and
 // `audit verify`, which walks its hash chain (exit 0 intact, 1 broken, 5 unreadable).
 #include <fmt/format.h>
 

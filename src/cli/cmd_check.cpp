@@ -1,4 +1,4 @@
-// `check`: GET {api_root}/tools/ping.json with the configured credentials (SPEC §4), so a cron
+// `check`: GET {api_root}/tools/ping.json with the configured keys (docs/cli.md#check), so a cron
 // job or a person learns before a long run whether endpoint, subdomain and keys work.
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// `run --dry-run` (SPEC §4): prints each request a run would send — method, path and body,
+// `run --dry-run` (docs/cli.md#run): prints each request a run would send — method, path and body,
 // never credentials — one per line on stdout, in order, and sends nothing and changes nothing.
 // With job files: their requests, in file order, without queuing them (the files are checked
 // first by the caller). Without: the queue's pending jobs in scope, in the order runs claim them.

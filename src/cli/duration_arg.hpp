@@ -1,4 +1,4 @@
-// The value of --deadline (SPEC §4): a duration such as "90s", "15m", "2h", "1h30m" or a plain
+// --deadline's value (docs/cli.md#run): a duration such as "90s", "15m", "2h", "1h30m" or a plain
 // number of seconds ("90"), in milliseconds. Pure, so every spelling is unit-tested.
 #pragma once
 

@@ -1,4 +1,4 @@
-// SPEC §4's exit codes, in one place.
+// The exit codes of docs/cli.md#exit-codes, in one place.
 #pragma once
 
 namespace oneall::cli {

@@ -1,4 +1,4 @@
-// The progress line of `run` on a terminal (SPEC §4): one line on stderr, redrawn in place
+// The progress line of `run` on a terminal (docs/cli.md#run): one line on stderr, redrawn in place
 // ("\r" + the line + clear-to-end) at most four times a second from the runner's progress
 // sink, and cleared at the end so the final summary takes its place. `run` creates one only
 // when stderr is a TTY and --quiet is not given. render_progress() is the pure part.

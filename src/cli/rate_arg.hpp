@@ -1,4 +1,4 @@
-// The value of --rate and --identity-rate (SPEC §4): requests per second, per minute or per
+// The value of --rate and --identity-rate (docs/cli.md#run): requests per second, per minute or per
 // hour ("20", "20/s", "1200/min", "300/h"), turned into requests per second for RunOptions.
 // Pure, so every accepted and refused spelling is unit-tested.
 #pragma once

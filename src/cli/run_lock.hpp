@@ -1,4 +1,4 @@
-// One run per database (SPEC §4, exit 3): `run` holds an advisory lock — flock(2) on the
+// One run per database (docs/cli.md#run, exit 3): `run` holds an advisory lock — flock(2) on the
 // sidecar file DB.lock, created 0600 — for as long as it works the queue. The kernel releases
 // it when the process ends in any way (exit, crash, kill -9), so a stale lock cannot block the
 // next cron run. While held, the file says who holds it (pid, host, start time), so a refused

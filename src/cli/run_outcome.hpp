@@ -1,5 +1,5 @@
-// How a run ended, for the user and for cron: the exit code from what is left in scope (SPEC
-// §4), the summary printed on stderr, and the same as one JSON object (--json, and the runs
+// How a run ended, for the user and for cron (docs/cli.md#exit-codes): the exit code from
+// what is left in scope, the summary on stderr and as one JSON object (--json, and the runs
 // table). Pure, so every ending is unit-tested without a queue.
 #pragma once
 

@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM handling (SPEC §5). The first signal sets the stop flag — the only global in
+// SIGINT/SIGTERM (docs/cli.md#signals). The first signal sets the stop flag — the only global in
 // the program — which the runner and the sandbox command poll; a second signal exits at once
 // with code 4 (the lease makes that safe: unfinished jobs are reclaimed by the next run).
 #pragma once

@@ -1,4 +1,4 @@
-// The audit row of one finished attempt (SPEC §6): what was sent, what came back, and what the
+// One finished attempt's audit row (docs/formats.md): what was sent, what came back, and what the
 // retry policy made of it. Credentials are scrubbed from every text that came from outside,
 // should a server or proxy ever echo them, and that text is made valid UTF-8 so the JSON Lines
 // and CSV exports stay valid whatever bytes a server sent.

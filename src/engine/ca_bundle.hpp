@@ -1,4 +1,4 @@
-// `--cacert FILE` means "trust this CA as well" (SPEC §4). libcurl's CURLOPT_CAINFO and
+// `--cacert FILE` means "trust this CA as well" (docs/cli.md#run). libcurl's CURLOPT_CAINFO and
 // CURLOPT_CAINFO_BLOB each replace the default bundle, so a run builds one PEM blob, once: the
 // system bundle libcurl would have used, then the user's file. TLS is verified either way;
 // nothing in the program turns verification off.

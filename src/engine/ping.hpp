@@ -1,5 +1,5 @@
 // One blocking `GET {api_root}/tools/ping.json` with a run's credentials and TLS settings, for
-// the `check` command (SPEC §4): proves endpoint, subdomain and keys before a long run. Same
+// `check` (docs/cli.md#check): proves endpoint, subdomain and keys before a long run. Same
 // rules as a job's request: TLS verified, no redirects, http(s) only, body read up to a cap.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Rate limits scheduled inside the event loop (SPEC §4 --rate, --identity-rate; §5 "429s lower
-// the sending rate for their scope and it recovers gradually"). Nothing here sleeps or reads a
+// Rate limits scheduled inside the event loop (docs/cli.md#rate-limits: --rate, --identity-rate;
+// a 429 lowers its scope's rate, which recovers gradually). Nothing here sleeps or reads a
 // clock: callers pass `now` and get back the time a request may start, which the loop turns
 // into its poll timeout.
 //

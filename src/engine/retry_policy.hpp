@@ -1,4 +1,4 @@
-// What a finished attempt means for its job (SPEC §3, §5; API.md "Responses"), as pure
+// What a finished attempt means for its job (docs/cli.md#retry-rules), as pure
 // functions: what kind of transport failure a CURLcode is, the classification of an answer into
 // the job's next state, whether an earlier attempt may have reached the server, exponential
 // backoff with full jitter, and the Retry-After header. No I/O and no clock of their own, so they

@@ -345,7 +345,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   return Ok{};
 }
 
-// The circuit breaker (SPEC §5): 401/403 answers in a row mean the keys or the users' consent
+// docs/cli.md#the-circuit-breaker: 401/403 answers in a row mean the keys or the users' consent
 // are gone, and every further request would fail the same way.
 void RunLoop::watch_for_refusals(int http_status) {
   if (http_status != 401 && http_status != 403) {

@@ -31,10 +31,10 @@ struct RunOptions {
   std::int64_t blocked_wait_ms = 30'000;
   std::optional<std::uint64_t> random_seed;  // backoff jitter; random when unset (tests set it)
 
-  // Rate limits in requests per second (SPEC §4 --rate, --identity-rate); unset: no limit.
+  // Rate limits in requests per second (docs/cli.md#rate-limits); unset: no limit.
   std::optional<double> rate;           // the whole run
   std::optional<double> identity_rate;  // each identity token
-  // This many 401/403 answers in a row stop the run (SPEC §5's circuit breaker); 0: never.
+  // This many 401/403 answers in a row stop the run (docs/cli.md#the-circuit-breaker); 0: never.
   int breaker_threshold = 5;
   // Stop taking new work at this time (--deadline); in-flight requests still finish.
   std::optional<EpochMs> deadline;

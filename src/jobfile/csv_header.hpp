@@ -1,5 +1,5 @@
 // The header row of a CSV job file: which job field each column holds. Checks the header
-// against the known columns (SPEC §2): unknown and duplicate columns are errors naming the
+// against the known columns (docs/formats.md): unknown and duplicate columns are errors naming the
 // column, and op, target, object_id (and identity, unless --identity gives one) must be there.
 #pragma once
 

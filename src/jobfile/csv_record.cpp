@@ -12,7 +12,7 @@ constexpr std::array<CsvColumn, 5> kSetColumns = {
     CsvColumn::kMessage, CsvColumn::kAttachments,
 };
 
-// "ids separated by spaces" (SPEC §2); runs of spaces or tabs count as one separator.
+// "ids separated by spaces" (docs/formats.md#csv); runs of spaces or tabs count as one separator.
 std::vector<std::string> split_ids(std::string_view cell) {
   std::vector<std::string> ids;
   std::size_t start = 0;

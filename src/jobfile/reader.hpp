@@ -1,4 +1,4 @@
-// Reading job files (SPEC §2). Readers stream: each valid record is handed to the sink as soon
+// Reading job files (docs/formats.md). They stream: each valid record is handed to the sink as soon
 // as it is read, so memory does not grow with the file. Every problem found is returned, not
 // only the first; a file with any problem must queue nothing (the caller validates all files
 // in a first pass and queues in a second).

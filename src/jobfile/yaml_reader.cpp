@@ -1,6 +1,6 @@
 // read_yaml_file: the document structure (a map with optional `defaults` and a `jobs` list),
 // merging each job over the defaults, and handing each valid job to the sink in file order.
-// yaml-cpp loads the whole document, which SPEC §2 accepts for YAML (large files are CSV).
+// yaml-cpp loads the whole document, which is fine for YAML (large files are CSV, which streams).
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The JSON bodies the sandbox answers with, shaped as API.md documents them: every answer has
+// The JSON bodies the sandbox answers with, as docs/api.md#responses shows them: every answer has
 // the response.request envelope (date, resource, status); a success adds result.data, an error
 // has no result. Pure: the caller passes the date, so tests pin every byte.
 #pragma once
@@ -27,7 +27,7 @@ std::string success_body(std::string_view resource, std::string_view date,
 std::string error_body(std::string_view resource, std::string_view date, int code,
                        std::string_view info);
 
-// result.data for an answered route, after API.md's pattern: provider, object, {object}_id
+// result.data for an answered route, as in docs/api.md#responses: provider, object, {object}_id
 // (and page_id under a page), then {object}_{field} for each field an update set.
 std::string result_data(const Route& route, const UpdateFields& fields);
 

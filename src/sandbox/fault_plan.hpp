@@ -1,4 +1,4 @@
-// Decides which fault, if any, the sandbox injects into one API request (SPEC §7): throttling
+// Which fault, if any, the sandbox puts into one API request (docs/cli.md#the-sandbox): throttling
 // first (the token bucket of throttle.hpp, so a refused request does not count against the
 // rate), then a connection reset with probability reset_rate, then a 500 or 503 with
 // probability error_rate. Each is rolled independently, in that order, from one seeded

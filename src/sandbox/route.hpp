@@ -1,4 +1,4 @@
-// Which Update API resource a request path names (API.md's table), parsed strictly: the
+// Which Update API resource a request path names (docs/api.md#resources), parsed strictly: the
 // sandbox answers 404 for anything else and 400 for a known shape with a malformed id.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The built-in Update API emulator (SPEC §7): serves API.md's paths, methods, auth check and
+// The sandbox (docs/cli.md#the-sandbox): serves the Update API's paths, methods, auth check and
 // JSON answers on a loopback address over an in-memory set of objects, counts what it
 // received (GET /sandbox/stats) so tests can prove nothing was lost or sent twice, records when
 // each API request arrived (GET /sandbox/received) so a client's rate can be measured from the
@@ -33,7 +33,7 @@ struct SandboxOptions {
   // serve up to 5,120 req/s at 50 ms. Idle threads cost a stack mapping each, little RSS.
   static constexpr int kCommandThreads = 256;
 
-  // Fault injection (SPEC §7), for API requests under /update/ only (GET /, /tools/ping.json
+  // Faults (docs/cli.md#the-sandbox), for API requests under /update/ only (GET /, /tools/ping.json
   // and /sandbox/* are never faulted). Decided on arrival, in this order (fault_plan.hpp):
   double throttle_rps = 0;    // above this many requests/s: 429 + Retry-After, not applied (0: off)
   double throttle_burst = 0;  // let through at once after an idle spell (0: throttle_rps, min 1)

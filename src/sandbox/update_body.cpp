@@ -11,7 +11,7 @@ namespace {
 constexpr std::array<std::string_view, 3> kPinFields = {"board", "description", "link"};
 constexpr std::array<std::string_view, 3> kPostFields = {"message", "link", "attachments"};
 
-// attachments: a non-empty list of picture ids (numbers, as API.md shows, or strings).
+// attachments: a non-empty list of picture ids (numbers, as docs/api.md shows, or strings).
 bool is_id_list(simdjson::dom::element value) {
   simdjson::dom::array ids;
   if (value.get(ids) != simdjson::SUCCESS || ids.size() == 0) return false;

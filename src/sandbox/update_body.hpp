@@ -1,4 +1,4 @@
-// Checks the JSON body of a PUT as the Update API expects it (API.md "Request bodies"):
+// Checks the JSON body of a PUT as the Update API expects it (docs/api.md#request-bodies):
 // {"request":{"update":{"pin":{board, description, link}}}} for pins,
 // {"request":{"update":{"post":{message, link, attachments}}}} for page posts, and hands back
 // the fields it sets so the object book can tell a change from a repeat.

@@ -1,4 +1,4 @@
-// The audit log's hash chain (SPEC §6): each attempt row's hash covers its canonical content
+// The audit log's hash chain (docs/formats.md): each row's hash covers its canonical content
 // and the hash of the row before it, so an edit, a deletion or a reordering of rows shows when
 // the chain is walked again (src/audit/chain_verify.*). This file holds the one encoding both
 // the writer (QueueStatements::record_attempt, and the migration that chains older rows) and

@@ -1,4 +1,4 @@
-// The states of a queued job (SPEC §3) and their names as stored and printed.
+// The states of a queued job (docs/cli.md#job-states) and their names as stored and printed.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// The durable queue (SPEC §3): one SQLite database in WAL mode holding batches, jobs, runs and
+// The queue (docs/cli.md#job-states): one SQLite file in WAL mode holding batches, jobs, runs and
 // attempts. Everything the engine and the CLI know about work lives here; this class is the
 // only way in. Failures come back as Error values that say what the queue was doing.
 #pragma once

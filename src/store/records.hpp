@@ -36,7 +36,7 @@ struct ClaimedJob {
   std::string identity;  // the identity token: the scope of --identity-rate
 };
 
-// One row of the attempt log (SPEC §6). Credentials never appear here.
+// One row of the attempt log (docs/formats.md#output-formats). Credentials never appear here.
 struct AttemptRecord {
   std::int64_t run_id = 0;
   std::int64_t job_id = 0;

@@ -1,4 +1,4 @@
-// Crash safety through the real binary (SPEC §3): a run against a sandbox with latency is
+// Crash safety through the binary (docs/cli.md#job-states): a run against a sandbox with latency is
 // killed with SIGKILL at random moments, several times, then a last run finishes. Every job
 // must end succeeded, none missing, the attempt log's chain intact, each object changed once,
 // and the requests sent again after the kills at most kills × 2 × concurrency (only what was

@@ -1,4 +1,4 @@
-// No leaked keys (SPEC §1, issue 7): a full life of a queue — import, dry runs, runs against the
+// No leaked keys (docs/cli.md#credentials): a queue's life — import, dry runs, runs against the
 // real sandbox with distinctive random keys from the environment and from a config file, wrong
 // keys (401s and the circuit breaker), 404s and injected 500s, check, status, audit in every
 // format, report --out, audit verify — then every file the runs created (database, -wal, -shm,

@@ -1,4 +1,4 @@
-// Job file rules through the real binary (SPEC §1, §2): one bad input per rule, each checked for
+// Job file rules through the binary (docs/formats.md): one bad input per rule, each checked for
 // exit 2, the file:line of the problem, the field it names, what it says, and a queue left as
 // it was. Then the "all problems, capped" report, and idempotent import in file order.
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Path escapes through the real binary (SPEC §1, issue 7): page and object ids that try to
+// Path escapes through the real binary (docs/api.md#ids, issue 7): page and object ids that try to
 // reach another resource — `../`, `..`, `%2F`, `?`, `#`, unicode slashes, NUL, backslash,
 // spaces, control bytes — in YAML and in CSV, each refused at validation: exit 2, the field
 // named with what it holds, and nothing queued.

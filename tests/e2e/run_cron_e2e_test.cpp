@@ -128,7 +128,7 @@ TEST_F(RunCronE2e, SigtermStopsWithFourAndTheNextRunFinishesEverythingOnce) {
   const auto signalled = std::chrono::steady_clock::now();
   first.signal(SIGTERM);
   const auto code = first.wait(10s);
-  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s) << "SPEC §5: within a few seconds";
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s) << "stop within a few seconds";
   EXPECT_EQ(code, 4) << first.err();
   EXPECT_NE(first.err().find("stopping: finishing requests in flight (Ctrl-C again to quit now)"),
             std::string::npos)

@@ -1,4 +1,4 @@
-// Transport rules through the real binary (SPEC §1, §4; issue 7): `check` against the real
+// Transport rules through the real binary (docs/cli.md, issue 7): `check` against the real
 // sandbox (good keys, wrong keys, nothing listening), the credentials file's mode rule, plain
 // http refused for every host that is not loopback (with tricky look-alikes), and TLS always
 // verified: a self-signed loopback server is refused, and accepted with --cacert.

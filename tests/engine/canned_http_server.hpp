@@ -36,7 +36,7 @@ inline CannedReply canned(int status, const std::string& body,
 
 inline CannedReply hang_up() { return {"", true}; }
 
-// The API's envelope, as the sandbox and API.md shape it.
+// The API's envelope, as the sandbox and docs/api.md#responses shape it.
 inline std::string envelope(const std::string& flag, int code) {
   return R"({"response":{"request":{"date":"Mon, 04 Nov 2019 16:12:58 +0100","resource":"/x",)"
          R"("status":{"flag":")" +

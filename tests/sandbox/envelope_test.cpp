@@ -1,4 +1,4 @@
-// The answer bodies: the response.request envelope of API.md (date, resource, status), the
+// Answer bodies: the response.request envelope (docs/api.md#responses: date, resource, status), the
 // result.data of a success, no result on an error, and JSON that stays valid whatever text
 // goes into it.
 #include "sandbox/envelope.hpp"

@@ -1,4 +1,4 @@
-// check_update_body: the PUT bodies API.md documents are accepted and their fields handed
+// check_update_body: the PUT bodies docs/api.md documents are accepted and their fields handed
 // back; anything the API would refuse is a 400 with the reason.
 #include "sandbox/update_body.hpp"
 
