@@ -8,4 +8,4 @@ bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build --target oneall-bulk -j"$(nproc)"
 ./build/oneall-bulk run --sandbox jobs/examples/cleanup.yaml
-./build/oneall-bulk status
+./build/oneall-bulk status --db oneall-bulk-sandbox.db  # run --sandbox keeps its own queue
