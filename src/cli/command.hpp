@@ -10,20 +10,16 @@
 
 namespace oneall::cli {
 
-<<<<<<< HEAD
 // The queue files used when neither --db nor ONEALL_BULK_DB names one: rehearsals on the
 // built-in sandbox keep a queue of their own, so that a real run after a rehearsal in the same
-// folder finds its jobs still to do (docs/cli.md, "Rehearse, then go live").
+// folder finds its jobs still to do (docs/cli.md#rehearse-then-go-live).
 inline constexpr const char* kDefaultDb = "oneall-bulk.db";
 inline constexpr const char* kSandboxDb = "oneall-bulk-sandbox.db";
 
 // Where the queue's path came from, so that messages can say which queue a command used.
 enum class DbSource { kDefault, kOption, kEnvironment, kSandboxDefault };
 
-// Options every command takes.
-=======
 // Options every command takes (docs/cli.md#options-every-command-takes).
->>>>>>> own-contract
 struct GlobalOptions {
   std::string db = kDefaultDb;  // --db, or ONEALL_BULK_DB
   DbSource db_source = DbSource::kDefault;
