@@ -7,18 +7,11 @@
 namespace oneall::audit {
 namespace {
 
-// Where the row whose hash is `hash` sits, if anywhere. Only asked once, at a break, so a full
-// scan (there is no index on row_hash) is fine.
-std::optional<std::int64_t> row_with_hash(store::Database& db, const std::string& hash) {
-  store::Statement find(db, "SELECT id FROM attempts WHERE row_hash = ?1 ORDER BY id LIMIT 1");
-  find.bind(1, hash);
-  if (!find.step()) return std::nullopt;
-  return find.column_int(0);
-}
-
-ChainBreak link_break(store::Database& db, std::int64_t id, std::int64_t job_id,
-                      const std::string& prev_hash, std::int64_t last_id) {
-  if (auto linked = row_with_hash(db, prev_hash)) {
+// What a row whose link does not match the row before it says about the log. `linked` is where
+// the row it was chained to now sits, if anywhere.
+ChainBreak link_break(std::optional<std::int64_t> linked, std::int64_t id, std::int64_t job_id,
+                      std::int64_t last_id) {
+  if (linked) {
     return {id, job_id, ChainProblem::kReordered,
             fmt::format("it was written after row {}, which now sits {} it", *linked,
                         *linked > id ? "after" : "further before")};
@@ -56,42 +49,40 @@ std::string_view problem_name(ChainProblem problem) {
   return "unknown";
 }
 
-Result<ChainReport> verify_chain(store::Database& db) {
-  try {
-    ChainReport report;
-    report.head = std::string(store::kChainGenesis);
-    std::int64_t last_id = 0;
-    store::Statement rows(db, fmt::format("SELECT id, job_id, prev_hash, row_hash, {} FROM "
-                                          "attempts ORDER BY id",
-                                          store::chain_select_list()));
-    while (rows.step()) {
-      const std::int64_t id = rows.column_int(0);
-      const std::int64_t job_id = rows.column_int(1);
-      if (rows.is_null(2) || rows.is_null(3)) {
-        report.broken = ChainBreak{id, job_id, ChainProblem::kUnhashed,
-                                   "it has no hash: it was written around oneall-bulk"};
-        return report;
-      }
-      const std::string prev_hash = rows.column_text(2);
-      const std::string row_hash = rows.column_text(3);
-      if (store::chain_hash(store::read_chain_values(rows, 4), prev_hash) != row_hash) {
-        report.broken = ChainBreak{id, job_id, ChainProblem::kEdited,
-                                   "its content no longer matches its hash: a column was changed "
-                                   "after it was written"};
-        return report;
-      }
-      if (prev_hash != report.head) {
-        report.broken = link_break(db, id, job_id, prev_hash, last_id);
-        return report;
-      }
-      report.head = row_hash;
-      last_id = id;
-      ++report.rows_checked;
+Result<ChainReport> verify_chain(store::Queue& queue) {
+  ChainReport report;
+  report.head = std::string(store::kChainGenesis);
+  std::int64_t last_id = 0;
+  std::optional<std::string> broken_link;  // the prev_hash of a row chained elsewhere
+  Status read = queue.for_each_chained_attempt([&](const store::ChainedAttempt& row) {
+    if (!row.prev_hash || !row.row_hash) {
+      report.broken = ChainBreak{row.id, row.job_id, ChainProblem::kUnhashed,
+                                 "it has no hash: it was written around oneall-bulk"};
+      return false;
     }
-    return report;
-  } catch (const store::SqliteError& e) {
-    return store::store_error(e, "read the attempt log");
+    if (store::chain_hash(row.values, *row.prev_hash) != *row.row_hash) {
+      report.broken = ChainBreak{row.id, row.job_id, ChainProblem::kEdited,
+                                 "its content no longer matches its hash: a column was changed "
+                                 "after it was written"};
+      return false;
+    }
+    if (*row.prev_hash != report.head) {
+      report.broken = ChainBreak{row.id, row.job_id, ChainProblem::kRelinked, ""};
+      broken_link = *row.prev_hash;
+      return false;
+    }
+    report.head = *row.row_hash;
+    last_id = row.id;
+    ++report.rows_checked;
+    return true;
+  });
+  if (!read) return read.error();
+  if (broken_link) {  // where the row it was chained to went decides what happened
+    auto linked = queue.attempt_with_hash(*broken_link);
+    if (!linked) return linked.error();
+    report.broken = link_break(*linked, report.broken->row_id, report.broken->job_id, last_id);
   }
+  return report;
 }
 
 }  // namespace oneall::audit

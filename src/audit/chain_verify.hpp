@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "store/sqlite.hpp"
+#include "store/queue.hpp"
 #include "util/result.hpp"
 
 namespace oneall::audit {
@@ -40,6 +40,7 @@ struct ChainReport {
   std::optional<ChainBreak> broken;
 };
 
-Result<ChainReport> verify_chain(store::Database& db);
+// Reads the log through the queue's interface, so it checks every backend the same way.
+Result<ChainReport> verify_chain(store::Queue& queue);
 
 }  // namespace oneall::audit

@@ -71,7 +71,7 @@ class AuditCommand final : public Command {
 
  private:
   int verify(const GlobalOptions& global, store::Queue& queue, Streams streams) {
-    auto report = audit::verify_chain(queue.database());
+    auto report = audit::verify_chain(queue);
     if (!report) {
       streams.err << queue.path() << ": " << report.error().message << '\n';
       return kExitStorage;

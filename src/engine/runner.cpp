@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "engine/run_loop.hpp"
-#include "engine/wal_checkpointer.hpp"
 
 namespace oneall::engine {
 
@@ -21,13 +20,9 @@ Result<RunSummary> Runner::run(std::int64_t run_id) {
   } catch (const std::exception& e) {  // libcurl could not initialise or allocate a handle
     return Error{fmt::format("cannot set up HTTP transfers for run {}: {}", run_id, e.what())};
   }
-  std::unique_ptr<WalCheckpointer> checkpointer;
-  try {
-    checkpointer = std::make_unique<WalCheckpointer>(queue_);
-  } catch (const std::exception& e) {
-    return Error{fmt::format("cannot open a second connection to {} for checkpoints: {}",
-                             queue_.path(), e.what())};
-  }
+  // Whatever the store does beside a run (SQLite: checkpoints) lasts until the loop is done.
+  auto upkeep = queue_.start_run_upkeep();
+  if (!upkeep) return upkeep.error();
   return loop->run();
 }
 

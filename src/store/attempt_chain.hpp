@@ -16,13 +16,6 @@
 
 namespace oneall::store {
 
-// One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",
-// "text", "blob") and its text form. The class is hashed too, so 200 and '200' differ.
-struct ChainValue {
-  std::string type;
-  std::string text;
-};
-
 // The hashed columns, in hashing order: every column of `attempts` but id (its place in the
 // order is what the links prove) and the two hash columns.
 inline constexpr std::array<std::string_view, 19> kChainedColumns = {

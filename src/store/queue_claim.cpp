@@ -1,34 +1,34 @@
-// Queue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a run,
+// SqliteQueue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a run,
 // one job at a time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
 #include <optional>
 #include <string>
 
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
 
 namespace oneall::store {
 
-Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t limit,
+Result<std::vector<ClaimedJob>> SqliteQueue::claim(std::int64_t run_id, std::size_t limit,
                                              std::int64_t lease_ms,
                                              std::optional<std::int64_t> batch) {
   if (limit == 0) return std::vector<ClaimedJob>{};
   return finish_and_claim({}, run_id, limit, lease_ms, batch);
 }
 
-Status Queue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
+Status SqliteQueue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
   const Completion one{attempt, transition};
   return finish(std::span(&one, 1));
 }
 
-Status Queue::finish(std::span<const Completion> completions) {
+Status SqliteQueue::finish(std::span<const Completion> completions) {
   auto finished = finish_and_claim(completions, 0, 0, 0, std::nullopt);
   if (!finished) return finished.error();
   return Ok{};
 }
 
-Result<std::vector<ClaimedJob>> Queue::finish_and_claim(std::span<const Completion> completions,
+Result<std::vector<ClaimedJob>> SqliteQueue::finish_and_claim(std::span<const Completion> completions,
                                                         std::int64_t run_id, std::size_t limit,
                                                         std::int64_t lease_ms,
                                                         std::optional<std::int64_t> batch) {
@@ -52,7 +52,7 @@ Result<std::vector<ClaimedJob>> Queue::finish_and_claim(std::span<const Completi
   }
 }
 
-Status Queue::record_finished(std::span<const Completion> completions) {
+Status SqliteQueue::record_finished(std::span<const Completion> completions) {
   std::optional<std::string> chain_head;  // read once, for the first row; then passed on
   for (const Completion& c : completions) {
     const AttemptRecord& a = c.attempt;
@@ -90,7 +90,7 @@ Status Queue::record_finished(std::span<const Completion> completions) {
 
 // Reads the window first, then holds each job: in_flight changes under a running SELECT that
 // reads it would make what the SELECT sees undefined.
-std::vector<ClaimedJob> Queue::claim_rows(std::int64_t run_id, std::size_t limit,
+std::vector<ClaimedJob> SqliteQueue::claim_rows(std::int64_t run_id, std::size_t limit,
                                           std::int64_t lease_ms,
                                           std::optional<std::int64_t> batch) {
   std::vector<ClaimedJob> claimed;
@@ -126,7 +126,7 @@ std::vector<ClaimedJob> Queue::claim_rows(std::int64_t run_id, std::size_t limit
   return claimed;
 }
 
-Status Queue::release(std::int64_t job_id) {
+Status SqliteQueue::release(std::int64_t job_id) {
   try {
     statements_->release_job.bind(1, job_id).run();
     return Ok{};
@@ -135,7 +135,7 @@ Status Queue::release(std::int64_t job_id) {
   }
 }
 
-Result<std::optional<EpochMs>> Queue::next_pending_at(std::optional<std::int64_t> batch) {
+Result<std::optional<EpochMs>> SqliteQueue::next_pending_at(std::optional<std::int64_t> batch) {
   try {
     Statement& select =
         batch ? statements_->next_pending_at_in_batch : statements_->next_pending_at;

@@ -1,4 +1,4 @@
-// Queue::for_each_job, retry_jobs and cancel_jobs: the per-job side of `report`, `retry` and
+// SqliteQueue::for_each_job, retry_jobs and cancel_jobs: the per-job side of `report`, `retry` and
 // `cancel`. Rarely run, so prepared per call. Neither change writes an attempt row: no request
 // is made; the job's state, note and updated_at say what happened.
 #include <fmt/format.h>
@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
 
 namespace oneall::store {
@@ -47,7 +47,7 @@ std::int64_t update_matching(Database& db, std::string_view update, const JobFil
 
 }  // namespace
 
-Status Queue::for_each_job(const JobFilter& filter,
+Status SqliteQueue::for_each_job(const JobFilter& filter,
                            const std::function<void(const JobReportRow&)>& each) {
   try {
     Statement select(db_, fmt::format("SELECT id, batch_id, source, op, target, identity, "
@@ -82,7 +82,7 @@ Status Queue::for_each_job(const JobFilter& filter,
   }
 }
 
-Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
+Result<std::int64_t> SqliteQueue::retry_jobs(const JobFilter& filter) {
   try {
     return update_matching(db_,
                            "UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
@@ -94,7 +94,7 @@ Result<std::int64_t> Queue::retry_jobs(const JobFilter& filter) {
   }
 }
 
-Result<std::int64_t> Queue::cancel_jobs(const JobFilter& filter) {
+Result<std::int64_t> SqliteQueue::cancel_jobs(const JobFilter& filter) {
   try {
     return update_matching(db_,
                            "UPDATE jobs SET state = 'cancelled', note = 'cancelled', "

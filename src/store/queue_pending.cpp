@@ -1,12 +1,12 @@
-// Queue::for_each_pending: the read-only walk over pending jobs that `run --dry-run` prints.
+// SqliteQueue::for_each_pending: the read-only walk over pending jobs that `run --dry-run` prints.
 #include <fmt/format.h>
 
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
 
 namespace oneall::store {
 
-Status Queue::for_each_pending(std::optional<std::int64_t> batch,
+Status SqliteQueue::for_each_pending(std::optional<std::int64_t> batch,
                                const std::function<void(const PendingRequest&)>& each) {
   try {
     Statement select(db_, fmt::format("SELECT id, batch_id, method, path, body, source, "

@@ -1,8 +1,9 @@
-// Queue::status and Queue::attempts: the read side, for `status` and `audit`. These queries
-// run rarely, so they are prepared per call.
+// SqliteQueue::status and SqliteQueue::attempts: the read side, for `status` and `audit`. These
+// queries run rarely, so they are prepared per call.
 #include <fmt/format.h>
 
-#include "store/queue.hpp"
+#include "store/attempt_chain.hpp"
+#include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
 namespace {
@@ -21,7 +22,7 @@ void count_as_running(std::map<JobState, std::int64_t>& counts, std::int64_t in_
 
 }  // namespace
 
-Result<QueueStatus> Queue::status() {
+Result<QueueStatus> SqliteQueue::status() {
   try {
     // One snapshot: a job counted pending in its row and running in in_flight must be the same
     // job at the same moment, or a run working meanwhile could make the counts go wrong.
@@ -83,7 +84,7 @@ Result<QueueStatus> Queue::status() {
   }
 }
 
-Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
+Result<std::vector<AttemptRow>> SqliteQueue::attempts(const AttemptFilter& filter) {
   try {
     // Only the filters given are written out: `?1 IS NULL OR job_id = ?1` would make SQLite scan
     // the whole log, where attempts_by_job and attempts_by_run find a job's or a run's rows (the
@@ -91,13 +92,12 @@ Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
     std::string where;
     if (filter.job_id) where = "WHERE job_id = ?1";
     if (filter.run_id) where += where.empty() ? "WHERE run_id = ?2" : " AND run_id = ?2";
-    Statement select(db_,
-                     fmt::format("SELECT id, run_id, job_id, attempt, started_at, ended_at, "
-                                 "method, path, request_body, http_status, curl_error, "
-                                 "retry_after, api_flag, api_code, api_info, response_body, "
-                                 "response_truncated, outcome, note, requests_sent "
-                                 "FROM attempts {} ORDER BY id",
-                                 where));
+    Statement select(db_, fmt::format("SELECT id, run_id, job_id, attempt, started_at, ended_at, "
+                                      "method, path, request_body, http_status, curl_error, "
+                                      "retry_after, api_flag, api_code, api_info, response_body, "
+                                      "response_truncated, outcome, note, requests_sent "
+                                      "FROM attempts {} ORDER BY id",
+                                      where));
     if (filter.job_id) select.bind(1, *filter.job_id);
     if (filter.run_id) select.bind(2, *filter.run_id);
     std::vector<AttemptRow> rows;
@@ -126,6 +126,39 @@ Result<std::vector<AttemptRow>> Queue::attempts(const AttemptFilter& filter) {
       rows.push_back(std::move(row));
     }
     return rows;
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("read the attempt log of {}", path_));
+  }
+}
+
+Status SqliteQueue::for_each_chained_attempt(
+    const std::function<bool(const ChainedAttempt&)>& each) {
+  try {
+    Statement rows(db_, fmt::format("SELECT id, job_id, prev_hash, row_hash, {} FROM attempts "
+                                    "ORDER BY id",
+                                    chain_select_list()));
+    while (rows.step()) {
+      ChainedAttempt row;
+      row.id = rows.column_int(0);
+      row.job_id = rows.column_int(1);
+      if (!rows.is_null(2)) row.prev_hash = rows.column_text(2);
+      if (!rows.is_null(3)) row.row_hash = rows.column_text(3);
+      row.values = read_chain_values(rows, 4);
+      if (!each(row)) break;
+    }
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("read the attempt log of {}", path_));
+  }
+}
+
+Result<std::optional<std::int64_t>> SqliteQueue::attempt_with_hash(const std::string& hash) {
+  try {
+    // Only asked once, at a break, so a full scan (there is no index on row_hash) is fine.
+    Statement find(db_, "SELECT id FROM attempts WHERE row_hash = ?1 ORDER BY id LIMIT 1");
+    find.bind(1, hash);
+    if (!find.step()) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(find.column_int(0));
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("read the attempt log of {}", path_));
   }

@@ -1,4 +1,4 @@
-// Queue::begin_run, end_run and renew_leases: a run's row, and the leases that let the next
+// SqliteQueue::begin_run, end_run and renew_leases: a run's row, and the leases that let the next
 // run take back the jobs of a run whose process died (at once when its pid is gone, else when
 // its lease runs out).
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
 
 namespace oneall::store {
@@ -24,7 +24,7 @@ bool process_alive(std::int64_t pid) {
 
 }  // namespace
 
-Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
+Result<std::int64_t> SqliteQueue::begin_run(const std::string& options_json) {
   try {
     const EpochMs now = clock_.now_ms();
     Transaction transaction(db_);
@@ -75,7 +75,7 @@ Result<std::int64_t> Queue::begin_run(const std::string& options_json) {
   }
 }
 
-Result<std::string> Queue::bind_api_root(const std::string& api_root) {
+Result<std::string> SqliteQueue::bind_api_root(const std::string& api_root) {
   try {
     Transaction transaction(db_);
     Statement bind(db_,
@@ -91,7 +91,7 @@ Result<std::string> Queue::bind_api_root(const std::string& api_root) {
   }
 }
 
-Status Queue::end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) {
+Status SqliteQueue::end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) {
   try {
     statements_->end_run.bind(1, run_id)
         .bind(2, clock_.now_ms())
@@ -104,7 +104,7 @@ Status Queue::end_run(std::int64_t run_id, int exit_code, const std::string& sum
   }
 }
 
-Status Queue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
+Status SqliteQueue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
   try {
     statements_->renew_leases.bind(1, run_id).bind(2, clock_.now_ms() + lease_ms).run();
     return Ok{};

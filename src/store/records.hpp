@@ -95,6 +95,22 @@ struct QueueStatus {
   std::optional<std::string> api_root;  // what the queue is bound to; none before its first run
 };
 
+// One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",
+// "text", "blob") and its text form. The class is hashed too, so 200 and '200' differ.
+struct ChainValue {
+  std::string type;
+  std::string text;
+};
+
+// One attempt row as chain verification reads it: its place, its links and its hashed values.
+struct ChainedAttempt {
+  std::int64_t id = 0;
+  std::int64_t job_id = 0;
+  std::optional<std::string> prev_hash;  // none: the row was written around oneall-bulk
+  std::optional<std::string> row_hash;
+  std::vector<ChainValue> values;  // attempt_chain.hpp's kChainedColumns, in that order
+};
+
 struct AttemptRow : AttemptRecord {
   std::int64_t id = 0;
 };

@@ -35,7 +35,7 @@ class ChainVerifyTest : public store::testing::QueueTest {
   }
 
   ChainReport verify() {
-    auto report = verify_chain(queue_->database());
+    auto report = verify_chain(*queue_);
     EXPECT_TRUE(report.ok()) << report.error().message;
     return report.ok() ? *report : ChainReport{};
   }
@@ -179,7 +179,7 @@ TEST(ChainMigration, RowsFromBeforeTheChainAreChainedWhenTheQueueIsUpgraded) {
   ManualClock clock;
   auto queue = store::Queue::open(path, clock);
   ASSERT_TRUE(queue.ok()) << queue.error().message;
-  auto report = verify_chain((*queue)->database());
+  auto report = verify_chain(**queue);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_FALSE(report->broken) << report->broken->detail;
   EXPECT_EQ(report->rows_checked, 3);

@@ -17,7 +17,7 @@
 
 #include "api/action.hpp"
 #include "engine/runner.hpp"
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "support/sandbox_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
@@ -92,7 +92,7 @@ class RunnerFixture : public oneall::testing::SandboxFixture {
  protected:
   void SetUp() override {
     SandboxFixture::SetUp();
-    auto opened = store::Queue::open(dir_.file("queue.db"), clock_);
+    auto opened = store::SqliteQueue::open(dir_.file("queue.db"), clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     queue_ = std::move(*opened);
     options_.api_root = base_url();
@@ -161,7 +161,7 @@ class RunnerFixture : public oneall::testing::SandboxFixture {
 
   oneall::testing::TempDir dir_;
   SystemClock clock_;
-  std::unique_ptr<store::Queue> queue_;
+  std::unique_ptr<store::SqliteQueue> queue_;
   RunOptions options_;
   std::atomic<bool> stop_{false};
 };

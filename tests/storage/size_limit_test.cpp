@@ -15,7 +15,7 @@ namespace {
 
 using testing::mixed_jobs;
 
-std::int64_t sql_int(store::Queue& queue, const std::string& sql) {
+std::int64_t sql_int(store::SqliteQueue& queue, const std::string& sql) {
   store::Statement select(queue.database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_int(0);
@@ -45,7 +45,7 @@ TEST_F(SizeLimitTest, AFullDiskStopsTheRunKeepsWhatWasRecordedAndTheNextRunFinis
   EXPECT_LT(recorded, kJobs);
   EXPECT_EQ(sql_int(*queue_, "SELECT COUNT(*) FROM jobs WHERE state = 'succeeded'"),
             sql_int(*queue_, "SELECT COUNT(*) FROM attempts WHERE outcome = 'succeeded'"));
-  auto chain = audit::verify_chain(queue_->database());
+  auto chain = audit::verify_chain(*queue_);
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   EXPECT_FALSE(chain->broken);
 
@@ -59,7 +59,7 @@ TEST_F(SizeLimitTest, AFullDiskStopsTheRunKeepsWhatWasRecordedAndTheNextRunFinis
   // What was in flight or answered but not committed when the disk filled: at most one per
   // slot, and a run has 2 x concurrency slots.
   EXPECT_LE(stats().repeated, static_cast<std::uint64_t>(2 * options_.concurrency));
-  chain = audit::verify_chain(queue_->database());
+  chain = audit::verify_chain(*queue_);
   ASSERT_TRUE(chain.ok()) << chain.error().message;
   EXPECT_FALSE(chain->broken);
 }

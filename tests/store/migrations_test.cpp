@@ -110,7 +110,7 @@ TEST_F(MigrationsTest, AVersionOneQueueIsUpgradedInPlaceAndKeepsItsAttempts) {
       "'', 'success', '', '', 0, 'succeeded', '')");
 
   SystemClock clock;
-  auto queue = Queue::open(dir_.file("m.db"), clock);
+  auto queue = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(queue.ok()) << queue.error().message;
   EXPECT_EQ(user_version(db_), all.back().version);
   auto rows = (*queue)->attempts({});
@@ -151,9 +151,9 @@ TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectO
   }
 
   ManualClock clock;
-  auto opened = Queue::open(dir_.file("m.db"), clock);
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
-  Queue& queue = **opened;
+  SqliteQueue& queue = **opened;
   EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(typeof(job_key) || length(job_key)) FROM jobs"),
             "blob16,blob16,blob16");
@@ -220,9 +220,9 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   ASSERT_EQ(chained_rows(db_), 2);
 
   ManualClock clock;
-  auto opened = Queue::open(dir_.file("m.db"), clock);
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
-  Queue& queue = **opened;
+  SqliteQueue& queue = **opened;
   EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts) FROM jobs"),
             "1succeeded1,2pending1");
@@ -278,9 +278,9 @@ TEST_F(MigrationsTest, AJobAVersionFiveRunLeftRunningIsInFlightAfterTheUpgrade) 
       "'', 'pending', 0, NULL, NULL, NULL, 0);");
 
   ManualClock clock;
-  auto opened = Queue::open(dir_.file("m.db"), clock);
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
-  Queue& queue = **opened;
+  SqliteQueue& queue = **opened;
   EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(query_text(queue, "SELECT job_id || ':' || run_id || ':' || attempt || ':' || "
                               "claimed_at || ':' || lease_until FROM in_flight"),
@@ -317,7 +317,7 @@ TEST_F(MigrationsTest, AVersionSixQueueIsBoundToTheApiRootOfItsFirstRun) {
       "(1, 0, 1, '{\"endpoint\":\"http://127.0.0.1:40001\",\"sandbox\":true}'),"
       "(2, 0, 1, '{\"endpoint\":\"https://site.api.oneall.com\",\"sandbox\":false}');");
   ManualClock clock;
-  auto opened = Queue::open(dir_.file("m.db"), clock);
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   auto bound = (*opened)->bind_api_root("https://site.api.oneall.com");
   ASSERT_TRUE(bound.ok()) << bound.error().message;
@@ -333,12 +333,12 @@ TEST_F(MigrationsTest, AVersionSixQueueRunForRealOnlyKeepsItsRootAndOneNeverRunI
       "(1, 0, 1, '{}'),"  // from before runs kept their options: says nothing
       "(2, 0, 1, '{\"endpoint\":\"https://site.api.oneall.com\",\"sandbox\":false}');");
   ManualClock clock;
-  auto opened = Queue::open(dir_.file("m.db"), clock);
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_EQ((*opened)->status()->api_root, "https://site.api.oneall.com");
 
   oneall::testing::TempDir other;
-  auto never_run = Queue::open(other.file("n.db"), clock);
+  auto never_run = SqliteQueue::open(other.file("n.db"), clock);
   ASSERT_TRUE(never_run.ok());
   EXPECT_EQ((*never_run)->status()->api_root, std::nullopt);
 }

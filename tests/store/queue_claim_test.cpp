@@ -150,7 +150,7 @@ TEST_F(QueueTest, TwoConnectionsNeverClaimTheSameJob) {
   std::vector<api::Action> actions;
   for (int i = 0; i < 50; ++i) actions.push_back(tweet_delete(std::to_string(i)));
   import_all(*queue_, actions);
-  auto other = Queue::open(db_path(), clock_);  // as a second process would
+  auto other = SqliteQueue::open(db_path(), clock_);  // as a second process would
   ASSERT_TRUE(other.ok()) << other.error().message;
   const std::int64_t run_a = start_run();
   const std::int64_t run_b = *(*other)->begin_run("{}");

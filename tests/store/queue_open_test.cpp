@@ -46,7 +46,7 @@ TEST(QueueOpen, NewDatabaseAndItsWalAreOwnerOnlyWhateverTheUmask) {
     ManualClock clock;
     const std::string path = dir.file("queue.db");
     ScopedUmask scoped(mask);
-    auto queue = Queue::open(path, clock);
+    auto queue = SqliteQueue::open(path, clock);
     ASSERT_TRUE(queue.ok()) << "umask " << mask << ": " << queue.error().message;
     import_all(**queue, {tweet_delete("1")});  // writes the -wal file
     EXPECT_EQ(file_mode(path), 0600u) << "umask " << mask;
@@ -58,9 +58,9 @@ TEST(QueueOpen, AnExistingFileKeepsTheModeItsOwnerGaveIt) {
   oneall::testing::TempDir dir;
   ManualClock clock;
   const std::string path = dir.file("queue.db");
-  { ASSERT_TRUE(Queue::open(path, clock).ok()); }
+  { ASSERT_TRUE(SqliteQueue::open(path, clock).ok()); }
   ASSERT_EQ(chmod(path.c_str(), 0640), 0);  // shared with a group on purpose
-  ASSERT_TRUE(Queue::open(path, clock).ok());
+  ASSERT_TRUE(SqliteQueue::open(path, clock).ok());
   EXPECT_EQ(file_mode(path), 0640u);
 }
 
@@ -68,7 +68,7 @@ TEST_F(QueueTest, ReopeningKeepsEverythingAndMigratesNothing) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t version = query_int(*queue_, "PRAGMA user_version");
   queue_.reset();
-  auto reopened = Queue::open(db_path(), clock_);
+  auto reopened = SqliteQueue::open(db_path(), clock_);
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*reopened)->status()->by_state[JobState::kPending], 2);
   EXPECT_EQ(query_int(**reopened, "PRAGMA user_version"), version);
@@ -76,7 +76,7 @@ TEST_F(QueueTest, ReopeningKeepsEverythingAndMigratesNothing) {
 
 TEST(QueueOpen, SaysWhichFileCannotBeOpened) {
   ManualClock clock;
-  auto opened = Queue::open("/nonexistent-dir/queue.db", clock);
+  auto opened = SqliteQueue::open("/nonexistent-dir/queue.db", clock);
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().message.find("cannot open queue database /nonexistent-dir/queue.db"),
             std::string::npos)
@@ -88,7 +88,7 @@ TEST(QueueOpen, RefusesAFileThatIsNotADatabase) {
   ManualClock clock;
   const std::string path =
       dir.write("jobs.yaml", "jobs:\n  - op: delete\n" + std::string(600, '#'));
-  auto opened = Queue::open(path, clock);
+  auto opened = SqliteQueue::open(path, clock);
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().message.find(path), std::string::npos) << opened.error().message;
   EXPECT_NE(opened.error().message.find("not a database"), std::string::npos)
@@ -98,7 +98,7 @@ TEST(QueueOpen, RefusesAFileThatIsNotADatabase) {
 TEST_F(QueueTest, RefusesADatabaseWrittenByANewerProgram) {
   queue_->database().exec("PRAGMA user_version = 99");
   queue_.reset();
-  auto reopened = Queue::open(db_path(), clock_);
+  auto reopened = SqliteQueue::open(db_path(), clock_);
   ASSERT_FALSE(reopened.ok());
   const std::string& message = reopened.error().message;
   EXPECT_NE(message.find("cannot open queue database " + db_path()), std::string::npos) << message;
@@ -143,15 +143,15 @@ TEST_F(QueueTest, ErrorsSayWhatTheQueueWasDoing) {
 
 TEST_F(QueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) {
   const std::string missing = dir_.file("typo.db");
-  auto opened = Queue::open(missing, clock_, QueueOpen::kExistingOnly);
+  auto opened = SqliteQueue::open(missing, clock_, QueueOpen::kExistingOnly);
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().message.find(missing), std::string::npos) << opened.error().message;
   EXPECT_FALSE(std::filesystem::exists(missing));
 
-  auto created = Queue::open(missing, clock_, QueueOpen::kCreateIfMissing);
+  auto created = SqliteQueue::open(missing, clock_, QueueOpen::kCreateIfMissing);
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_TRUE((*created)->created_now());
-  auto existing = Queue::open(missing, clock_, QueueOpen::kExistingOnly);
+  auto existing = SqliteQueue::open(missing, clock_, QueueOpen::kExistingOnly);
   ASSERT_TRUE(existing.ok()) << existing.error().message;
   EXPECT_FALSE((*existing)->created_now());
 }

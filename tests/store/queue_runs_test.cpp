@@ -120,7 +120,7 @@ TEST_F(QueueTest, JobsOfAProcessThatDiedComeBack) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto queue = Queue::open(db_path(), clock_);
+    auto queue = SqliteQueue::open(db_path(), clock_);
     if (!queue.ok()) _exit(10);
     auto session = (*queue)->begin_import("crash.yaml");
     if (!session.ok()) _exit(11);
@@ -141,7 +141,7 @@ TEST_F(QueueTest, JobsOfAProcessThatDiedComeBack) {
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
 
-  auto reopened = Queue::open(db_path(), clock_);
+  auto reopened = SqliteQueue::open(db_path(), clock_);
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   queue_ = std::move(*reopened);
   EXPECT_EQ(count(JobState::kRunning), 2);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/action.hpp"
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
 
@@ -71,13 +71,13 @@ inline ImportSummary import_all(Queue& queue, const std::vector<api::Action>& ac
 }
 
 // One integer out of the queue's own connection, for checking what is stored.
-inline std::int64_t query_int(Queue& queue, const std::string& sql) {
+inline std::int64_t query_int(SqliteQueue& queue, const std::string& sql) {
   Statement select(queue.database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_int(0);
 }
 
-inline std::string query_text(Queue& queue, const std::string& sql) {
+inline std::string query_text(SqliteQueue& queue, const std::string& sql) {
   Statement select(queue.database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_text(0);
@@ -86,7 +86,7 @@ inline std::string query_text(Queue& queue, const std::string& sql) {
 class QueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = Queue::open(db_path(), clock_);
+    auto opened = SqliteQueue::open(db_path(), clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     queue_ = std::move(*opened);
   }
@@ -150,7 +150,7 @@ class QueueTest : public ::testing::Test {
 
   oneall::testing::TempDir dir_;
   ManualClock clock_;
-  std::unique_ptr<Queue> queue_;
+  std::unique_ptr<SqliteQueue> queue_;
 };
 
 }  // namespace oneall::store::testing

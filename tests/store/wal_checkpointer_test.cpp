@@ -1,6 +1,6 @@
 // WalCheckpointer: while it lives, the queue's connection leaves checkpoints to it, and its own
 // thread copies the log into the database file.
-#include "engine/wal_checkpointer.hpp"
+#include "store/wal_checkpointer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,16 +9,16 @@
 #include <memory>
 #include <thread>
 
-#include "store/queue.hpp"
+#include "store/sqlite_queue.hpp"
 #include "store/sqlite.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
 
-namespace oneall::engine {
+namespace oneall::store {
 namespace {
 
-std::int64_t autocheckpoint_pages(store::Queue& queue) {
-  store::Statement pragma(queue.database(), "PRAGMA wal_autocheckpoint");
+std::int64_t autocheckpoint_pages(SqliteQueue& queue) {
+  Statement pragma(queue.database(), "PRAGMA wal_autocheckpoint");
   EXPECT_TRUE(pragma.step());
   return pragma.column_int(0);
 }
@@ -26,20 +26,20 @@ std::int64_t autocheckpoint_pages(store::Queue& queue) {
 class WalCheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = store::Queue::open(dir_.file("queue.db"), clock_);
+    auto opened = SqliteQueue::open(dir_.file("queue.db"), clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     queue_ = std::move(*opened);
   }
 
   oneall::testing::TempDir dir_;
   SystemClock clock_;
-  std::unique_ptr<store::Queue> queue_;
+  std::unique_ptr<SqliteQueue> queue_;
 };
 
 TEST_F(WalCheckpointerTest, TakesTheQueuesCheckpointsForItsLifetime) {
   EXPECT_EQ(autocheckpoint_pages(*queue_), 1000);
   {
-    WalCheckpointer checkpointer(*queue_);
+    WalCheckpointer checkpointer(queue_->database(), queue_->path());
     EXPECT_EQ(autocheckpoint_pages(*queue_), 0);
   }
   EXPECT_EQ(autocheckpoint_pages(*queue_), 1000);
@@ -51,7 +51,7 @@ TEST_F(WalCheckpointerTest, TakesTheQueuesCheckpointsForItsLifetime) {
 TEST_F(WalCheckpointerTest, CopiesWhatTheQueueWritesIntoTheDatabaseFile) {
   const std::string file = queue_->path();
   const auto before = std::filesystem::file_size(file);
-  WalCheckpointer checkpointer(*queue_);
+  WalCheckpointer checkpointer(queue_->database(), queue_->path());
   queue_->database().exec("CREATE TABLE filler(b BLOB)");
   for (int i = 0; i < 20; ++i) {
     queue_->database().exec(
@@ -67,4 +67,4 @@ TEST_F(WalCheckpointerTest, CopiesWhatTheQueueWritesIntoTheDatabaseFile) {
 }
 
 }  // namespace
-}  // namespace oneall::engine
+}  // namespace oneall::store

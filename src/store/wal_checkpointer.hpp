@@ -17,31 +17,32 @@
 #include "store/queue.hpp"
 #include "store/sqlite.hpp"
 
-namespace oneall::engine {
+namespace oneall::store {
 
-class WalCheckpointer {
+// What SqliteQueue::start_run_upkeep starts.
+class WalCheckpointer final : public RunUpkeep {
  public:
   static constexpr int kEveryMs = 100;
   static constexpr int kRestartPages = 4000;  // 16 MiB of log at 4 KiB pages
 
-  // Throws store::SqliteError if the second connection cannot be opened or the queue's
-  // connection refuses the pragma.
-  explicit WalCheckpointer(store::Queue& queue);
+  // `queue_db` is the queue's own connection, to the file at `path`. Throws SqliteError if the
+  // second connection cannot be opened or the queue's connection refuses the pragma.
+  WalCheckpointer(Database& queue_db, const std::string& path);
   // Stops and joins the thread, then gives the queue's connection its automatic checkpoints
   // back.
-  ~WalCheckpointer();
+  ~WalCheckpointer() override;
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
  private:
   void checkpoint_until_stopped();
 
-  store::Queue& queue_;
-  store::Database db_;  // this thread's own connection
+  Database& queue_db_;
+  Database db_;  // this thread's own connection
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
   std::thread thread_;  // last: started once everything it uses exists
 };
 
-}  // namespace oneall::engine
+}  // namespace oneall::store

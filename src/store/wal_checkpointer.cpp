@@ -1,18 +1,18 @@
-#include "engine/wal_checkpointer.hpp"
+#include "store/wal_checkpointer.hpp"
 
 #include <pthread.h>
 #include <sqlite3.h>
 
 #include <chrono>
 
-namespace oneall::engine {
+namespace oneall::store {
 
-WalCheckpointer::WalCheckpointer(store::Queue& queue)
-    : queue_(queue), db_(store::Database::open(queue.path())) {
+WalCheckpointer::WalCheckpointer(Database& queue_db, const std::string& path)
+    : queue_db_(queue_db), db_(Database::open(path, Database::Create::kNever)) {
   // A connection learns that the file is in WAL mode on its first read; until then SQLite
   // treats a checkpoint on it as a no-op.
   db_.exec("SELECT count(*) FROM sqlite_schema");
-  queue_.database().exec("PRAGMA wal_autocheckpoint=0");
+  queue_db_.exec("PRAGMA wal_autocheckpoint=0");
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "oneall-ckpt");  // as top -H and perf show it
     checkpoint_until_stopped();
@@ -27,8 +27,8 @@ WalCheckpointer::~WalCheckpointer() {
   wake_.notify_all();
   thread_.join();
   try {
-    queue_.database().exec("PRAGMA wal_autocheckpoint=1000");  // SQLite's default
-  } catch (const store::SqliteError&) {
+    queue_db_.exec("PRAGMA wal_autocheckpoint=1000");  // SQLite's default
+  } catch (const SqliteError&) {
     // Only a connection in a broken state refuses this; closing it checkpoints anyway.
   }
 }
@@ -47,4 +47,4 @@ void WalCheckpointer::checkpoint_until_stopped() {
   }
 }
 
-}  // namespace oneall::engine
+}  // namespace oneall::store

@@ -1,5 +1,5 @@
-// Queue::open and the queue's lifetime: the file, its pragmas, its schema, its statements.
-#include "store/queue.hpp"
+// SqliteQueue::open and the queue's lifetime: the file, its pragmas, its schema, its statements.
+#include "store/sqlite_queue.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,6 +11,7 @@
 
 #include "store/migrations.hpp"
 #include "store/queue_statements.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace oneall::store {
 namespace {
@@ -54,17 +55,17 @@ void use_write_ahead_log(Database& db, const std::string& path) {
 
 }  // namespace
 
-Queue::Queue(std::string path, Database db, const Clock& clock, bool created_now)
+SqliteQueue::SqliteQueue(std::string path, Database db, const Clock& clock, bool created_now)
     : path_(std::move(path)),
       created_now_(created_now),
       db_(std::move(db)),
       clock_(clock),
       statements_(std::make_unique<QueueStatements>(db_)) {}
 
-Queue::~Queue() = default;
+SqliteQueue::~SqliteQueue() = default;
 
-Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock& clock,
-                                           QueueOpen how) {
+Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path, const Clock& clock,
+                                                       QueueOpen how) {
   bool created_now = false;
   if (how == QueueOpen::kCreateIfMissing) {
     auto created = create_private_file(path);
@@ -90,9 +91,17 @@ Result<std::unique_ptr<Queue>> Queue::open(const std::string& path, const Clock&
       return Error{
           fmt::format("cannot open queue database {}: {}", path, migrated.error().message)};
     }
-    return std::make_unique<Queue>(path, std::move(db), clock, created_now);
+    return std::make_unique<SqliteQueue>(path, std::move(db), clock, created_now);
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("open queue database {}", path));
+  }
+}
+
+Result<std::unique_ptr<RunUpkeep>> SqliteQueue::start_run_upkeep() {
+  try {
+    return std::unique_ptr<RunUpkeep>(std::make_unique<WalCheckpointer>(db_, path_));
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("open a second connection to {} for checkpoints", path_));
   }
 }
 

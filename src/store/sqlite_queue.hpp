@@ -1,0 +1,75 @@
+// The queue in one SQLite file in WAL mode (docs/architecture.md#the-store-seam): the embedded
+// default backend. Its parts are split by concern: sqlite_queue.cpp opens the file (pragmas,
+// schema, statements), queue_import.cpp imports, queue_claim.cpp claims and finishes,
+// queue_runs.cpp starts and ends runs, queue_read.cpp / queue_jobs.cpp / queue_pending.cpp read
+// and change jobs for the commands, wal_checkpointer.* copies the log back during a run.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/queue.hpp"
+#include "store/sqlite.hpp"
+
+namespace oneall::store {
+
+struct QueueStatements;
+
+class SqliteQueue final : public Queue {
+ public:
+  // Opens (or creates, as `how` allows) the file at `path`, sets WAL mode, applies migrations.
+  static Result<std::unique_ptr<SqliteQueue>> open(const std::string& path, const Clock& clock,
+                                                   QueueOpen how = QueueOpen::kCreateIfMissing);
+
+  SqliteQueue(std::string path, Database db, const Clock& clock, bool created_now);  // open()
+  ~SqliteQueue() override;
+
+  Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) override;
+  Result<std::string> bind_api_root(const std::string& api_root) override;
+  Result<std::int64_t> begin_run(const std::string& options_json) override;
+  Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) override;
+  Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
+                                        std::int64_t lease_ms,
+                                        std::optional<std::int64_t> batch = std::nullopt) override;
+  Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) override;
+  Status finish(std::span<const Completion> completions) override;
+  Status finish(const AttemptRecord& attempt, const JobTransition& transition) override;
+  Result<std::vector<ClaimedJob>> finish_and_claim(std::span<const Completion> completions,
+                                                   std::int64_t run_id, std::size_t limit,
+                                                   std::int64_t lease_ms,
+                                                   std::optional<std::int64_t> batch) override;
+  Status release(std::int64_t job_id) override;
+  Result<std::optional<EpochMs>> next_pending_at(
+      std::optional<std::int64_t> batch = std::nullopt) override;
+  Result<QueueStatus> status() override;
+  Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) override;
+  Status for_each_pending(std::optional<std::int64_t> batch,
+                          const std::function<void(const PendingRequest&)>& each) override;
+  Status for_each_job(const JobFilter& filter,
+                      const std::function<void(const JobReportRow&)>& each) override;
+  Result<std::int64_t> retry_jobs(const JobFilter& filter) override;
+  Result<std::int64_t> cancel_jobs(const JobFilter& filter) override;
+  Status for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) override;
+  Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
+  Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
+
+  const std::string& path() const override { return path_; }
+  bool created_now() const override { return created_now_; }
+  // The connection itself, for inspection by the SQLite backend's own tests; not for changes.
+  Database& database() { return db_; }
+
+ private:
+  // The parts of finish_and_claim, inside its transaction; SqliteError escapes. record_finished
+  // returns an Error (and the caller rolls back) when a job is no longer held by the run.
+  Status record_finished(std::span<const Completion> completions);
+  std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
+                                     std::optional<std::int64_t> batch);
+
+  std::string path_;
+  bool created_now_ = false;
+  Database db_;
+  const Clock& clock_;
+  std::unique_ptr<QueueStatements> statements_;  // declared after db_: finalized before it closes
+};
+
+}  // namespace oneall::store
