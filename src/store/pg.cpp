@@ -1,0 +1,116 @@
+#include "store/pg.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <vector>
+
+namespace oneall::store {
+namespace {
+
+// libpq's messages end with a newline and may go on over several lines ("Is the server
+// running ...?"); the first says what happened.
+std::string first_line(const char* message) {
+  std::string_view text = message != nullptr ? message : "";
+  text = text.substr(0, text.find('\n'));
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.starts_with("ERROR:  ")) text.remove_prefix(8);
+  if (text.starts_with("FATAL:  ")) text.remove_prefix(8);
+  return std::string(text);
+}
+
+}  // namespace
+
+void PgRows::Clear::operator()(pg_result* result) const { PQclear(result); }
+
+int PgRows::size() const { return PQntuples(result_.get()); }
+
+bool PgRows::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) == 1;
+}
+
+std::string PgRows::text(int row, int column) const {
+  return std::string(PQgetvalue(result_.get(), row, column),
+                     static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+std::int64_t PgRows::integer(int row, int column) const {
+  const char* text = PQgetvalue(result_.get(), row, column);
+  const char* end = text + PQgetlength(result_.get(), row, column);
+  std::int64_t value = 0;
+  if (std::from_chars(text, end, value).ec != std::errc()) {
+    throw PgError("", fmt::format("column {} holds '{}', not an integer", column, text));
+  }
+  return value;
+}
+
+std::optional<std::int64_t> PgRows::optional_integer(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return integer(row, column);
+}
+
+std::int64_t PgRows::affected() const {
+  const char* tuples = PQcmdTuples(result_.get());
+  std::int64_t value = 0;
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), value);
+  return value;
+}
+
+void PgConnection::Finish::operator()(pg_conn* connection) const { PQfinish(connection); }
+
+Result<PgConnection> PgConnection::connect(const std::string& conninfo) {
+  PgConnection connection(PQconnectdb(conninfo.c_str()));  // owns it even when it failed
+  if (!connection.connection_) return Error{"cannot connect to PostgreSQL: out of memory"};
+  if (PQstatus(connection.connection_.get()) != CONNECTION_OK) {
+    return Error{fmt::format("cannot connect to PostgreSQL: {}",
+                             first_line(PQerrorMessage(connection.connection_.get())))};
+  }
+  return connection;
+}
+
+void PgConnection::exec(std::string_view sql) {
+  const std::string text(sql);
+  PgRows rows(PQexec(connection_.get(), text.c_str()));
+  const ExecStatusType status = PQresultStatus(rows.result_.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    const char* state = PQresultErrorField(rows.result_.get(), PG_DIAG_SQLSTATE);
+    throw PgError(state != nullptr ? state : "", first_line(PQerrorMessage(connection_.get())));
+  }
+}
+
+PgRows PgConnection::query(std::string_view sql, std::initializer_list<PgParam> params) {
+  return query_range(sql, params);
+}
+
+PgRows PgConnection::run(std::string_view sql, const char* const* values, int count) {
+  const std::string text(sql);
+  PgRows rows(
+      PQexecParams(connection_.get(), text.c_str(), count, nullptr, values, nullptr, nullptr, 0));
+  const ExecStatusType status = PQresultStatus(rows.result_.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    const char* state = PQresultErrorField(rows.result_.get(), PG_DIAG_SQLSTATE);
+    throw PgError(state != nullptr ? state : "", first_line(PQerrorMessage(connection_.get())));
+  }
+  return rows;
+}
+
+PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) {
+  connection_.exec("BEGIN");
+}
+
+PgTransaction::~PgTransaction() {
+  if (done_) return;
+  try {
+    connection_.exec("ROLLBACK");
+  } catch (const PgError&) {
+    // The connection may be gone; the server rolls back an open transaction by itself then.
+  }
+}
+
+void PgTransaction::commit() {
+  connection_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace oneall::store

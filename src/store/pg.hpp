@@ -1,0 +1,113 @@
+// RAII owners for libpq, in the style of sqlite.hpp: a PgConnection owns its PGconn*, a PgRows
+// its PGresult*, a PgTransaction rolls back in its destructor unless committed. No raw libpq
+// handle lives outside this file's classes. Connecting is part of normal life (a server that
+// is down, a refused login) and returns an Error; a failed statement throws PgError, which the
+// queue turns into an Error at its boundary. No message ever holds the password.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace oneall::store {
+
+class PgError : public std::runtime_error {
+ public:
+  PgError(std::string sqlstate, const std::string& message)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  // The five-character SQLSTATE ("40001" serialization failure, "23505" unique violation, ...);
+  // empty when the failure was not the server's (a lost connection).
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+// One parameter of a statement, sent as text; std::nullopt is NULL.
+class PgParam {
+ public:
+  PgParam(std::nullopt_t) {}                                       // NOLINT: implicit by design
+  PgParam(std::string_view text) : text_(std::string(text)) {}     // NOLINT
+  PgParam(const std::string& text) : text_(text) {}                // NOLINT
+  PgParam(const char* text) : text_(std::string(text)) {}          // NOLINT
+  PgParam(std::int64_t number) : text_(std::to_string(number)) {}  // NOLINT
+  PgParam(int number) : text_(std::to_string(number)) {}           // NOLINT
+  const std::optional<std::string>& text() const { return text_; }
+
+ private:
+  std::optional<std::string> text_;
+};
+
+// The rows of one statement's result (text format).
+class PgRows {
+ public:
+  int size() const;
+  bool is_null(int row, int column) const;
+  std::string text(int row, int column) const;  // "" for NULL
+  std::int64_t integer(int row, int column) const;
+  std::optional<std::int64_t> optional_integer(int row, int column) const;
+  std::int64_t affected() const;  // rows an INSERT, UPDATE or DELETE changed
+
+ private:
+  friend class PgConnection;
+  struct Clear {
+    void operator()(pg_result* result) const;
+  };
+  explicit PgRows(pg_result* result) : result_(result) {}
+  std::unique_ptr<pg_result, Clear> result_;
+};
+
+class PgConnection {
+ public:
+  // Connects with libpq's own syntax (a postgresql:// URI or key=value pairs; sslmode,
+  // PGPASSWORD, ~/.pgpass and PGSERVICE apply). A failure is one line naming the cause.
+  static Result<PgConnection> connect(const std::string& conninfo);
+
+  void exec(std::string_view sql);  // one or more statements, no parameters, no rows
+  PgRows query(std::string_view sql, std::initializer_list<PgParam> params = {});
+  template <class Params>
+  PgRows query_range(std::string_view sql, const Params& params);
+
+ private:
+  struct Finish {
+    void operator()(pg_conn* connection) const;
+  };
+  explicit PgConnection(pg_conn* connection) : connection_(connection) {}
+  PgRows run(std::string_view sql, const char* const* values, int count);
+  std::unique_ptr<pg_conn, Finish> connection_;
+};
+
+template <class Params>
+PgRows PgConnection::query_range(std::string_view sql, const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& param : params) {
+    values.push_back(param.text() ? param.text()->c_str() : nullptr);
+  }
+  return run(sql, values.data(), static_cast<int>(values.size()));
+}
+
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection& connection);
+  ~PgTransaction();  // rolls back unless committed
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+  void commit();
+
+ private:
+  PgConnection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace oneall::store
