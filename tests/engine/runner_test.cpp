@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -23,12 +24,14 @@ class RunnerTest : public testing::RunnerFixture {};
 TEST_F(RunnerTest, EveryJobOfEveryTargetSucceedsExactlyOnce) {
   constexpr int kJobs = 140;
   import(mixed_jobs(kJobs));
+  const EpochMs before = clock_.now_ms();
   const RunSummary summary = run();
+  const EpochMs after = clock_.now_ms();
   EXPECT_EQ(summary.requests, kJobs);
   EXPECT_EQ(summary.succeeded, kJobs);
   EXPECT_EQ(summary.failed + summary.dead + summary.retries, 0);
   EXPECT_FALSE(summary.stopped_early);
-  EXPECT_GE(summary.duration_ms, 0);
+  EXPECT_LE(summary.duration_ms, after - before);  // the run's own time, no more
   EXPECT_EQ(count(store::JobState::kSucceeded), kJobs);
   EXPECT_EQ(stats().requests, static_cast<std::uint64_t>(kJobs));
   EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kJobs));
@@ -55,6 +58,15 @@ TEST_F(RunnerTest, EveryJobOfEveryTargetSucceedsExactlyOnce) {
     EXPECT_LE(row.started_at, row.ended_at);
   }
   EXPECT_EQ(jobs.size(), static_cast<std::size_t>(kJobs));  // one row per job
+  // ... and no less than the time from the first request's start to the last one's end.
+  EpochMs first_start = attempts.front().started_at;
+  EpochMs last_end = attempts.front().ended_at;
+  for (const auto& row : attempts) {
+    first_start = std::min(first_start, row.started_at);
+    last_end = std::max(last_end, row.ended_at);
+  }
+  EXPECT_GE(summary.duration_ms, last_end - first_start);
+  EXPECT_GT(summary.duration_ms, 0);
 }
 
 TEST_F(RunnerTest, BadCredentialsFailEveryJobWith401AndNoKeyIsRecorded) {
