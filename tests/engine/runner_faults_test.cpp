@@ -16,6 +16,7 @@ namespace {
 using testing::action_of;
 using testing::canned;
 using testing::CannedHttpServer;
+using testing::CannedReply;
 using testing::envelope;
 
 class RunnerFaultsTest : public testing::RunnerFixture {
@@ -165,6 +166,28 @@ TEST_F(RunnerFaultsTest, AnErrorFlagOnA200IsAFailure) {
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0].note, "api_flag_error");
   EXPECT_EQ(attempts[0].api_info, "canned");
+}
+
+// The breaker counts refusals in a row: a success between them starts the count again. At a
+// threshold of 3, 401 401 200 401 401 goes on; a third 401 in a row then stops the run.
+TEST_F(RunnerFaultsTest, ASuccessBetweenRefusalsStartsTheBreakersCountAgain) {
+  const CannedReply refused = canned(401, envelope("error", 401));
+  const CannedReply accepted = canned(200, envelope("success", 200));
+  CannedHttpServer server({refused, refused, accepted, refused, refused, refused, accepted});
+  use(server);
+  options_.breaker_threshold = 3;
+  std::vector<api::Action> tweets;
+  for (int i = 1; i <= 7; ++i) {
+    tweets.push_back(action_of(api::Op::kDelete, api::Target::kTwitterTweet, std::to_string(i)));
+  }
+  import(tweets);
+  const RunSummary summary = run();
+  EXPECT_EQ(summary.requests, 6) << "not tripped by the 4th and 5th answers, tripped by the 6th";
+  EXPECT_EQ(summary.succeeded, 1);
+  EXPECT_EQ(summary.failed, 5);
+  EXPECT_EQ(summary.stop_cause, StopCause::kCircuitBreaker);
+  EXPECT_EQ(count(store::JobState::kPending), 1);
+  EXPECT_EQ(server.requests().size(), 6u);
 }
 
 TEST_F(RunnerFaultsTest, A5xxEveryTimeEndsDeadAfterMaxAttempts) {
