@@ -10,6 +10,21 @@
 
 namespace oneall::cli {
 
+std::vector<std::unique_ptr<Command>> make_commands(CLI::App& app) {
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(make_validate_command(app));
+  commands.push_back(make_import_command(app));
+  commands.push_back(make_run_command(app));
+  commands.push_back(make_status_command(app));
+  commands.push_back(make_audit_command(app));
+  commands.push_back(make_report_command(app));
+  commands.push_back(make_retry_command(app));
+  commands.push_back(make_cancel_command(app));
+  commands.push_back(make_sandbox_command(app));
+  commands.push_back(make_check_command(app));
+  return commands;
+}
+
 int run_main(int argc, char** argv) {
   CLI::App app{
       "oneall-bulk: bulk updates and deletes through the OneAll Update API, queued durably in\n"
@@ -27,17 +42,7 @@ int run_main(int argc, char** argv) {
   }
   app.add_option("--db", global.db, "Queue database (default ./oneall-bulk.db or $ONEALL_BULK_DB)");
 
-  std::vector<std::unique_ptr<Command>> commands;
-  commands.push_back(make_validate_command(app));
-  commands.push_back(make_import_command(app));
-  commands.push_back(make_run_command(app));
-  commands.push_back(make_status_command(app));
-  commands.push_back(make_audit_command(app));
-  commands.push_back(make_report_command(app));
-  commands.push_back(make_retry_command(app));
-  commands.push_back(make_cancel_command(app));
-  commands.push_back(make_sandbox_command(app));
-  commands.push_back(make_check_command(app));
+  std::vector<std::unique_ptr<Command>> commands = make_commands(app);
 
   // --db on every command too, so that each command's --help shows it.
   for (auto& command : commands) {

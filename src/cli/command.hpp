@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace oneall::cli {
 
@@ -47,5 +48,9 @@ std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
 std::unique_ptr<Command> make_check_command(CLI::App& app);
+
+// Every command above, registered on `app` in the order --help lists them: the one list
+// run_main offers, and the one tests check --help against.
+std::vector<std::unique_ptr<Command>> make_commands(CLI::App& app);
 
 }  // namespace oneall::cli

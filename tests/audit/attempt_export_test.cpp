@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "csv_rows.hpp"
+
 namespace oneall::audit {
 namespace {
 
@@ -40,10 +42,33 @@ TEST(CsvCell, NeutralisesFormulaStartsAndQuotesWhenNeeded) {
 }
 
 TEST(AttemptCsv, HasOneCellPerHeaderColumn) {
-  const std::string line = attempt_csv(sample_row());
+  store::AttemptRow row = sample_row();
+  row.curl_error = "Recv failure: Connection reset by peer, errno 104";
+  row.retry_after = "Wed, 21 Oct 2015 07:28:00 GMT";
+  row.response_body = "{\"a\":1,\n\"b\":\"two\"}";
+  row.note = "-connection_lost";
+  const std::string line = attempt_csv(row);
   // Neutralised, then quoted because it holds quotes.
   EXPECT_NE(line.find(",\"'=HYPERLINK(\"\"http://evil\"\")\","), std::string::npos) << line;
-  EXPECT_NE(line.find(",200,"), std::string::npos);
+  // Read back as a spreadsheet would: each column holds its own value, whole.
+  auto cells = testing::csv_record(attempt_csv_header(), line);
+  EXPECT_EQ(cells.size(), 21u);
+  EXPECT_EQ(cells["id"], "7");
+  EXPECT_EQ(cells["duration_ms"], "250");
+  EXPECT_EQ(cells["request_body"], row.request_body);
+  EXPECT_EQ(cells["http_status"], "200");
+  EXPECT_EQ(cells["curl_error"], row.curl_error);
+  EXPECT_EQ(cells["retry_after"], row.retry_after);
+  EXPECT_EQ(cells["api_code"], "200");
+  EXPECT_EQ(cells["api_info"], "'" + row.api_info);
+  EXPECT_EQ(cells["response_body"], row.response_body);
+  EXPECT_EQ(cells["response_truncated"], "false");
+  EXPECT_EQ(cells["outcome"], "succeeded");
+  EXPECT_EQ(cells["note"], "'-connection_lost");
+  // A row without an answer: empty cells still count.
+  store::AttemptRow unanswered;
+  unanswered.outcome = "retry";
+  EXPECT_EQ(testing::csv_record(attempt_csv_header(), attempt_csv(unanswered)).size(), 21u);
 }
 
 TEST(AttemptJsonl, IsOneValidJsonObjectOnOneLine) {

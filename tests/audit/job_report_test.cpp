@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <algorithm>
+#include "csv_rows.hpp"
 
 namespace oneall::audit {
 namespace {
@@ -34,9 +34,30 @@ TEST(JobReportCsv, NeutralisesFormulaCellsAndKeepsOneRecordPerJob) {
             std::string::npos)
       << line;
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  // As many cells as the header names (the quoted source holds commas of its own).
-  const std::string header = job_report_csv_header();
-  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 13);
+  // Read back as a spreadsheet would: as many cells as the header names (the quoted source
+  // holds commas of its own), each column holding its own value.
+  auto cells = testing::csv_record(job_report_csv_header(), line);
+  EXPECT_EQ(cells.size(), 14u);
+  EXPECT_EQ(cells["source"], "'=HYPERLINK(\"http://evil\",\"x\").csv:4");
+  EXPECT_EQ(cells["target"], "twitter.tweet");
+  EXPECT_EQ(cells["identity"], "2af20011-8965-471b-8f6b-8b66a611aae6");
+  EXPECT_EQ(cells["page_id"], "");
+  EXPECT_EQ(cells["object_id"], "1456789");
+  EXPECT_EQ(cells["state"], "failed");
+  EXPECT_EQ(cells["attempts"], "2");
+  EXPECT_EQ(cells["last_http_status"], "404");
+  EXPECT_EQ(cells["note"], "'-http_404");
+  EXPECT_EQ(cells["updated_at"], "2023-11-14T22:13:20.000Z");
+  // One record per job: a note or source with a line break stays inside its record.
+  store::JobReportRow multi_line = sample_row();
+  multi_line.source = "a.yaml:2\nsecond line";
+  multi_line.page_id = "9";
+  const auto rows = testing::csv_rows(job_report_csv_header() + "\r\n" + line + "\r\n" +
+                                      job_report_csv(multi_line) + "\r\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].size(), rows[0].size());
+  EXPECT_EQ(rows[2][2], "a.yaml:2\nsecond line");
+  EXPECT_EQ(rows[2][6], "9");
 }
 
 TEST(JobReportJsonl, IsOneValidObjectWithNullsBeforeAnyAttempt) {

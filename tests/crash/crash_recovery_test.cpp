@@ -2,11 +2,14 @@
 // killed with SIGKILL at random moments, several times, then a last run finishes. Every job
 // must end succeeded, none missing, the attempt log's chain intact, each object changed once,
 // and the requests sent again after the kills at most kills × 2 × concurrency (only what was
-// in flight, or answered but not yet committed, when a run died may go out twice).
+// in flight, or answered but not yet committed, when a run died may go out twice). The pins
+// updated three times each show, in the attempt log, that jobs on one object ran one at a
+// time and in file order across the kills.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -14,6 +17,7 @@
 
 #include "api/credentials.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "support/audit_log.hpp"
 #include "support/child_process.hpp"
 #include "support/process.hpp"
 #include "support/queue_states.hpp"
@@ -32,13 +36,17 @@ constexpr int kUpdatesPerPin = 3;  // object-mates: one at a time, crash or not
 constexpr int kKills = 6;
 constexpr int kConcurrency = 8;
 
+// A pin's three updates are next to each other in the file, so they fall in one claim window
+// (nothing but the object's guard keeps them apart), and the pins are spread among the deletes,
+// so the kills find some of them in flight.
 std::string job_file() {
   std::string yaml = fmt::format("defaults: {{identity: {}}}\njobs:\n", kIdentity);
+  constexpr int kDeletesPerPin = kDeletes / kPins;
   for (int i = 0; i < kDeletes; ++i) {
     yaml += fmt::format("  - {{op: delete, target: twitter.tweet, object_id: \"{}\"}}\n", 1000 + i);
-  }
-  for (int round = 0; round < kUpdatesPerPin; ++round) {
-    for (int pin = 0; pin < kPins; ++pin) {
+    if (i % kDeletesPerPin != 0) continue;
+    const int pin = i / kDeletesPerPin;
+    for (int round = 0; round < kUpdatesPerPin; ++round) {
       yaml += fmt::format(
           "  - {{op: update, target: pinterest.pin, object_id: \"{}\", set: {{link: "
           "\"https://example.com/{}/{}\"}}}}\n",
@@ -98,6 +106,33 @@ TEST(CrashRecovery, KilledRunsLoseNothingAndRepeatOnlyWhatWasInFlight) {
   auto verify = testing::run_oneall({"audit", "verify", "--db", db});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("audit log intact"), std::string::npos) << verify.out;
+
+  // Per object, from the attempt log: each pin's attempts (interrupted ones included, which
+  // span from the claim to the next run's start) never overlap, and its three jobs come in file
+  // order, each done before the next begins.
+  int pins_seen = 0;
+  for (auto& [path, attempts] : testing::attempts_by_path(testing::audit_attempts(db))) {
+    if (path.find("/pinterest/pin/") == std::string::npos) continue;
+    ++pins_seen;
+    std::stable_sort(attempts.begin(), attempts.end(),
+                     [](const auto& a, const auto& b) { return a.started_ms < b.started_ms; });
+    std::vector<std::int64_t> succeeded_jobs;
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      if (attempts[i].outcome == "succeeded") succeeded_jobs.push_back(attempts[i].job_id);
+      if (i == 0) continue;
+      const auto& before = attempts[i - 1];
+      const auto& after = attempts[i];
+      EXPECT_LE(before.job_id, after.job_id)
+          << path << ": job " << before.job_id << " was sent before job " << after.job_id
+          << ", which comes first in the file";
+      EXPECT_GE(after.started_ms, before.ended_ms)
+          << path << ": attempt " << after.attempt << " of job " << after.job_id
+          << " overlaps attempt " << before.attempt << " of job " << before.job_id;
+    }
+    ASSERT_EQ(succeeded_jobs.size(), static_cast<std::size_t>(kUpdatesPerPin)) << path;
+    EXPECT_TRUE(std::is_sorted(succeeded_jobs.begin(), succeeded_jobs.end())) << path;
+  }
+  EXPECT_EQ(pins_seen, kPins);
 
   const sandbox::SandboxStats stats = server.stats();
   EXPECT_EQ(stats.applied, static_cast<std::uint64_t>(kJobs)) << "each change made exactly once";

@@ -1,7 +1,7 @@
 // A scripted HTTP/1.1 peer on 127.0.0.1 for the engine tests: the nth request gets the nth
 // reply of its script (the last one repeats). It exists for the answers the sandbox cannot give
-// yet — 503 with Retry-After, a connection closed without an answer, a redirect, a huge body —
-// and to see the exact bytes libcurl sent. One connection is served at a time, so tests that
+// — 503 with Retry-After, 401s between successes, a redirect, a huge body — and to see the
+// exact bytes libcurl sent. One connection is served at a time, so tests that
 // use it run with concurrency 1. Everything else runs against the real sandbox.
 #pragma once
 
@@ -23,8 +23,7 @@
 namespace oneall::engine::testing {
 
 struct CannedReply {
-  std::string raw;                    // the whole answer, status line to body
-  bool close_without_answer = false;  // read the request, then hang up
+  std::string raw;  // the whole answer, status line to body
 };
 
 inline CannedReply canned(int status, const std::string& body,
@@ -33,8 +32,6 @@ inline CannedReply canned(int status, const std::string& body,
           "Content-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" +
           body};
 }
-
-inline CannedReply hang_up() { return {"", true}; }
 
 // The API's envelope, as the sandbox and docs/api.md#responses shape it.
 inline std::string envelope(const std::string& flag, int code) {
@@ -98,7 +95,7 @@ class CannedHttpServer {
     }
   }
 
-  // Serves requests on one connection until the client closes it, the script hangs up, or stop.
+  // Serves requests on one connection until the client closes it or stop.
   void handle(int fd) {
     std::string buffer;
     while (!stop_) {
@@ -108,7 +105,6 @@ class CannedHttpServer {
         if (buffer.size() >= total) {
           const CannedReply& reply = next_reply(buffer.substr(0, total));
           buffer.erase(0, total);
-          if (reply.close_without_answer) return;
           for (std::size_t sent = 0; sent < reply.raw.size();) {
             const ssize_t n =
                 send(fd, reply.raw.data() + sent, reply.raw.size() - sent, MSG_NOSIGNAL);

@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "canned_http_server.hpp"
 #include "engine_test_helpers.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tls_test_server.hpp"
 #include "util/base64.hpp"
 
 namespace oneall::engine {
@@ -259,17 +263,35 @@ TEST_F(InFlightRequestTest, OnlyHttpAndHttpsAreSpoken) {
   EXPECT_TRUE(request().response_body().empty());
 }
 
+// Against a real TLS server whose certificate is self-signed: libcurl's own bundle does not
+// hold its CA, so the handshake is refused and nothing is sent; a bundle that holds it (what
+// --cacert builds) lets the same request through.
 TEST_F(InFlightRequestTest, TlsIsVerifiedAgainstTheGivenCaBundle) {
-  // A CA bundle that holds no certificate: with verification on, libcurl must refuse to go on
-  // rather than talk to the server unverified. (The canned server speaks no TLS; the handshake is
-  // never reached because the CA bundle is checked first or the handshake fails: both refuse.)
-  CannedHttpServer server({canned(200, "")});
-  options_.api_root = "https://127.0.0.1:" + server.base_url().substr(17);
-  options_.ca_bundle = "not a certificate";
-  options_.timeout_ms = 1000;
-  const CURLcode result = send(job("DELETE"));
-  EXPECT_NE(result, CURLE_OK);
+  oneall::testing::TempDir dir;
+  oneall::testing::TlsTestServer server(dir.path().string());
+  options_.api_root = server.base_url();
+
+  const CURLcode refused = send(job("DELETE"));
+  EXPECT_EQ(refused, CURLE_PEER_FAILED_VERIFICATION) << request().transport_error(refused);
   EXPECT_EQ(request().http_status(), 0);
+  EXPECT_EQ(server.handshakes(), 0);
+  EXPECT_EQ(server.requests(), 0) << "nothing may be sent over an unverified connection";
+
+  request_.reset();  // a slot is set up for its options once: a new one for the new bundle
+  std::ifstream cert(server.cert_path());
+  options_.ca_bundle = std::string(std::istreambuf_iterator<char>(cert), {});
+  ASSERT_NE(options_.ca_bundle->find("BEGIN CERTIFICATE"), std::string::npos);
+  const CURLcode accepted = send(job("DELETE"));
+  EXPECT_EQ(accepted, CURLE_OK) << request().transport_error(accepted);
+  EXPECT_EQ(request().http_status(), 200);
+  EXPECT_EQ(server.handshakes(), 1);
+  EXPECT_EQ(server.requests(), 1);
+
+  // A bundle without the server's CA is refused like no bundle at all.
+  request_.reset();
+  options_.ca_bundle = "not a certificate";
+  EXPECT_NE(send(job("DELETE")), CURLE_OK);
+  EXPECT_EQ(server.requests(), 1);
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "busiest_second.hpp"
@@ -128,10 +131,37 @@ TEST(SendGateTest, IdentitiesHaveTheirOwnLimitsUnderTheRunsLimit) {
   EXPECT_LE(gate.run_ready_at(now), now);            // and the run has no limit
 }
 
+// How many requests each identity starts from `from` until `until`, when each sends whenever
+// the gate lets it (the run's limit first, as the loop asks).
+std::map<std::string, int> starts_until(SendGate& gate, const std::vector<std::string>& identities,
+                                        EpochMs from, EpochMs until) {
+  std::map<std::string, int> started;
+  EpochMs now = from;
+  while (now < until) {
+    EpochMs next = until;
+    for (const std::string& identity : identities) {
+      while (gate.run_ready_at(now) <= now && gate.identity_ready_at(identity, now) <= now) {
+        gate.started(identity, now);
+        ++started[identity];
+      }
+      next =
+          std::min(next, std::max(gate.run_ready_at(now), gate.identity_ready_at(identity, now)));
+    }
+    now = next;
+  }
+  return started;
+}
+
 TEST(SendGateTest, A429LowersTheIdentitysRateWhenIdentityLimitsAreOn) {
   SendGate gate(100.0, 10.0);
   gate.throttled("a", kStart);
   EXPECT_DOUBLE_EQ(*gate.run_rate(), 100);  // the run's own limit is untouched
+  // Within the second before the climb back starts: "a" at half its 10/s (its burst of 2, then
+  // one every 200 ms), "b" at the full 10/s (its burst, then one every 100 ms).
+  auto started = starts_until(gate, {"a", "b"}, kStart, kStart + 1000);
+  EXPECT_EQ(started["a"], default_burst(10) + 4);
+  EXPECT_EQ(started["b"], default_burst(10) + 9);
+
   SendGate run_only(100.0, std::nullopt);
   run_only.throttled("a", kStart);
   EXPECT_DOUBLE_EQ(*run_only.run_rate(), 50);

@@ -69,15 +69,30 @@ TEST_F(RunnerLifecycleTest, AStopWhileARetryWaitsEndsTheWait) {
   import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
   std::mt19937_64 same(4);
   ASSERT_GT(backoff_ms(1, 60'000, 60'000, same), 2'000) << "pick another seed";
-  const auto start = std::chrono::steady_clock::now();
+  auto watcher = other_process();  // reads the log while the run writes it, as another process
+  ASSERT_NE(watcher, nullptr);
   auto running = std::async(std::launch::async, [this] { return try_run(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  stop_ = true;
+  // Stop only once the first attempt is in the log: the run is then waiting for the retry.
+  std::vector<store::AttemptRow> logged;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (logged.empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    auto read = watcher->attempts({});
+    if (read.ok()) logged = std::move(*read);
+  }
+  const auto stopped = std::chrono::steady_clock::now();
+  stop_ = true;  // whatever happened: the run must not outlive the test
+  ASSERT_EQ(logged.size(), 1u) << "the first attempt never ended";
+  EXPECT_EQ(logged.front().outcome, "retry");
   auto summary = running.get();
+  // The loop sees the flag within one poll (at most 250 ms), then ends at once: nothing is in
+  // flight to wait for.
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped, std::chrono::milliseconds(1000));
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->stopped_early);
+  EXPECT_EQ(summary->stop_cause, StopCause::kSignal);
+  EXPECT_EQ(summary->requests, 1);
   EXPECT_EQ(summary->retries, 1);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_EQ(count(store::JobState::kPending), 1);
 }
 

@@ -118,8 +118,14 @@ TEST_P(BadCsvTest, ReportsLineFieldAndMessageAndSendsNothingBad) {
   const Diagnostic& d = result.diagnostics.front();
   EXPECT_EQ(d.pos.line, c.line) << c.name << ": " << result.all_messages();
   EXPECT_EQ(d.field, c.field) << c.name << ": " << result.all_messages();
+  ASSERT_FALSE(c.message_part.empty()) << c.name << ": every case names a part of its message";
   EXPECT_NE(d.message.find(c.message_part), std::string::npos)
       << c.name << ": " << result.all_messages();
+  // Nothing from the bad row (or, for a bad header, from any row) reaches the sink.
+  for (const JobRecord& record : result.records) {
+    EXPECT_NE(record.pos.line, c.line) << c.name << ": the bad row was sent on";
+    EXPECT_NE(c.line, 1u) << c.name << ": a row was sent under a bad header";
+  }
 }
 
 const std::string kHeader = "op,target,identity,object_id,link\n";
@@ -128,19 +134,24 @@ const std::string kId = kIdentityA;
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadCsvTest,
     ::testing::Values(
-        BadCsv{"unknown column", "op,target,identity,object_id,linq\n", 1, "linq",
-               "unknown column"},
-        BadCsv{"duplicate column", "op,target,identity,object_id,op\n", 1, "op", ""},
-        BadCsv{"missing object_id column", "op,target,identity\n", 1, "object_id", ""},
+        BadCsv{"unknown column",
+               "op,target,identity,object_id,linq\ndelete,twitter.tweet," + kId + ",1,\n", 1,
+               "linq", "unknown column"},
+        BadCsv{"duplicate column",
+               "op,target,identity,object_id,op\ndelete,twitter.tweet," + kId + ",1,delete\n", 1,
+               "op", "duplicate column (columns 1 and 5)"},
+        BadCsv{"missing object_id column", "op,target,identity\n", 1, "object_id",
+               "required column is missing"},
         BadCsv{"missing identity column", "op,target,object_id\ndelete,twitter.tweet,1\n", 1,
-               "identity", ""},
+               "identity", "required column is missing"},
         BadCsv{"bad op", kHeader + "remove,twitter.tweet," + kId + ",1,\n", 2, "op", "delete"},
         BadCsv{"bad target", kHeader + "delete,twitter.post," + kId + ",1,\n", 2, "target",
                "twitter.tweet"},
         BadCsv{"set on a delete",
                kHeader + "delete,pinterest.pin," + kId + ",1,https://x.example/\n", 2, "link",
                "delete"},
-        BadCsv{"cell count", kHeader + "delete,twitter.tweet," + kId + ",1\n", 2, "", ""},
+        BadCsv{"cell count", kHeader + "delete,twitter.tweet," + kId + ",1\n", 2, "",
+               "the row has 4 cells but the header has 5"},
         BadCsv{"path escape in an id", kHeader + "delete,twitter.tweet," + kId + ",../2,\n", 2,
                "object_id", "'/'"},
         BadCsv{"bad identity", kHeader + "delete,twitter.tweet,not-a-uuid,1,\n", 2, "identity",

@@ -614,7 +614,13 @@ TEST(SandboxServer, StopsReleasesItsPortAndCanBeStartedAgain) {
 TEST(SandboxServer, WaitReturnsWhenStoppedFromAnotherThread) {
   SandboxServer server({});
   ASSERT_TRUE(server.start().ok());
-  auto waiting = std::async(std::launch::async, [&server] { server.wait(); });
+  std::promise<void> entered;
+  auto waiting = std::async(std::launch::async, [&server, &entered] {
+    entered.set_value();
+    server.wait();
+  });
+  // Once the thread is on its way into wait(), give a wrongly returning wait() time to return.
+  ASSERT_EQ(entered.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_EQ(waiting.wait_for(milliseconds(100)), std::future_status::timeout);
   server.stop();
   EXPECT_EQ(waiting.wait_for(std::chrono::seconds(5)), std::future_status::ready);

@@ -8,6 +8,7 @@ namespace oneall::store {
 namespace {
 
 using testing::import_all;
+using testing::pin_update;
 using testing::query_int;
 using testing::tweet_delete;
 
@@ -119,23 +120,39 @@ TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
   EXPECT_EQ(rows()[0].attempts, 1);
 }
 
+// Pin 7 has three jobs (1, 2, 4: object-mates, one at a time in file order), tweet 2 one (3).
+// Cancelling batch 1 takes its pending job 2 and leaves jobs 1 and 3, which a run holds; job 4
+// (batch 2) then waits only for job 1, not for the cancelled job 2 before it.
 TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
-  import_all(*queue_, {tweet_delete("1"), tweet_delete("1x"), tweet_delete("2")});
+  import_all(*queue_, {pin_update("7", "https://a.example/"), pin_update("7", "https://b.example/"),
+                       tweet_delete("2")});
+  import_all(*queue_, {pin_update("7", "https://c.example/")}, "second");
   const std::int64_t run = start_run();
-  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});  // job 1 running
+  ASSERT_EQ(claim_ids(run, 10), (std::vector<std::int64_t>{1, 3}));  // 2 and 4 wait for 1
 
-  auto cancelled = queue_->cancel_jobs({});
+  JobFilter first_batch;
+  first_batch.batch_id = 1;
+  auto cancelled = queue_->cancel_jobs(first_batch);
   ASSERT_TRUE(cancelled.ok()) << cancelled.error().message;
-  EXPECT_EQ(*cancelled, 2);
+  EXPECT_EQ(*cancelled, 1);
   EXPECT_EQ(job_state(1), "running");  // a run holds it: left alone
   EXPECT_EQ(job_state(2), "cancelled");
+  EXPECT_EQ(job_state(3), "running");
+  EXPECT_EQ(job_state(4), "pending") << "in another batch";
   EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
 
+  EXPECT_TRUE(claim_ids(run, 10).empty()) << "job 4 still waits for job 1, job 2 is cancelled";
+  finish(run, 1, JobState::kSucceeded);
+  finish(run, 3, JobState::kSucceeded);
+  EXPECT_EQ(claim_ids(run, 10), std::vector<std::int64_t>{4})
+      << "the cancelled job 2 holds nothing";
+  EXPECT_EQ(job_state(2), "cancelled");
+
   JobFilter one;
-  one.job_id = 1;
+  one.job_id = 4;
   cancelled = queue_->cancel_jobs(one);
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_EQ(*cancelled, 0);
+  EXPECT_EQ(*cancelled, 0);  // running now
 }
 
 }  // namespace

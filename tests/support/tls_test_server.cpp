@@ -8,6 +8,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -107,6 +109,13 @@ TlsTestServer::~TlsTestServer() {
 std::string TlsTestServer::base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
 void TlsTestServer::serve() {
+  // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a client that refuses the certificate
+  // and hangs up would raise SIGPIPE and kill the test process. Blocked in this thread, the
+  // write fails with EPIPE instead.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
   while (!stop_) {  // bounded by the destructor: polls the stop flag every 50 ms
     pollfd waiting{listener_, POLLIN, 0};
     if (::poll(&waiting, 1, 50) <= 0) continue;
