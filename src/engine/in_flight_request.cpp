@@ -122,6 +122,12 @@ int InFlightRequest::http_status() const {
   return static_cast<int>(code);
 }
 
+ReceivedAnswer InFlightRequest::received() const {
+  curl_off_t content_length = -1;
+  curl_easy_getinfo(easy_.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+  return {http_status(), headers_ended_, static_cast<std::int64_t>(content_length), body_bytes_};
+}
+
 bool InFlightRequest::request_sent() const {
   long bytes = 0;
   curl_easy_getinfo(easy_.get(), CURLINFO_REQUEST_SIZE, &bytes);
@@ -148,7 +154,7 @@ std::string InFlightRequest::transport_error(CURLcode result) const {
 
 CURLcode InFlightRequest::answer_result(CURLcode result) const {
   if (is_header_line_too_long(result) && !headers_ended_) return CURLE_WEIRD_SERVER_REPLY;
-  if (result != CURLE_WRITE_ERROR) return result;
+  if (result != CURLE_WRITE_ERROR) return settled_result(result, received());
   if (overflow_ == Overflow::kBody) return CURLE_OK;
   if (overflow_ == Overflow::kHeaders) return CURLE_WEIRD_SERVER_REPLY;
   return result;

@@ -15,6 +15,7 @@
 #include "engine/curl_handles.hpp"
 #include "engine/curl_options.hpp"
 #include "engine/request_url.hpp"
+#include "engine/retry_policy.hpp"
 #include "engine/run_options.hpp"
 #include "store/records.hpp"
 #include "util/clock.hpp"
@@ -64,8 +65,10 @@ class InFlightRequest {
   // went on and on came after a complete status line and headers, so the answer counts
   // (CURLE_OK); a header block without end never completed, like a connection cut in the
   // middle of an answer (CURLE_WEIRD_SERVER_REPLY) — as is a single header line longer than
-  // libcurl takes (CURL_MAX_HTTP_HEADER), which libcurl reports as out of memory.
+  // libcurl takes (CURL_MAX_HTTP_HEADER), which libcurl reports as out of memory. A connection
+  // lost or a timeout after a complete answer counts as the answer (settled_result).
   CURLcode answer_result(CURLcode result) const;
+  ReceivedAnswer received() const;  // what had arrived of the answer
   const std::string& response_body() const { return response_body_; }
   bool response_truncated() const { return response_truncated_; }
   const std::string& retry_after() const { return retry_after_; }  // as received, trimmed

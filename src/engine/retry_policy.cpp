@@ -61,6 +61,20 @@ TransportFailure transport_failure(CURLcode code) {
   }
 }
 
+bool is_complete_answer(const ReceivedAnswer& a) {
+  if (a.http_status < 200 || !a.headers_ended) return false;
+  // RFC 9110 §15.3.5, §15.4.5: these never carry a body, whatever the headers say.
+  if (a.http_status == 204 || a.http_status == 304) return true;
+  return a.content_length >= 0 && a.body_bytes == static_cast<std::uint64_t>(a.content_length);
+}
+
+CURLcode settled_result(CURLcode result, const ReceivedAnswer& answer) {
+  const TransportFailure failure = transport_failure(result);
+  const bool after_the_answer =
+      failure == TransportFailure::kConnectionLost || failure == TransportFailure::kTimeout;
+  return after_the_answer && is_complete_answer(answer) ? CURLE_OK : result;
+}
+
 bool is_retryable_status(int s) {
   return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
 }

@@ -1,5 +1,6 @@
 // What a finished attempt means for its job (docs/cli.md#retry-rules), as pure
-// functions: what kind of transport failure a CURLcode is, the classification of an answer into
+// functions: what kind of transport failure a CURLcode is, whether a complete answer came before
+// it (and then counts), the classification of an answer into
 // the job's next state, whether an earlier attempt may have reached the server, exponential
 // backoff with full jitter, and the Retry-After header. No I/O and no clock of their own, so they
 // are tested exhaustively by table.
@@ -31,6 +32,27 @@ enum class TransportFailure {
 };
 
 TransportFailure transport_failure(CURLcode code);
+
+// What had arrived of the answer when a transfer ended, whatever libcurl said of the transfer.
+struct ReceivedAnswer {
+  int http_status = 0;               // the final status (CURLINFO_RESPONSE_CODE), 0 when none came
+  bool headers_ended = false;        // the blank line after that status's header block came
+  std::int64_t content_length = -1;  // as announced (CURLINFO_CONTENT_LENGTH_DOWNLOAD_T); -1: none
+  std::uint64_t body_bytes = 0;      // body bytes received, kept or discarded
+};
+
+// Whether `answer` is provably whole: a final status, its header block ended, and a body
+// complete by its Content-Length (or none by definition: 204, 304).
+bool is_complete_answer(const ReceivedAnswer& answer);
+
+// `result` as the retry policy should see it once `answer` arrived. A lost connection or a
+// timeout after a complete answer is CURLE_OK: the server answered, and what failed afterwards
+// cannot take the answer back. An HTTP/2 server may answer and then reset the stream with
+// NO_ERROR before it has read the whole request (RFC 9113 §8.1; nginx does), and libcurl 7.88
+// then fails a transfer that had request body left to send with CURLE_HTTP2_STREAM, after
+// handing over the whole answer. Any other failure, or an answer short of its Content-Length,
+// is left as it is.
+CURLcode settled_result(CURLcode result, const ReceivedAnswer& answer);
 
 struct AttemptResult {
   api::Op op = api::Op::kDelete;

@@ -145,6 +145,62 @@ TEST(Classify, ATransportFailureWinsOverAPartialStatus) {
   EXPECT_EQ(classify(r).next, JobState::kPending);
 }
 
+// What nginx sends for `return 200 '…'`: 77 bytes announced, 77 received.
+ReceivedAnswer whole(int status = 200, std::int64_t length = 77, std::uint64_t received = 77) {
+  return {status, true, length, received};
+}
+
+TEST(SettledResult, ACompleteAnswerOutlivesWhatFailedAfterIt) {
+  struct Case {
+    const char* name;
+    CURLcode result;
+    ReceivedAnswer answer;
+    CURLcode settled;
+  };
+  const ReceivedAnswer headers_cut{200, false, -1, 0};
+  const ReceivedAnswer no_answer{};
+  const ReceivedAnswer no_length{200, true, -1, 77};
+  const Case cases[] = {
+      // RST_STREAM(NO_ERROR) after the whole answer, request body still unsent (libcurl 7.88)
+      {"h2 reset after 200", CURLE_HTTP2_STREAM, whole(), CURLE_OK},
+      {"h2 reset after 500", CURLE_HTTP2_STREAM, whole(500), CURLE_OK},
+      {"h2 reset after 404", CURLE_HTTP2_STREAM, whole(404, 0, 0), CURLE_OK},
+      {"reset after 204", CURLE_HTTP2_STREAM, {204, true, -1, 0}, CURLE_OK},
+      {"reset after 304", CURLE_RECV_ERROR, {304, true, 1000, 0}, CURLE_OK},
+      {"h2 session error after", CURLE_HTTP2, whole(), CURLE_OK},
+      {"send error after", CURLE_SEND_ERROR, whole(), CURLE_OK},
+      {"recv error after", CURLE_RECV_ERROR, whole(), CURLE_OK},
+      {"timeout after", CURLE_OPERATION_TIMEDOUT, whole(), CURLE_OK},
+      // genuine stream errors: no status, headers cut, body short or unbounded
+      {"no answer", CURLE_HTTP2_STREAM, no_answer, CURLE_HTTP2_STREAM},
+      {"headers cut", CURLE_HTTP2_STREAM, headers_cut, CURLE_HTTP2_STREAM},
+      {"body short", CURLE_HTTP2_STREAM, whole(200, 77, 40), CURLE_HTTP2_STREAM},
+      {"body empty", CURLE_PARTIAL_FILE, whole(200, 77, 0), CURLE_PARTIAL_FILE},
+      {"body longer", CURLE_HTTP2_STREAM, whole(200, 77, 78), CURLE_HTTP2_STREAM},
+      {"no length", CURLE_HTTP2_STREAM, no_length, CURLE_HTTP2_STREAM},
+      {"only a 100", CURLE_RECV_ERROR, {100, true, -1, 0}, CURLE_RECV_ERROR},
+      {"timeout, no answer", CURLE_OPERATION_TIMEDOUT, no_answer, CURLE_OPERATION_TIMEDOUT},
+      // failures that are not about the answer stay what they are
+      {"tls refused", CURLE_PEER_FAILED_VERIFICATION, whole(), CURLE_PEER_FAILED_VERIFICATION},
+      {"local fault", CURLE_OUT_OF_MEMORY, whole(), CURLE_OUT_OF_MEMORY},
+      {"ok stays ok", CURLE_OK, whole(200, 77, 40), CURLE_OK},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(settled_result(c.result, c.answer), c.settled) << c.name;
+  }
+}
+
+TEST(SettledResult, AResetAfterACompleteAnswerClassifiesByTheAnswer) {
+  AttemptResult r = answered(kPut, 200, "success");
+  r.curl_code = settled_result(CURLE_HTTP2_STREAM, whole());
+  EXPECT_EQ(classify(r).next, JobState::kSucceeded);
+  r.curl_code = settled_result(CURLE_HTTP2_STREAM, whole(200, 77, 76));
+  EXPECT_EQ(classify(r).next, JobState::kPending);
+  r.http_status = 503;
+  r.curl_code = settled_result(CURLE_HTTP2_STREAM, whole(503));
+  EXPECT_EQ(classify(r).note, "http_503");  // retried for its status, not as a lost connection
+}
+
 TEST(Classify, RetryableStatusesAreExactlyTheDocumentedOnes) {
   std::set<int> retryable;
   for (int status = 100; status < 600; ++status) {
