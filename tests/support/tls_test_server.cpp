@@ -3,10 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +15,7 @@
 #include <string_view>
 
 #include "support/loopback_listener.hpp"
+#include "support/test_certificate.hpp"
 
 namespace oneall::testing {
 namespace {
@@ -26,45 +24,13 @@ template <class T, void (*Free)(T*)>
 struct Freer {
   void operator()(T* p) const { Free(p); }
 };
-using Key = std::unique_ptr<EVP_PKEY, Freer<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Freer<X509, X509_free>>;
 using Context = std::unique_ptr<SSL_CTX, Freer<SSL_CTX, SSL_CTX_free>>;
 using Session = std::unique_ptr<SSL, Freer<SSL, SSL_free>>;
-using Extension = std::unique_ptr<X509_EXTENSION, Freer<X509_EXTENSION, X509_EXTENSION_free>>;
-using FileBio = std::unique_ptr<BIO, Freer<BIO, BIO_free_all>>;
 
 [[noreturn]] void fail(const std::string& what) {
   char detail[256] = {0};
   ERR_error_string_n(ERR_get_error(), detail, sizeof detail);
   throw std::runtime_error("TlsTestServer: " + what + ": " + detail);
-}
-
-void add_extension(X509* cert, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) fail("certificate extension");
-}
-
-Cert self_signed(EVP_PKEY* key) {
-  Cert cert(X509_new());
-  if (!cert) fail("X509_new");
-  X509_set_version(cert.get(), 2);  // v3, for the extensions
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
-  X509_set_pubkey(cert.get(), key);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("oneall-bulk test CA"), -1, -1,
-                             0);
-  X509_set_issuer_name(cert.get(), name);
-  add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
-  add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
-  add_extension(cert.get(), NID_subject_alt_name, "IP:127.0.0.1");
-  if (X509_sign(cert.get(), key, EVP_sha256()) == 0) fail("X509_sign");
-  return cert;
 }
 
 constexpr std::string_view kBody =
@@ -74,23 +40,16 @@ constexpr std::string_view kBody =
 }  // namespace
 
 struct TlsTestServer::Tls {
-  Key key;
-  Cert cert;
+  TestCertificate identity;
   Context context;
 };
 
 TlsTestServer::TlsTestServer(const std::string& cert_dir)
     : tls_(std::make_unique<Tls>()), cert_path_(cert_dir + "/server-cert.pem") {
-  tls_->key.reset(EVP_EC_gen("P-256"));
-  if (!tls_->key) fail("EVP_EC_gen");
-  tls_->cert = self_signed(tls_->key.get());
-  {
-    FileBio out(BIO_new_file(cert_path_.c_str(), "w"));
-    if (!out || PEM_write_bio_X509(out.get(), tls_->cert.get()) != 1) fail("write " + cert_path_);
-  }
+  tls_->identity.write_cert(cert_path_);
   tls_->context.reset(SSL_CTX_new(TLS_server_method()));
-  if (!tls_->context || SSL_CTX_use_certificate(tls_->context.get(), tls_->cert.get()) != 1 ||
-      SSL_CTX_use_PrivateKey(tls_->context.get(), tls_->key.get()) != 1) {
+  if (!tls_->context || SSL_CTX_use_certificate(tls_->context.get(), tls_->identity.cert()) != 1 ||
+      SSL_CTX_use_PrivateKey(tls_->context.get(), tls_->identity.key()) != 1) {
     fail("SSL_CTX");
   }
 

@@ -1,6 +1,5 @@
-// A minimal HTTPS server on an ephemeral 127.0.0.1 port for TLS tests, on OpenSSL directly: a
-// fresh P-256 key and a self-signed certificate for IP 127.0.0.1, made when the server starts
-// (valid from an hour ago for a day, so no checked-in certificate can expire under the suite).
+// A minimal HTTPS server on an ephemeral 127.0.0.1 port for TLS tests, on OpenSSL directly,
+// serving a TestCertificate made when the server starts.
 // Every request is answered 200 with a OneAll-style success envelope and the connection closed.
 // It counts handshakes that completed and requests answered, so a test can tell "refused before
 // anything was sent" from "sent".
