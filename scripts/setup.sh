@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev libsqlite3-dev sqlite3
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libcsv-dev libcpp-httplib-dev
+  nginx  # tests only: the HTTP/2-over-TLS test server (tests/support/nginx_http2_server.cpp)
 )
 
 missing=()
