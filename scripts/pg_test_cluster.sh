@@ -6,7 +6,7 @@
 #                 STATE (and the directory to STATE.dir)
 #   stop STATE    stops that cluster and removes its directory
 # As root, the server runs as the `postgres` user (initdb refuses root). Needs postgresql-15
-# (scripts/setup.sh installs it).
+# (scripts/setup.sh --tests installs it).
 set -euo pipefail
 
 action=${1:?usage: pg_test_cluster.sh start|stop STATE_FILE}
@@ -28,7 +28,7 @@ stop() {
 case $action in
   start)
     stop  # a cluster left by an interrupted run of the suite
-    [[ -x $bin/initdb ]] || { echo "pg_test_cluster: $bin/initdb is missing: install postgresql-15 (scripts/setup.sh)" >&2; exit 1; }
+    [[ -x $bin/initdb ]] || { echo "pg_test_cluster: $bin/initdb is missing: install postgresql-15 (scripts/setup.sh --tests)" >&2; exit 1; }
     dir=$(mktemp -d /tmp/oneall-pg.XXXXXX)  # short: a socket path has at most 107 bytes
     echo "$dir" > "$state.dir"
     if [[ ${#as_owner[@]} -gt 0 ]]; then chown postgres "$dir"; fi

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages oneall-bulk builds and tests with, when they are missing.
+# Installs the Debian 12 packages oneall-bulk builds with, when they are missing; with --tests,
+# also the servers its test suite starts on its own (PostgreSQL 15, nginx).
 # Safe to run again: it asks apt only for what dpkg does not already have.
 set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config libssl-dev
-  libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev libsqlite3-dev sqlite3
-  libpq-dev postgresql-15
+  libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libpq-dev
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libcsv-dev libcpp-httplib-dev
-  nginx  # tests only: the HTTP/2-over-TLS test server (tests/support/nginx_http2_server.cpp)
 )
+# Servers the tests run as children of their own, on private sockets and ephemeral ports:
+# a throw-away PostgreSQL cluster (scripts/pg_test_cluster.sh) and nginx for HTTP/2 over TLS
+# (tests/support/nginx_http2_server.cpp).
+test_servers=(postgresql-15 nginx)
+if [[ ${1:-} == --tests ]]; then packages+=("${test_servers[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +28,16 @@ if [[ $(id -u) -ne 0 ]]; then
   echo "setup: missing packages: ${missing[*]}" >&2
   echo "setup: run as root, or: sudo apt-get install ${missing[*]}" >&2
   exit 1
+fi
+
+# The test servers' packages would start system services (nginx on port 80, a PostgreSQL
+# cluster on 5432) that nothing here uses: Debian's policy-rc.d hook tells their install not
+# to start them, unless the machine already has a policy of its own.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
 fi
 
 echo "setup: installing ${missing[*]}" >&2
