@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <array>
+#include <utility>
 
 #include "api/ids.hpp"
 #include "api/link.hpp"
@@ -74,54 +75,50 @@ void check_update_fields(std::vector<FieldProblem>& problems, const Action& acti
       problems.push_back({"set.attachments", fmt::format("lists {} pictures (at most {})",
                                                          f.attachments->size(), kMaxAttachments)});
     }
-    for (const auto& id : *f.attachments) {
-      if (auto why = check_resource_id(id)) {
-        problems.push_back({"set.attachments", fmt::format("picture id '{}' {}", id, *why)});
-        break;  // one is enough to point at the cell
-      }
-    }
   }
 }
 
-bool all_digits(std::string_view text) {
-  return !text.empty() && text.size() <= 18 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+// The text fields an update may carry, with their names in a body.
+std::array<std::pair<std::string_view, const std::optional<std::string>*>, 4> text_fields(
+    const UpdateFields& f) {
+  return {{{"board", &f.board},
+           {"description", &f.description},
+           {"message", &f.message},
+           {"link", &f.link}}};
 }
 
 // {"request":{"update":{"pin":{...}}}} / {"request":{"update":{"post":{...}}}}, keys in a fixed
-// order so the same update always renders to the same bytes (the job key depends on it).
+// order so the same update always renders to the same bytes (the job key depends on it). Every
+// value is either checked UTF-8 text through the JSON quoting helper or a PictureId's digits:
+// nothing a job file wrote is spliced into the body as it is.
 std::string update_body(const Action& action) {
   const UpdateFields& f = action.fields;
-  std::string fields;
-  auto add = [&](std::string_view key, const std::optional<std::string>& value) {
-    if (!value) return;
-    if (!fields.empty()) fields.push_back(',');
-    append_json_string(fields, key);
-    fields.push_back(':');
-    append_json_string(fields, *value);
+  std::string body = R"({"request":{"update":{)";
+  append_json_string(body, action.target == Target::kPinterestPin ? "pin" : "post");
+  body += ":{";
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    if (!first) body.push_back(',');
+    first = false;
+    append_json_string(body, name);
+    body.push_back(':');
   };
-  add("board", f.board);
-  add("description", f.description);
-  add("message", f.message);
-  add("link", f.link);
-  if (f.attachments) {
-    if (!fields.empty()) fields.push_back(',');
-    fields += "\"attachments\":[";
-    for (std::size_t i = 0; i < f.attachments->size(); ++i) {
-      if (i > 0) fields.push_back(',');
-      const std::string& id = (*f.attachments)[i];
-      // docs/api.md shows picture ids as JSON numbers; ids that are not plain numbers (or would
-      // not survive a double) are sent as strings rather than refused.
-      if (all_digits(id)) {
-        fields += id;
-      } else {
-        append_json_string(fields, id);
-      }
-    }
-    fields.push_back(']');
+  for (const auto& [name, value] : text_fields(f)) {
+    if (!*value) continue;
+    key(name);
+    append_json_string(body, **value);
   }
-  const char* object = action.target == Target::kPinterestPin ? "pin" : "post";
-  return fmt::format(R"({{"request":{{"update":{{"{}":{{{}}}}}}}}})", object, fields);
+  if (f.attachments) {
+    key("attachments");
+    body.push_back('[');
+    for (std::size_t i = 0; i < f.attachments->size(); ++i) {
+      if (i > 0) body.push_back(',');
+      body += (*f.attachments)[i].digits();
+    }
+    body.push_back(']');
+  }
+  body += "}}}}";
+  return body;
 }
 
 }  // namespace
@@ -168,6 +165,12 @@ Result<HttpRequest> render(const Action& action) {
   }
   if (action.op == Op::kUpdate && !info.allows_update) {
     return Error{fmt::format("{} can only be deleted, not updated", info.name)};
+  }
+  // Text that is not UTF-8 would make a body no JSON parser accepts.
+  for (const auto& [name, value] : text_fields(action.fields)) {
+    if (*value && !is_valid_utf8(**value)) {
+      return Error{fmt::format("set.{} is not valid UTF-8", name)};
+    }
   }
 
   HttpRequest request;

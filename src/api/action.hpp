@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/picture_id.hpp"
 #include "api/target.hpp"
 #include "util/result.hpp"
 
@@ -14,11 +15,13 @@ namespace oneall::api {
 
 // The `set` fields of an update. Which ones a target accepts is checked by validate().
 struct UpdateFields {
-  std::optional<std::string> board;                     // pinterest.pin
-  std::optional<std::string> description;               // pinterest.pin
-  std::optional<std::string> link;                      // pinterest.pin, facebook.page.post
-  std::optional<std::string> message;                   // facebook.page.post
-  std::optional<std::vector<std::string>> attachments;  // facebook.page.post, never with link
+  std::optional<std::string> board;        // pinterest.pin
+  std::optional<std::string> description;  // pinterest.pin
+  std::optional<std::string> link;         // pinterest.pin, facebook.page.post
+  std::optional<std::string> message;      // facebook.page.post
+  // facebook.page.post, never with link. Already checked ids: the readers parse each one where
+  // it is written, so its problem is reported at its own place.
+  std::optional<std::vector<PictureId>> attachments;
 
   bool empty() const { return !board && !description && !link && !message && !attachments; }
   bool operator==(const UpdateFields&) const = default;
@@ -50,8 +53,8 @@ struct HttpRequest {
   std::string body;    // JSON for PUT, empty for DELETE
 };
 
-// Precondition: validate(action) is empty. Ids are checked again here (defence in depth); a
-// bad one yields an Error rather than a path.
+// Precondition: validate(action) is empty. Ids and text are checked again here (defence in
+// depth): a bad one yields an Error rather than a path, or a body that is not valid JSON.
 Result<HttpRequest> render(const Action& action);
 
 // The key that makes import idempotent: a hash of what the job does (op, target, ids, body).

@@ -11,16 +11,14 @@ bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// How a refused character is shown: printable ASCII as itself, anything else as a byte value,
-// so a control byte or a fragment of a multi-byte character never reaches the terminal raw.
+}  // namespace
+
 std::string describe_char(char c) {
   const auto byte = static_cast<unsigned char>(c);
   if (byte > 0x20 && byte < 0x7f) return fmt::format("'{}'", c);
   if (c == ' ') return "a space";
   return fmt::format("byte 0x{:02x}", byte);
 }
-
-}  // namespace
 
 bool is_id_char(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||

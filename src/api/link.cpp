@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.hpp"
+
 namespace oneall::api {
 namespace {
 
@@ -31,6 +33,9 @@ std::optional<std::string> check_link(std::string_view link) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f) return "must not contain spaces or control characters";
   }
+  // Bytes past ASCII are allowed (an international domain or path), but only as UTF-8: the link
+  // is sent inside a JSON body.
+  if (!is_valid_utf8(link)) return "is not valid UTF-8 (expected text saved as UTF-8)";
   const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
   const std::string_view host_only = host.substr(host.find('@') + 1);  // npos + 1 == 0
   if (host_only.empty() || host_only.front() == ':') return "has no host";

@@ -1,5 +1,5 @@
 // The check applied to every `link` a job sets: an absolute http(s) URL with a host and
-// nothing a browser would have to guess at (no spaces or control bytes).
+// nothing a browser would have to guess at (no spaces or control bytes), in UTF-8.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,10 @@
 #include "jobfile/csv_record.hpp"
 
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "api/picture_id.hpp"
 #include "jobfile/job_fields.hpp"
 
 namespace oneall::jobfile {
@@ -12,15 +15,19 @@ constexpr std::array<CsvColumn, 5> kSetColumns = {
     CsvColumn::kMessage, CsvColumn::kAttachments,
 };
 
-// "ids separated by spaces" (docs/formats.md#csv); runs of spaces or tabs count as one separator.
-std::vector<std::string> split_ids(std::string_view cell) {
-  std::vector<std::string> ids;
+// Picture ids separated by spaces (docs/formats.md); runs of spaces or tabs count as one
+// separator. Each id must be one api::PictureId accepts, by the same rule as in YAML; the
+// first bad one is reported (the message names it) and the cell is refused.
+Result<std::vector<api::PictureId>> parse_ids(std::string_view cell) {
+  std::vector<api::PictureId> ids;
   std::size_t start = 0;
   while (start < cell.size()) {
     const std::size_t begin = cell.find_first_not_of(" \t", start);
     if (begin == std::string_view::npos) break;
     const std::size_t end = std::min(cell.find_first_of(" \t", begin), cell.size());
-    ids.emplace_back(cell.substr(begin, end - begin));
+    Result<api::PictureId> id = api::PictureId::parse(cell.substr(begin, end - begin));
+    if (!id) return id.error();
+    ids.push_back(*id);
     start = end;
   }
   return ids;
@@ -59,6 +66,7 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
   };
 
   bool ok = true;
+  bool attachments_refused = false;
   std::optional<api::Op> op;
   std::optional<api::Target> target;
   if (auto text = cell(CsvColumn::kOp)) {
@@ -98,7 +106,16 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
     fields.description = cell(CsvColumn::kDescription);
     fields.link = cell(CsvColumn::kLink);
     fields.message = cell(CsvColumn::kMessage);
-    if (auto ids = cell(CsvColumn::kAttachments)) fields.attachments = split_ids(*ids);
+    if (auto text = cell(CsvColumn::kAttachments)) {
+      Result<std::vector<api::PictureId>> ids = parse_ids(*text);
+      if (ids) {
+        fields.attachments = std::move(*ids);
+      } else {
+        out.add(at(CsvColumn::kAttachments), "attachments", ids.error().message);
+        ok = false;
+        attachments_refused = true;
+      }
+    }
   } else {
     for (CsvColumn column : kSetColumns) {
       if (cell(column)) {
@@ -109,7 +126,9 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
     }
   }
 
-  const FieldLocator locate = [&](const api::FieldProblem& problem) {
+  const FieldLocator locate = [&](const api::FieldProblem& problem) -> std::optional<FieldPlace> {
+    // A refused cell was reported above; "sets no field" would only repeat it.
+    if (attachments_refused && problem.field == "set") return std::nullopt;
     const std::string name = column_for(problem.field);
     const std::optional<CsvColumn> column = parse_column(name);
     return std::optional<FieldPlace>(FieldPlace{column ? at(*column) : pos, name});

@@ -27,22 +27,32 @@ std::optional<std::string> read_text(const YAML::Node& value, const SourcePos& p
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> read_ids(const YAML::Node& value, const SourcePos& pos,
-                                                 const std::string& field, DiagnosticList& out) {
+// Each id is checked here, where its own line and column are known. The scalar's text is what
+// counts, quoted or not: `101` and "101" are the same id, and `0202` is refused rather than
+// guessed at (octal to YAML 1.1, decimal to YAML 1.2).
+std::optional<std::vector<api::PictureId>> read_ids(const YAML::Node& value, const SourcePos& pos,
+                                                    const std::string& field, DiagnosticList& out) {
   if (!value.IsSequence()) {
     out.add(pos, field, "must be a list of picture ids, not " + describe(value));
     return std::nullopt;
   }
-  std::vector<std::string> ids;
+  std::vector<api::PictureId> ids;
   bool ok = true;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const YAML::Node item = value[i];
-    const SourcePos item_pos = position(out, item.Mark());
-    std::optional<std::string> id = read_text(item, item_pos.line != 0 ? item_pos : pos,
-                                              field + "[" + std::to_string(i) + "]", out);
+    const SourcePos mark = position(out, item.Mark());
+    const SourcePos& item_pos = mark.line != 0 ? mark : pos;
+    const std::string item_field = field + "[" + std::to_string(i) + "]";
+    std::optional<std::string> text = read_text(item, item_pos, item_field, out);
+    if (!text) {
+      ok = false;
+      continue;
+    }
+    Result<api::PictureId> id = api::PictureId::parse(*text);
     if (id) {
-      ids.push_back(std::move(*id));
+      ids.push_back(*id);
     } else {
+      out.add(item_pos, item_field, id.error().message);
       ok = false;
     }
   }

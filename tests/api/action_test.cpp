@@ -35,9 +35,15 @@ Action post_update(UpdateFields fields) {
   return action;
 }
 
+std::vector<PictureId> ids(std::initializer_list<std::string_view> texts) {
+  std::vector<PictureId> parsed;
+  for (std::string_view text : texts) parsed.push_back(PictureId::parse(text).value());
+  return parsed;
+}
+
 // {"board", "x"}, {"link", "y"} ... as UpdateFields; attachments given apart.
 UpdateFields set_of(std::initializer_list<std::pair<std::string, std::string>> text,
-                    std::optional<std::vector<std::string>> attachments = std::nullopt) {
+                    std::optional<std::vector<PictureId>> attachments = std::nullopt) {
   UpdateFields fields;
   for (const auto& [name, value] : text) {
     if (name == "board")
@@ -100,12 +106,23 @@ TEST(Render, PinUpdateBodyMatchesTheApiDocumentation) {
 }
 
 TEST(Render, PostUpdateBodyHoldsNumericAttachmentsAndEscapedText) {
-  auto request = render(post_update(
-      set_of({{"message", "Say \"hi\"\n"}}, std::vector<std::string>{"1234567890", "p_1"})));
+  auto request =
+      render(post_update(set_of({{"message", "Say \"hi\"\n"}},
+                                ids({"1234567890", "9007199254740993", "9223372036854775807"}))));
   ASSERT_TRUE(request.ok());
+  // Past 2^53 the digits are sent exactly as written: a double would round 9007199254740993.
   EXPECT_EQ(
       request->body,
-      R"({"request":{"update":{"post":{"message":"Say \"hi\"\n","attachments":[1234567890,"p_1"]}}}})");
+      R"({"request":{"update":{"post":{"message":"Say \"hi\"\n","attachments":[1234567890,9007199254740993,9223372036854775807]}}}})");
+}
+
+TEST(Render, RefusesTextThatIsNotUtf8EvenWithoutValidate) {
+  // A body holding these bytes would not be JSON; validate() refuses them, and so does render().
+  for (const char* field : {"board", "description", "message", "link"}) {
+    auto request = render(pin_update(set_of({{field, "https://x.example/caf\xe9"}})));
+    ASSERT_FALSE(request.ok()) << field;
+    EXPECT_NE(request.error().message.find(field), std::string::npos) << request.error().message;
+  }
 }
 
 TEST(Render, RefusesBadIdsEvenWithoutValidate) {
@@ -152,14 +169,12 @@ TEST(Validate, TableOfRules) {
       {"link with a space", pin_update(set_of({{"link", "https://exa mple.com/"}})), {"set.link"}},
       {"link without host", pin_update(set_of({{"link", "https:///path"}})), {"set.link"}},
       {"link and attachments",
-       post_update(set_of({{"link", "https://a.example/"}}, std::vector<std::string>{"1"})),
+       post_update(set_of({{"link", "https://a.example/"}}, ids({"1"}))),
        {"set.attachments"}},
-      {"empty attachments",
-       post_update(set_of({}, std::vector<std::string>{})),
-       {"set.attachments"}},
-      {"bad attachment id",
-       post_update(set_of({}, std::vector<std::string>{"1", "x/y"})),
-       {"set.attachments"}},
+      {"empty attachments", post_update(set_of({}, std::vector<PictureId>{})), {"set.attachments"}},
+      {"link that is not UTF-8",
+       pin_update(set_of({{"link", "https://a.example/\xe9"}})),
+       {"set.link"}},
       {"invalid utf-8", pin_update(set_of({{"description", "caf\xc3"}})), {"set.description"}},
       {"empty text", pin_update(set_of({{"board", ""}})), {"set.board"}},
       {"huge text",

@@ -72,9 +72,23 @@ std::vector<CsvCase> cases() {
        kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,\"two\nlines\",") +
            row("update,pinterest.pin," + kA + ",,9,,www.example.com,,"),
        4, 7, "link", "must be an absolute http:// or https:// URL"},
-      {"validate_attachments_named_by_column",
+      {"attachment_named_by_column",
        kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,,1 a/b"), 2, 9, "attachments",
-       "picture id 'a/b' holds '/' (only letters, digits, '_', '.' and '-' are allowed)"},
+       "picture id 'a/b' holds 'a' (expected a picture id: digits without a leading zero, from 1 "
+       "to 9223372036854775807, such as 1234567890)"},
+      // The same rule as in YAML: a zero-led id would not be a JSON number.
+      {"attachment_with_a_leading_zero",
+       kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,Two lines,101\t 0202"), 2, 9,
+       "attachments",
+       "picture id '0202' starts with 0, which YAML tools read as octal or as decimal depending on "
+       "their version (expected a picture id: digits without a leading zero, from 1 to "
+       "9223372036854775807, such as 1234567890)"},
+      // Refused, and only once: not also "an update must set at least one field".
+      {"attachment_alone_and_refused",
+       kHead + row("update,facebook.page.post," + kA + ",12,12_3,,,,18446744073709551615"), 2, 9,
+       "attachments",
+       "picture id '18446744073709551615' is larger than 9223372036854775807 (expected a picture "
+       "id: digits without a leading zero, from 1 to 9223372036854775807, such as 1234567890)"},
       {"missing_identity_cell", kHead + row("delete,twitter.tweet,,,1,,,,"), 2, 3, "identity",
        "is missing (expected a UUID such as 2af20011-8965-471b-8f6b-8b66a611aae6)"},
       {"malformed_quote", kHead + row("delete,twitter.tweet," + kA + ",,1\"2,,,,"), 2, 0, "",

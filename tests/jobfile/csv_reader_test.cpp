@@ -41,7 +41,10 @@ TEST_F(CsvReaderTest, ReadsRowsWithTheirLines) {
   EXPECT_EQ(pin.fields.message, std::nullopt);  // empty cell: not set
   const api::Action& post = result.records[2].action;
   EXPECT_EQ(post.page_id, "1234");
-  EXPECT_EQ(post.fields.attachments, (std::vector<std::string>{"11", "22"}));
+  ASSERT_TRUE(post.fields.attachments);
+  ASSERT_EQ(post.fields.attachments->size(), 2u);
+  EXPECT_EQ((*post.fields.attachments)[0].digits(), "11");
+  EXPECT_EQ((*post.fields.attachments)[1].digits(), "22");
 }
 
 TEST_F(CsvReaderTest, SameJobsAsTheYamlForm) {

@@ -29,7 +29,7 @@ jobs:
     object_id: 1234_9999
     set:
       message: "Hello World!"
-      attachments: [1234567890, "pic_2"]
+      attachments: [1234567890, "22"]
   - {op: delete, target: facebook.page.picture, page_id: "999", object_id: "55"}
   - {op: delete, target: facebook.page.video, page_id: "1234", object_id: v.1-2}
   - {op: delete, target: twitter.tweet, identity: 7c9e6679-7425-40de-944b-e07fc1f90ae7, object_id: 1456789}
@@ -67,7 +67,10 @@ TEST(YamlReaderTest, ReadsAllFiveTargetsWithDefaults) {
   const auto& post_update = result.records[2].action;
   EXPECT_EQ(post_update.target, Target::kFacebookPagePost);
   EXPECT_EQ(post_update.fields.message, "Hello World!");
-  EXPECT_EQ(post_update.fields.attachments, (std::vector<std::string>{"1234567890", "pic_2"}));
+  ASSERT_TRUE(post_update.fields.attachments);
+  ASSERT_EQ(post_update.fields.attachments->size(), 2u);
+  EXPECT_EQ((*post_update.fields.attachments)[0].digits(), "1234567890");
+  EXPECT_EQ((*post_update.fields.attachments)[1].digits(), "22");  // quoted: the same id
 
   EXPECT_EQ(result.records[3].action.target, Target::kFacebookPagePicture);
   EXPECT_EQ(result.records[3].action.page_id, "999");
@@ -244,6 +247,41 @@ const BadYaml kBadYaml[] = {
     {"attachment_not_a_value",
      "jobs:\n  - op: update\n    target: facebook.page.post\n    set: {attachments: [1, [2]]}\n", 4,
      28, "set.attachments[1]", "must be a single value, not a list"},
+    // The job of issue 19: a zero-led id went out as `0202`, which is not JSON.
+    {"attachment_with_a_leading_zero",
+     "jobs:\n  - op: update\n    target: facebook.page.post\n    page_id: \"77\"\n"
+     "    object_id: 77_88\n    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n"
+     "    set: {message: \"Two lines\", attachments: [101, 0202]}\n",
+     7, 52, "set.attachments[1]",
+     "picture id '0202' starts with 0, which YAML tools read as octal or as decimal depending on "
+     "their version (expected a picture id: digits without a leading zero, from 1 to "
+     "9223372036854775807, such as 1234567890)"},
+    {"attachment_quoted_with_a_leading_zero",
+     "jobs:\n  - op: update\n    target: facebook.page.post\n    set: {attachments: ['0202']}\n", 4,
+     25, "set.attachments[0]",
+     "picture id '0202' starts with 0, which YAML tools read as octal or as decimal depending on "
+     "their version (expected a picture id: digits without a leading zero, from 1 to "
+     "9223372036854775807, such as 1234567890)"},
+    {"attachment_that_is_a_word",
+     "jobs:\n  - op: update\n    target: facebook.page.post\n    set:\n      attachments:\n"
+     "        - 12\n        - yes\n",
+     7, 11, "set.attachments[1]",
+     "picture id 'yes' holds 'y' (expected a picture id: digits without a leading zero, from 1 "
+     "to 9223372036854775807, such as 1234567890)"},
+    {"attachment_past_two_to_the_63",
+     "jobs:\n  - op: update\n    target: facebook.page.post\n"
+     "    set: {attachments: [9223372036854775808]}\n",
+     4, 25, "set.attachments[0]",
+     "picture id '9223372036854775808' is larger than 9223372036854775807 (expected a picture id: "
+     "digits without a leading zero, from 1 to 9223372036854775807, such as 1234567890)"},
+    {"attachment_null",
+     "jobs:\n  - op: update\n    target: facebook.page.post\n"
+     "    set: {attachments: [1, ~]}\n",
+     4, 28, "set.attachments[1]", "has no value (give one, or leave the key out)"},
+    {"attachment_in_defaults", "defaults: {set: {attachments: [1e3]}}\njobs: []\n", 1, 32,
+     "defaults.set.attachments[0]",
+     "picture id '1e3' holds 'e' (expected a picture id: digits without a leading zero, from 1 "
+     "to 9223372036854775807, such as 1234567890)"},
     {"syntax_error", "jobs:\n  - {op: delete\n", 3, 1, "",
      "YAML syntax error: end of map flow not found"},
     {"bad_indentation", "jobs:\n  - op: delete\n   target: x\n", 3, 4, "",
