@@ -1,5 +1,6 @@
 // What every fuzzer checks beyond "no crash, no sanitizer report": a record the reader hands on
-// must be one that render() turns into a request, and every diagnostic must name the file.
+// must be one that render() turns into a request whose body is JSON carrying the record's
+// fields (body_check.hpp), and every diagnostic must name the file.
 #pragma once
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "api/action.hpp"
+#include "body_check.hpp"
 #include "jobfile/job_record.hpp"
 
 namespace oneall::fuzz {
@@ -21,7 +23,12 @@ inline void require(bool condition, const char* what) {
 
 inline void check_record(const jobfile::JobRecord& record) {
   require(api::validate(record.action).empty(), "a record that reached the sink fails validate()");
-  require(api::render(record.action).ok(), "a record that reached the sink does not render");
+  const Result<api::HttpRequest> request = api::render(record.action);
+  require(request.ok(), "a record that reached the sink does not render");
+  if (auto problem = body_problem(record.action, *request)) {
+    std::fprintf(stderr, "%s\n", problem->c_str());
+    require(false, "a record that reached the sink renders a body that is not its fields as JSON");
+  }
   require(record.pos.line > 0, "a record without a line");
 }
 
