@@ -4,9 +4,11 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <string>
 
+#include "api/picture_id.hpp"
 #include "api/target.hpp"
 #include "read_helpers.hpp"
 
@@ -46,6 +48,27 @@ TEST(JobFileSchemaTest, NamesTheKeysAndTargetsTheReaderKnows) {
   EXPECT_EQ(strings_of(fields["target"]["enum"].get_array()), targets);
   EXPECT_EQ(keys_of(schema["$defs"]["set"]["properties"].get_object()),
             (std::set<std::string>{"board", "description", "link", "message", "attachments"}));
+}
+
+// An editor checking a file with the schema agrees with the reader on picture ids, except
+// where the schema cannot say it: 19-digit values past 2^63-1, which only validate refuses.
+TEST(JobFileSchemaTest, PictureIdsAgreeWithTheReader) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element schema;
+  ASSERT_EQ(parser.load(kSource + "/schema/jobfile.schema.json").get(schema), simdjson::SUCCESS);
+  EXPECT_EQ(std::string_view(
+                schema["$defs"]["set"]["properties"]["attachments"]["items"]["$ref"].get_string()),
+            "#/$defs/picture_id");
+  const auto forms = schema["$defs"]["picture_id"]["anyOf"].get_array();
+  ASSERT_EQ(forms.size(), 2u);
+  const std::regex pattern(std::string(std::string_view(forms.at(0)["pattern"].get_string())));
+  EXPECT_EQ(forms.at(1)["minimum"].get_int64().value(), 1);
+  EXPECT_EQ(forms.at(1)["maximum"].get_int64().value(), 9223372036854775807LL);
+  for (const char* text : {"1", "101", "9007199254740993", "9223372036854775807", "0", "0202", "-1",
+                           "1e3", "1.0", "pic_2", "", " 1", "12345678901234567890"}) {
+    EXPECT_EQ(std::regex_match(std::string(text), pattern), api::PictureId::parse(text).ok())
+        << text;
+  }
 }
 
 TEST(ExamplesTest, EverySampleFilePassesTheReader) {
