@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzzers (clang, -DONEALL_FUZZ=ON) and runs one of them with its seed corpus: for
-# the job file readers made from jobs/examples/, for the response parsers from seeds/.
+# the job file readers made from jobs/examples/ and seeds/{yaml,csv}/, for the response parsers
+# from seeds/.
 # Usage: tests/fuzz/run.sh csv|yaml|response|retry_after [SECONDS]   (default 180)
 set -euo pipefail
 which="${1:?usage: run.sh csv|yaml|response|retry_after [SECONDS]}"
@@ -26,7 +27,7 @@ mkdir -p "$corpus" "$work/$which-artifacts"
 case "$which" in
   csv)
     # The CSV fuzzer's first byte picks the chunk size and --identity.
-    for f in "$root"/jobs/examples/*.csv; do
+    for f in "$root"/jobs/examples/*.csv "$here"/seeds/csv/*.csv; do
       [ -f "$f" ] || continue
       for lead in '\x00' '\x07' '\x41'; do
         { printf "$lead"; cat "$f"; } >"$corpus/seed-$(basename "$f")-$(printf '%s' "$lead" | tr -dc 0-9a-f)"
@@ -34,7 +35,7 @@ case "$which" in
     done
     ;;
   yaml)
-    for f in "$root"/jobs/examples/*.yaml "$root"/jobs/examples/*.yml; do
+    for f in "$root"/jobs/examples/*.yaml "$root"/jobs/examples/*.yml "$here"/seeds/yaml/*.yaml; do
       [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")"
     done
     ;;
