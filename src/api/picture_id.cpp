@@ -39,11 +39,10 @@ Result<PictureId> PictureId::parse(std::string_view text) {
         "version ({})",
         shown(text), kExpected)};
   }
-  constexpr std::size_t kMaxDigits = 19;  // kMax has 19
   std::uint64_t value = 0;
   for (char c : text) {
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (text.size() > kMaxDigits || value > (kMax - digit) / 10) {
+    if (value > (kMax - digit) / 10) {  // value * 10 + digit would pass kMax
       return Error{
           fmt::format("{} is larger than 9223372036854775807 ({})", shown(text), kExpected)};
     }
