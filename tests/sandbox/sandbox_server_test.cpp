@@ -20,6 +20,7 @@
 
 #include "support/http_client.hpp"
 #include "support/sandbox_fixture.hpp"
+#include "support/sanitizers.hpp"
 
 namespace oneall::sandbox {
 namespace {
@@ -27,6 +28,7 @@ namespace {
 using oneall::testing::BasicAuth;
 using oneall::testing::http_request;
 using oneall::testing::HttpReply;
+using oneall::testing::kThreadSanitizer;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
@@ -482,7 +484,8 @@ TEST_F(SandboxServerTest, LatencyRunsFromArrivalAndIsNotAddedTwice) {
   }
   EXPECT_GE(shortest, milliseconds(50));
   const auto mean = std::chrono::duration_cast<std::chrono::microseconds>(total / kRequests);
-  EXPECT_LT(mean, milliseconds(55)) << mean.count() << " us on average";
+  // Under TSan writing and reading each answer adds some 5-10 ms; applied twice is 100 ms.
+  EXPECT_LT(mean, milliseconds(kThreadSanitizer ? 75 : 55)) << mean.count() << " us on average";
   EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kRequests));
   EXPECT_EQ(sandbox().received().since_start.size(), static_cast<std::size_t>(kRequests));
 }
@@ -505,7 +508,9 @@ TEST_F(SandboxServerTest, ServesManyRequestsAtOnce) {
   // One at a time this takes 64 x 50 ms = 3.2 s; side by side, about 50 ms.
   EXPECT_LT(elapsed, milliseconds(1600));
   EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kClients));
-  EXPECT_GE(stats().max_concurrent, 32u);
+  // Under TSan the 64 client threads start too slowly to all meet within 50 ms (some 30 do);
+  // served one at a time, it would be 1.
+  EXPECT_GE(stats().max_concurrent, kThreadSanitizer ? 8u : 32u);
   EXPECT_LE(stats().max_concurrent, static_cast<std::uint64_t>(kClients));
 }
 
