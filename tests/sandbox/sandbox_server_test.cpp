@@ -457,10 +457,9 @@ class KeepAliveConnection {
 
 // The latency runs from a request's arrival, and the work of answering it is inside it: a
 // client sending one request after another on one connection sees every answer no sooner than
-// the latency after sending, and on average not much later. Applied twice, or not at all, the
-// mean leaves that band. The margin is 5 ms so a loaded machine does not fail it; how close the
-// sandbox really comes (tens of microseconds) is measured in bench/README.md, "Sandbox latency
-// precision".
+// the latency after sending, and most of them not much later. Applied twice, or not at all, the
+// median leaves that band. How close the sandbox really comes (tens of microseconds) is measured
+// in bench/README.md, "Sandbox latency precision".
 TEST_F(SandboxServerTest, LatencyRunsFromArrivalAndIsNotAddedTwice) {
   SandboxOptions options;
   options.latency_ms = 50;
@@ -468,8 +467,7 @@ TEST_F(SandboxServerTest, LatencyRunsFromArrivalAndIsNotAddedTwice) {
   KeepAliveConnection connection(port());
   ASSERT_TRUE(connection.connected());
   constexpr int kRequests = 20;
-  steady_clock::duration total{};
-  steady_clock::duration shortest = steady_clock::duration::max();
+  std::vector<steady_clock::duration> took;
   for (int i = 0; i < kRequests; ++i) {
     const std::string request =
         "PUT " + kBase + "/pinterest/pin/" + std::to_string(i) +
@@ -478,14 +476,15 @@ TEST_F(SandboxServerTest, LatencyRunsFromArrivalAndIsNotAddedTwice) {
         "\r\n\r\n" + kPinBody;
     const auto sent = steady_clock::now();
     ASSERT_EQ(connection.exchange(request), 200) << "request " << i;
-    const auto took = steady_clock::now() - sent;
-    total += took;
-    shortest = std::min(shortest, took);
+    took.push_back(steady_clock::now() - sent);
   }
-  EXPECT_GE(shortest, milliseconds(50));
-  const auto mean = std::chrono::duration_cast<std::chrono::microseconds>(total / kRequests);
-  // Under TSan writing and reading each answer adds some 5-10 ms; applied twice is 100 ms.
-  EXPECT_LT(mean, milliseconds(kThreadSanitizer ? 75 : 55)) << mean.count() << " us on average";
+  std::sort(took.begin(), took.end());
+  EXPECT_GE(took.front(), milliseconds(50));
+  // The median, not the mean, and a bound halfway to the bug: a latency applied twice puts the
+  // median at 100 ms, while a loaded machine (the suite runs two tests at a time, beside
+  // builds) was seen to add 6 ms to it, and ThreadSanitizer 5-10 ms.
+  const auto median = std::chrono::duration_cast<std::chrono::microseconds>(took[kRequests / 2]);
+  EXPECT_LT(median, milliseconds(75)) << median.count() << " us median";
   EXPECT_EQ(stats().applied, static_cast<std::uint64_t>(kRequests));
   EXPECT_EQ(sandbox().received().since_start.size(), static_cast<std::size_t>(kRequests));
 }
