@@ -56,46 +56,25 @@ std::string RunLock::lock_path_for(const std::string& db_path) { return db_path 
 Result<RunLock> RunLock::try_acquire(const std::string& db_path, EpochMs now) {
   std::string path = lock_path_for(db_path);
   // O_NOFOLLOW: never write our details through a symlink someone left in the lock's place.
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
+  FileDescriptor fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) {
     return Error{fmt::format("cannot open the run lock {}: {} (is the database's folder writable?)",
                              path, std::strerror(errno))};
   }
   int locked = -1;
   do {
-    locked = flock(fd, LOCK_EX | LOCK_NB);
+    locked = flock(fd.get(), LOCK_EX | LOCK_NB);
   } while (locked != 0 && errno == EINTR);
   if (locked != 0) {
     const int error = errno;
-    std::string holder = describe_holder(fd);
-    close(fd);
-    if (error == EWOULDBLOCK) return RunLock(std::move(path), -1, std::move(holder));
+    std::string holder = describe_holder(fd.get());
+    if (error == EWOULDBLOCK) return RunLock(std::move(path), FileDescriptor(), std::move(holder));
     return Error{fmt::format("cannot lock {}: {}", path, std::strerror(error))};
   }
-  if (auto written = write_holder(fd, now); !written) {
-    close(fd);
+  if (auto written = write_holder(fd.get(), now); !written) {
     return Error{fmt::format("cannot write the run lock {}: {}", path, written.error().message)};
   }
-  return RunLock(std::move(path), fd, "");
-}
-
-RunLock::RunLock(RunLock&& other) noexcept
-    : path_(std::move(other.path_)),
-      fd_(std::exchange(other.fd_, -1)),
-      holder_(std::move(other.holder_)) {}
-
-RunLock& RunLock::operator=(RunLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    path_ = std::move(other.path_);
-    fd_ = std::exchange(other.fd_, -1);
-    holder_ = std::move(other.holder_);
-  }
-  return *this;
-}
-
-RunLock::~RunLock() {
-  if (fd_ >= 0) close(fd_);
+  return RunLock(std::move(path), std::move(fd), "");
 }
 
 }  // namespace oneall::cli

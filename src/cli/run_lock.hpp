@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "util/clock.hpp"
+#include "util/file_descriptor.hpp"
 #include "util/result.hpp"
 
 namespace oneall::cli {
@@ -25,23 +26,19 @@ class RunLock {
   // "DB.lock" beside the database.
   static std::string lock_path_for(const std::string& db_path);
 
-  bool owns_lock() const { return fd_ >= 0; }
+  bool owns_lock() const { return fd_.valid(); }
   // When !owns_lock(): "pid 1234 on host web-1, since 2026-11-28T22:03:30.123Z", or a note that
   // the holder has not written its details yet.
   const std::string& holder() const { return holder_; }
   const std::string& path() const { return path_; }
 
-  RunLock(RunLock&& other) noexcept;
-  RunLock& operator=(RunLock&& other) noexcept;
-  RunLock(const RunLock&) = delete;
-  RunLock& operator=(const RunLock&) = delete;
-  ~RunLock();  // closing the file releases the lock
+  // Moves; closing the file (when the owner goes) releases the lock.
 
  private:
-  RunLock(std::string path, int fd, std::string holder)
-      : path_(std::move(path)), fd_(fd), holder_(std::move(holder)) {}
+  RunLock(std::string path, FileDescriptor fd, std::string holder)
+      : path_(std::move(path)), fd_(std::move(fd)), holder_(std::move(holder)) {}
   std::string path_;
-  int fd_ = -1;
+  FileDescriptor fd_;
   std::string holder_;
 };
 

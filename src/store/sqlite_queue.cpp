@@ -12,6 +12,7 @@
 #include "store/migrations.hpp"
 #include "store/queue_statements.hpp"
 #include "store/wal_checkpointer.hpp"
+#include "util/file_descriptor.hpp"
 
 namespace oneall::store {
 namespace {
@@ -26,17 +27,14 @@ constexpr const char* kCacheSize = "PRAGMA cache_size = -32768";
 // An existing file keeps the mode its owner gave it.
 // Returns whether it created the file.
 Result<bool> create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  const FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) {
     if (errno == EEXIST) return false;
     return Error{fmt::format("cannot open queue database {}: {}", path, std::strerror(errno))};
   }
-  const int chmod_rc = ::fchmod(fd, 0600);
-  const int chmod_errno = errno;
-  ::close(fd);
-  if (chmod_rc != 0) {
+  if (::fchmod(fd.get(), 0600) != 0) {
     return Error{
-        fmt::format("cannot make queue database {} private: {}", path, std::strerror(chmod_errno))};
+        fmt::format("cannot make queue database {} private: {}", path, std::strerror(errno))};
   }
   return true;
 }
