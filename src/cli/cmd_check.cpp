@@ -8,6 +8,8 @@
 #include "cli/api_target.hpp"
 #include "cli/check_verdict.hpp"
 #include "cli/command.hpp"
+#include "cli/duration_arg.hpp"
+#include "cli/parsed_option.hpp"
 #include "cli/exit_codes.hpp"
 #include "engine/ping.hpp"
 #include "sandbox/sandbox_server.hpp"
@@ -23,13 +25,15 @@ class CheckCommand final : public Command {
             "check", "Ask the API's /tools/ping.json whether endpoint, subdomain and keys work")) {
     sub_->footer(
         "Uses the same credentials, --config, --endpoint and --cacert as `run`; sends one GET\n"
-        "and nothing else. Exit status: 0 the API accepted the keys, 4 it did not or could\n"
-        "not be reached (the reason is printed: unreachable, TLS failure, wrong keys, ...),\n"
-        "2 bad usage or unusable credentials.");
+        "and nothing else. " +
+        duration_help() +
+        "\nExit status: 0 the API accepted the keys, 2 bad usage or unusable credentials, 4 it\n"
+        "did not or could not be reached (the reason is printed: unreachable, TLS failure,\n"
+        "wrong keys, ...), 5 system error (the sandbox could not start).");
     target_.add_options(*sub_);
-    sub_->add_option("--timeout", timeout_seconds_, "Timeout in seconds")
-        ->check(CLI::Range(0.1, 3600.0))
-        ->capture_default_str();
+    add_parsed_option(*sub_, "--timeout", timeout_ms_, parse_timeout_ms, "Timeout, 100ms to 1h")
+        ->type_name("DURATION")
+        ->default_str("10s");
     sub_->add_flag("--sandbox", sandbox_,
                    "Start the built-in API emulator on 127.0.0.1 and check against it");
     sub_->add_flag("--json", json_, "Print the verdict as one JSON object on stdout");
@@ -37,10 +41,11 @@ class CheckCommand final : public Command {
   }
 
   CLI::App& subcommand() override { return *sub_; }
+  bool uses_queue() const override { return false; }
 
   int run(const GlobalOptions&, Streams streams) override {
     engine::RunOptions options;
-    options.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
+    options.timeout_ms = timeout_ms_;
     options.connect_timeout_ms = std::min(options.connect_timeout_ms, options.timeout_ms);
     if (!sandbox_ && !target_.use_configured_api(options, streams.err)) return kExitUsage;
     if (!target_.use_cacert(options, streams.err)) return kExitUsage;
@@ -61,10 +66,11 @@ class CheckCommand final : public Command {
         check_verdict(answer, options.api_root, options.credentials.subdomain);
     if (json_) {
       streams.out << fmt::format(R"({{"ok":{},"reason":{},"api_root":{},"http_status":{},)"
-                                 R"("message":{}}})",
+                                 R"("message":{},"exit_code":{}}})",
                                  verdict.exit_code == kExitOk ? "true" : "false",
                                  json_string(verdict.reason), json_string(options.api_root),
-                                 answer.http_status, json_string(verdict.message))
+                                 answer.http_status, json_string(verdict.message),
+                                 verdict.exit_code)
                   << '\n';
     }
     if (verdict.exit_code != kExitOk) {
@@ -78,7 +84,7 @@ class CheckCommand final : public Command {
  private:
   CLI::App* sub_;
   ApiTarget target_;
-  double timeout_seconds_ = 10.0;
+  std::int64_t timeout_ms_ = 10'000;
   bool sandbox_ = false;
   bool json_ = false;
 };

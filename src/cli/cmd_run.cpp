@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/parsed_option.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/rate_arg.hpp"
 #include "cli/run_lock.hpp"
@@ -31,18 +32,6 @@ namespace {
 // What a queue run on the in-process sandbox is bound to (Queue::bind_api_root).
 constexpr const char* kSandboxRoot = "sandbox";
 
-// A CLI11 check that runs one of our parsers, so a bad value is a usage error (exit 2) with the
-// parser's own message.
-template <class Parse>
-CLI::Validator checked_by(Parse parse, const char* what) {
-  return CLI::Validator(
-      [parse](std::string& text) -> std::string {
-        auto parsed = parse(text);
-        return parsed ? std::string() : parsed.error().message;
-      },
-      what);
-}
-
 class RunCommand final : public Command {
  public:
   explicit RunCommand(CLI::App& app)
@@ -53,7 +42,10 @@ class RunCommand final : public Command {
         "started on 127.0.0.1 and used instead.\n"
         "One run per database: a second one exits 3 and says which process holds it.\n"
         "SIGINT/SIGTERM stop taking work and finish what is in flight (exit 4); a second\n"
-        "signal exits at once, and the next run takes up what was left.\n"
+        "signal exits at once, and the next run takes up what was left.\n" +
+        duration_help() +
+        "\nA RATE is a number of requests per second, or per a DURATION or a unit: 20, 20/s,\n"
+        "1200/min, 300/hour, 100/90s.\n"
         "Exit status: 0 all jobs in scope succeeded, 1 some failed or are dead, 2 bad usage or\n"
         "invalid job file, 3 another run holds the database, 4 stopped early with work left\n"
         "(signal, deadline, circuit breaker), 5 storage or system error.");
@@ -63,37 +55,39 @@ class RunCommand final : public Command {
     sub_->add_option("--concurrency", options_.concurrency, "Requests in flight")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    sub_->add_option("--rate", rate_,
-                     "Requests per second for the whole run: 20, 20/s, 1200/min, 300/h "
-                     "(default: no limit)")
-        ->check(checked_by(parse_rate, "RATE"));
-    sub_->add_option("--identity-rate", identity_rate_,
-                     "Requests per second for each identity token, same forms as --rate")
-        ->check(checked_by(parse_rate, "RATE"));
-    sub_->add_option("--deadline", deadline_,
-                     "Stop taking new work this long after the start (90s, 15m, 2h, 1h30m, or "
-                     "seconds); exit 4 if work is left")
-        ->check(checked_by(parse_duration_ms, "DURATION"));
+    add_parsed_option(*sub_, "--rate", options_.rate, parse_rate,
+                      "Requests per second for the whole run: a number, or a number per an "
+                      "amount of time: 20, 20/s, 1200/min, 300/hour, 100/90s (default: no limit)")
+        ->type_name("RATE");
+    add_parsed_option(*sub_, "--identity-rate", options_.identity_rate, parse_rate,
+                      "Requests per second for each identity token, same forms as --rate")
+        ->type_name("RATE");
+    add_parsed_option(*sub_, "--deadline", deadline_ms_, parse_duration_ms,
+                      "Stop taking new work this long after the start; exit 4 if work is left")
+        ->type_name("DURATION");
     sub_->add_option("--max-attempts", options_.max_attempts,
                      "Attempts per job before it is dead (retryable errors only)")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
-    sub_->add_option("--retry-base", retry_base_,
-                     "Backoff before the first retry, doubled each attempt (a random wait up to "
-                     "it: full jitter): 500ms, 2s, ... (default 500ms)")
-        ->check(checked_by(parse_duration_ms, "DURATION"));
-    sub_->add_option("--retry-cap", retry_cap_,
-                     "The longest backoff between attempts (default 60s); a Retry-After header "
-                     "may ask for longer")
-        ->check(checked_by(parse_duration_ms, "DURATION"));
+    add_parsed_option(*sub_, "--retry-base", options_.retry_base_ms, parse_duration_ms,
+                      "Backoff before the first retry, doubled each attempt (a random wait up to "
+                      "it: full jitter)")
+        ->type_name("DURATION")
+        ->default_str("500ms");
+    add_parsed_option(*sub_, "--retry-cap", options_.retry_cap_ms, parse_duration_ms,
+                      "The longest backoff between attempts; a Retry-After header may ask for "
+                      "longer")
+        ->type_name("DURATION")
+        ->default_str("60s");
     sub_->add_option("--max-auth-failures", options_.breaker_threshold,
                      "Stop the run (exit 4) after this many 401/403 answers in a row: wrong "
                      "keys or revoked consent (0: never)")
         ->check(CLI::Range(0, 1'000'000))
         ->capture_default_str();
-    sub_->add_option("--timeout", timeout_seconds_, "Per-request timeout in seconds")
-        ->check(CLI::Range(0.1, 3600.0))
-        ->capture_default_str();
+    add_parsed_option(*sub_, "--timeout", options_.timeout_ms, parse_timeout_ms,
+                      "Per-request timeout, 100ms to 1h")
+        ->type_name("DURATION")
+        ->default_str("30s");
     target_.add_options(*sub_);
     sub_->add_option("--batch", batch_, "Work only this batch id");
     sub_->add_flag("--dry-run", dry_run_,
@@ -103,10 +97,12 @@ class RunCommand final : public Command {
                    "Start the built-in API emulator on 127.0.0.1 and send to it");
     sub_->add_option("--sandbox-latency", sandbox_latency_ms_,
                      "With --sandbox: milliseconds from each request's arrival to its answer")
-        ->check(CLI::Range(0, 60'000));
+        ->check(CLI::Range(0, 60'000))
+        ->capture_default_str()
+        ->needs("--sandbox");
     sub_->add_flag("--quiet", quiet_,
-                   "No progress line and no notes on stderr; the summary only when the exit "
-                   "status is not 0 (for cron)");
+                   "No progress line, notes or stop notice on stderr; the summary only when the "
+                   "exit status is not 0 (for cron)");
     sub_->add_flag("--json", json_, "Print the run summary as one JSON object on stdout");
     sub_->get_option("--sandbox")->excludes(target_.endpoint_option());
   }
@@ -123,8 +119,10 @@ class RunCommand final : public Command {
     }
     SystemClock clock;
     const EpochMs started_at = clock.now_ms();  // a cron window counts from the start
-    if (auto failed = apply_limits(started_at); failed) {
-      streams.err << *failed << '\n';
+    if (deadline_ms_) options_.deadline = started_at + *deadline_ms_;
+    if (options_.retry_cap_ms < options_.retry_base_ms) {
+      streams.err << fmt::format("--retry-cap ({} ms) must not be below --retry-base ({} ms)\n",
+                                 options_.retry_cap_ms, options_.retry_base_ms);
       return kExitUsage;
     }
 
@@ -171,7 +169,6 @@ class RunCommand final : public Command {
       options_.api_root = sandbox->base_url();
     }
     options_.batch = batch_;
-    options_.timeout_ms = static_cast<std::int64_t>(timeout_seconds_ * 1000);
 
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
     if (!opened.queue) return opened.exit_code;
@@ -195,38 +192,6 @@ class RunCommand final : public Command {
   }
 
  private:
-  // --rate, --identity-rate, --deadline, --retry-base, --retry-cap into RunOptions; the message
-  // of the first bad one.
-  std::optional<std::string> apply_limits(EpochMs started_at) {
-    // Parses `text` of `flag` (already checked by CLI11) and stores it through `store`.
-    std::optional<std::string> problem;
-    const auto parse_into = [&](const std::optional<std::string>& text, const char* flag,
-                                auto parse, auto store) {
-      if (!text || problem) return;
-      auto parsed = parse(*text);
-      if (!parsed) {
-        problem = std::string(flag) + ": " + parsed.error().message;
-        return;
-      }
-      store(*parsed);
-    };
-    parse_into(rate_, "--rate", parse_rate, [&](double r) { options_.rate = r; });
-    parse_into(identity_rate_, "--identity-rate", parse_rate,
-               [&](double r) { options_.identity_rate = r; });
-    parse_into(deadline_, "--deadline", parse_duration_ms,
-               [&](std::int64_t ms) { options_.deadline = started_at + ms; });
-    parse_into(retry_base_, "--retry-base", parse_duration_ms,
-               [&](std::int64_t ms) { options_.retry_base_ms = ms; });
-    parse_into(retry_cap_, "--retry-cap", parse_duration_ms,
-               [&](std::int64_t ms) { options_.retry_cap_ms = ms; });
-    if (problem) return problem;
-    if (options_.retry_cap_ms < options_.retry_base_ms) {
-      return fmt::format("--retry-cap ({} ms) must not be below --retry-base ({} ms)",
-                         options_.retry_cap_ms, options_.retry_base_ms);
-    }
-    return std::nullopt;
-  }
-
   // A queue's job states are true of one API root: the first run binds the queue to its root
   // ("sandbox" for the in-process emulator, whose port changes from run to run), and a run
   // against another is refused, so that a rehearsal's successes never stand in for the real
@@ -261,6 +226,7 @@ class RunCommand final : public Command {
     return dry_run_queue(*opened.queue, batch_, json_, streams);
   }
 
+  // The run's record in the queue is ended whatever happens, with the exit code it ends with.
   int work_queue(const GlobalOptions& global, store::Queue& queue, const Clock& clock,
                  Streams streams) {
     auto run_id = queue.begin_run(options_json());
@@ -268,53 +234,59 @@ class RunCommand final : public Command {
       streams.err << run_id.error().message << '\n';
       return kExitStorage;
     }
-    // After begin_run, which returns the jobs of crashed runs to pending.
-    auto before = queue.status();
-    if (!before) {
-      streams.err << before.error().message << '\n';
-      (void)queue.end_run(*run_id, kExitStorage, "{}");
+    Result<RunEnding> ending = send_jobs(global, queue, *run_id, clock, streams);
+    if (ending) {
+      if (Status ended = queue.end_run(*run_id, ending->exit_code, ending->json); !ended) {
+        ending = ended.error();
+      }
+    } else {
+      (void)queue.end_run(*run_id, kExitStorage, "{}");  // best effort: storage already failed
+    }
+    if (!ending) {
+      streams.err << ending.error().message << '\n';
       return kExitStorage;
     }
+    if (!quiet_ || ending->exit_code != kExitOk) streams.err << ending->text;
+    if (json_) streams.out << ending->json << '\n';
+    return ending->exit_code;
+  }
+
+  struct RunEnding {
+    int exit_code = kExitOk;
+    std::string text;  // the summary for stderr
+    std::string json;  // the same for --json and the runs table
+  };
+
+  Result<RunEnding> send_jobs(const GlobalOptions& global, store::Queue& queue,
+                              std::int64_t run_id, const Clock& clock, Streams streams) {
+    // After begin_run, which returns the jobs of crashed runs to pending.
+    auto before = queue.status();
+    if (!before) return before.error();
     const std::int64_t total = count_scope(*before, batch_).left();
     if (!quiet_) {
-      streams.err << fmt::format("run {}: {} job(s) to send to {}{}\n", *run_id, total,
+      streams.err << fmt::format("run {}: {} job(s) to send to {}{}\n", run_id, total,
                                  options_.api_root, sandbox_ ? " (sandbox)" : "");
     }
 
-    engine::Runner runner(queue, options_, clock, install_stop_signals());
+    engine::Runner runner(queue, options_, clock,
+                          install_stop_signals(stop_notice_for(quiet_, STDERR_FILENO)));
     std::optional<ProgressLine> progress;
     if (const auto width = terminal_width(STDERR_FILENO); width && !quiet_) {
       progress.emplace(streams.err, clock, total, *width);
       runner.on_progress(
           [&progress](const engine::RunSummary& so_far) { progress->update(so_far); });
     }
-    auto summary = runner.run(*run_id);
+    auto summary = runner.run(run_id);
     if (progress) progress->finish();
-    if (!summary) {
-      streams.err << "run stopped: " << summary.error().message << '\n';
-      (void)queue.end_run(*run_id, kExitStorage, "{}");
-      return kExitStorage;
-    }
+    if (!summary) return Error{"run stopped: " + summary.error().message};
 
     auto after = queue.status();
-    if (!after) {
-      streams.err << after.error().message << '\n';
-      (void)queue.end_run(*run_id, kExitStorage, "{}");
-      return kExitStorage;
-    }
+    if (!after) return after.error();
     const ScopeCounts scope = count_scope(*after, batch_);
     const int exit_code = run_exit_code(scope, summary->stopped_early);
-    const std::string json =
-        with_queue_field(global, run_summary_json(*run_id, *summary, scope, exit_code));
-    if (auto ended = queue.end_run(*run_id, exit_code, json); !ended) {
-      streams.err << ended.error().message << '\n';
-      return kExitStorage;
-    }
-    if (!quiet_ || exit_code != kExitOk) {
-      streams.err << run_summary_text(*run_id, *summary, scope, exit_code);
-    }
-    if (json_) streams.out << json << '\n';
-    return exit_code;
+    return RunEnding{
+        exit_code, run_summary_text(run_id, *summary, scope, exit_code),
+        with_queue_field(global, run_summary_json(run_id, *summary, scope, exit_code))};
   }
 
   // What the runs table keeps about how this run was started (never credentials).
@@ -337,12 +309,7 @@ class RunCommand final : public Command {
   std::vector<std::string> files_;
   std::string identity_;
   engine::RunOptions options_;
-  std::optional<std::string> rate_;
-  std::optional<std::string> identity_rate_;
-  std::optional<std::string> deadline_;
-  std::optional<std::string> retry_base_;
-  std::optional<std::string> retry_cap_;
-  double timeout_seconds_ = 30.0;
+  std::optional<std::int64_t> deadline_ms_;
   ApiTarget target_;
   std::optional<std::int64_t> batch_;
   bool dry_run_ = false;

@@ -1,5 +1,6 @@
 // `sandbox`: runs the built-in Update API emulator on loopback until SIGINT/SIGTERM.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -30,7 +31,8 @@ class SandboxCommand final : public Command {
         "--throttle, then --reset-rate, then --error-rate; with --seed the same run draws\n"
         "the same faults in distribution.\n"
         "Point a run at it with: oneall-bulk run --endpoint http://127.0.0.1:PORT\n"
-        "(and ONEALL_SUBDOMAIN=sandbox ONEALL_PUBLIC_KEY=... ONEALL_PRIVATE_KEY=...).");
+        "(and ONEALL_SUBDOMAIN=sandbox ONEALL_PUBLIC_KEY=... ONEALL_PRIVATE_KEY=...).\n"
+        "Exit status: 0 stopped by SIGINT/SIGTERM, 2 bad usage or it cannot listen there.");
     sub_->add_option("--host", options_.host, "Loopback address to listen on")
         ->capture_default_str();
     sub_->add_option("--port", options_.port, "Port to listen on (0: any free port)")
@@ -66,18 +68,20 @@ class SandboxCommand final : public Command {
         ->capture_default_str();
     seed_option_ = sub_->add_option("--seed", seed_,
                                     "Seed for the faults' randomness (default: a random one, "
-                                    "printed at start)");
+                                    "printed at start with the faults when any is on)");
     sub_->add_option("--public-key", options_.credentials.public_key, "Accepted public key");
     sub_->add_option("--private-key", options_.credentials.private_key, "Accepted private key");
     sub_->add_option("--missing", missing_, "Object ids that answer 404 as if never there");
   }
 
   CLI::App& subcommand() override { return *sub_; }
+  bool uses_queue() const override { return false; }
 
   int run(const GlobalOptions&, Streams streams) override {
     options_.missing_objects.insert(missing_.begin(), missing_.end());
     if (seed_option_->count() > 0) options_.seed = seed_;
-    const std::atomic<bool>& stop = install_stop_signals();
+    const std::atomic<bool>& stop =
+        install_stop_signals(stop_notice_for(/*quiet=*/false, STDERR_FILENO));
     sandbox::SandboxServer server(options_);
     auto port = server.start();
     if (!port) {

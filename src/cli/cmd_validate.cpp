@@ -23,6 +23,7 @@ class ValidateCommand final : public Command {
   }
 
   CLI::App& subcommand() override { return *sub_; }
+  bool uses_queue() const override { return false; }
 
   int run(const GlobalOptions&, Streams streams) override {
     jobfile::ReadOptions options;

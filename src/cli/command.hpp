@@ -36,6 +36,8 @@ class Command {
   virtual ~Command() = default;
   virtual CLI::App& subcommand() = 0;
   virtual int run(const GlobalOptions& global, Streams streams) = 0;
+  // Whether the command reads or writes the queue, and so takes --db.
+  virtual bool uses_queue() const { return true; }
 };
 
 std::unique_ptr<Command> make_validate_command(CLI::App& app);

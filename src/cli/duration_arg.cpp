@@ -10,17 +10,35 @@
 namespace oneall::cli {
 namespace {
 
-constexpr std::string_view kAccepted =
-    "use a number with a unit, such as 90s, 15m, 2h or 1h30m, or a plain number of seconds";
 constexpr double kMaxMs = 366.0 * 24 * 3600 * 1000;
 
 struct Unit {
   std::string_view name;
   double ms;
 };
-// Largest first: components must come in this order.
-constexpr std::array<Unit, 5> kUnits{
-    {{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
+constexpr std::array<Unit, 9> kUnits{{{"ms", 1},
+                                      {"s", 1'000},
+                                      {"sec", 1'000},
+                                      {"m", 60'000},
+                                      {"min", 60'000},
+                                      {"h", 3'600'000},
+                                      {"hour", 3'600'000},
+                                      {"d", 86'400'000},
+                                      {"day", 86'400'000}}};
+
+const Unit* find_unit(std::string_view name) {
+  for (const Unit& unit : kUnits) {
+    if (unit.name == name) return &unit;
+  }
+  return nullptr;
+}
+
+std::string accepted() {
+  return fmt::format(
+      "use numbers with units, largest first, such as 90s, 15min, 2h or 1h30m (units: {}), or a "
+      "plain number of seconds",
+      kTimeUnits);
+}
 
 bool is_number_char(char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; }
 
@@ -28,12 +46,12 @@ bool is_number_char(char c) { return std::isdigit(static_cast<unsigned char>(c))
 
 Result<std::int64_t> parse_duration_ms(std::string_view text) {
   auto refuse = [&](std::string_view why) {
-    return Error{fmt::format("invalid duration \"{}\": {}; {}", text, why, kAccepted)};
+    return Error{fmt::format("invalid duration \"{}\": {}; {}", text, why, accepted())};
   };
   if (text.empty()) return refuse("it is empty");
 
   double total_ms = 0;
-  std::size_t next_unit = 0;  // index in kUnits a component may use, at least
+  double previous_unit_ms = kMaxMs * 2;  // each component's unit must be smaller than the last
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t number_end = pos;
@@ -49,32 +67,55 @@ Result<std::int64_t> parse_duration_ms(std::string_view text) {
     while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) {
       ++unit_end;
     }
-    const std::string_view unit = text.substr(number_end, unit_end - number_end);
-    if (unit.empty()) {
+    const std::string_view name = text.substr(number_end, unit_end - number_end);
+    if (name.empty()) {
       if (pos != 0 || number_end != text.size()) {
         return refuse(fmt::format("\"{}\" has no unit", text.substr(pos, number_end - pos)));
       }
       total_ms = value * 1000;  // a plain number: seconds
       break;
     }
-    std::size_t found = kUnits.size();
-    for (std::size_t i = 0; i < kUnits.size(); ++i) {
-      if (kUnits[i].name == unit) found = i;
+    const Unit* unit = find_unit(name);
+    if (unit == nullptr) return refuse(fmt::format("unknown unit \"{}\"", name));
+    if (unit->ms >= previous_unit_ms) {
+      return refuse(fmt::format("\"{}\" repeats a unit or comes after a smaller one", name));
     }
-    if (found == kUnits.size()) {
-      return refuse(fmt::format("unknown unit \"{}\" (units: d, h, m, s, ms)", unit));
-    }
-    if (found < next_unit) {
-      return refuse(fmt::format("\"{}\" repeats a unit or comes after a smaller one", unit));
-    }
-    next_unit = found + 1;
-    total_ms += value * kUnits[found].ms;
+    previous_unit_ms = unit->ms;
+    total_ms += value * unit->ms;
     pos = unit_end;
   }
   if (total_ms > kMaxMs) return refuse("longer than 366 days");
   const auto ms = static_cast<std::int64_t>(std::llround(total_ms));
   if (ms <= 0) return refuse("must be longer than zero");
   return ms;
+}
+
+Result<std::int64_t> parse_period_ms(std::string_view text) {
+  if (const Unit* unit = find_unit(text)) return static_cast<std::int64_t>(unit->ms);
+  return parse_duration_ms(text);
+}
+
+Result<std::int64_t> parse_duration_ms_within(std::string_view text, std::int64_t min_ms,
+                                              std::int64_t max_ms) {
+  auto ms = parse_duration_ms(text);
+  if (!ms) return ms;
+  if (*ms < min_ms || *ms > max_ms) {
+    return Error{fmt::format("\"{}\" is out of range: give {} ms to {} ms (as 100ms, 30s, 2min, "
+                             "...)",
+                             text, min_ms, max_ms)};
+  }
+  return ms;
+}
+
+Result<std::int64_t> parse_timeout_ms(std::string_view text) {
+  return parse_duration_ms_within(text, 100, 3'600'000);
+}
+
+std::string duration_help() {
+  return fmt::format(
+      "A DURATION is numbers with units, largest first (90s, 15min, 2h, 1h30m, 250ms), or a\n"
+      "plain number of seconds; units: {}.",
+      kTimeUnits);
 }
 
 }  // namespace oneall::cli

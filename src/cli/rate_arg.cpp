@@ -2,34 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <charconv>
 #include <cmath>
 
+#include "cli/duration_arg.hpp"
+
 namespace oneall::cli {
-namespace {
-
-constexpr std::string_view kAccepted =
-    "use a positive number of requests, optionally per s, min or h (20, 20/s, 1200/min, 300/h)";
-
-struct Unit {
-  std::string_view name;
-  double seconds;
-};
-constexpr std::array<Unit, 8> kUnits{{{"s", 1},
-                                      {"sec", 1},
-                                      {"second", 1},
-                                      {"m", 60},
-                                      {"min", 60},
-                                      {"minute", 60},
-                                      {"h", 3600},
-                                      {"hour", 3600}}};
-
-}  // namespace
 
 Result<double> parse_rate(std::string_view text) {
   auto refuse = [&](std::string_view why) {
-    return Error{fmt::format("invalid rate \"{}\": {}; {}", text, why, kAccepted)};
+    return Error{fmt::format(
+        "invalid rate \"{}\": {}; use a positive number of requests, alone (per second) or per "
+        "an amount of time: 20, 20/s, 1200/min, 300/hour, 100/90s (units: {})",
+        text, why, kTimeUnits)};
   };
   const std::size_t slash = text.find('/');
   const std::string_view number = text.substr(0, slash);
@@ -40,20 +25,12 @@ Result<double> parse_rate(std::string_view text) {
     return refuse("not a number");
   }
   if (count <= 0) return refuse("must be greater than zero");
+  if (slash == std::string_view::npos) return count;
 
-  double per_seconds = 1;
-  if (slash != std::string_view::npos) {
-    const std::string_view unit = text.substr(slash + 1);
-    bool known = false;
-    for (const Unit& u : kUnits) {
-      if (u.name == unit) {
-        per_seconds = u.seconds;
-        known = true;
-      }
-    }
-    if (!known) return refuse(fmt::format("unknown unit \"{}\"", unit));
-  }
-  return count / per_seconds;
+  const std::string_view per = text.substr(slash + 1);
+  auto period_ms = parse_period_ms(per);
+  if (!period_ms) return refuse(fmt::format("\"{}\" is not an amount of time", per));
+  return count * 1000.0 / static_cast<double>(*period_ms);
 }
 
 }  // namespace oneall::cli

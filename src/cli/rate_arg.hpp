@@ -1,5 +1,7 @@
-// The value of --rate and --identity-rate (docs/cli.md#run): requests per second, per minute or per
-// hour ("20", "20/s", "1200/min", "300/h"), turned into requests per second for RunOptions.
+// The value of --rate and --identity-rate (docs/cli.md#run): a number of requests, alone (per
+// second) or per an amount of time in the grammar of duration_arg.hpp, a unit alone meaning one
+// of it ("20", "20/s", "1200/min", "300/hour", "100/90s"), turned into requests per second for
+// RunOptions.
 // Pure, so every accepted and refused spelling is unit-tested.
 #pragma once
 

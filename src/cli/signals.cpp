@@ -11,10 +11,16 @@
 namespace oneall::cli {
 namespace {
 
-// The signal flag: the one piece of global state, because a signal handler can reach nothing
-// else. std::atomic<bool> is lock-free here, so setting it from a handler is safe.
-std::atomic<bool> g_stop_requested{false};
+// The signal state: the one piece of global state, because a signal handler can reach nothing
+// else. The flag, and what the handler says when it sets it; both lock-free atomics, so reading
+// and setting them from a handler is safe.
+struct StopSignal {
+  std::atomic<bool> requested{false};
+  std::atomic<StopNotice> notice{StopNotice::kAfterNewline};
+};
+StopSignal g_stop;
 static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<StopNotice>::is_always_lock_free);
 
 // Only async-signal-safe calls in the handler: write(2) of constant text, _exit(2).
 void say(const char* text) {
@@ -25,16 +31,28 @@ void say(const char* text) {
 }
 
 extern "C" void on_stop_signal(int) {
-  if (g_stop_requested.exchange(true)) {
-    say("\nstopping now: jobs in flight go back to the queue when their lease runs out\n");
+  const StopNotice notice = g_stop.notice.load();
+  const bool newline = notice == StopNotice::kAfterNewline;
+  if (g_stop.requested.exchange(true)) {
+    // Said even when quiet: no summary follows, and this is why the run ended with exit 4.
+    say(newline ? "\nstopping now: jobs in flight go back to the queue when their lease runs out\n"
+                : "stopping now: jobs in flight go back to the queue when their lease runs out\n");
     _exit(kExitStoppedEarly);  // second signal: leave now; leases make it safe
   }
-  say("\nstopping: finishing requests in flight (Ctrl-C again to quit now)\n");
+  if (notice == StopNotice::kNone) return;
+  say(newline ? "\nstopping: finishing requests in flight (Ctrl-C again to quit now)\n"
+              : "stopping: finishing requests in flight (Ctrl-C again to quit now)\n");
 }
 
 }  // namespace
 
-const std::atomic<bool>& install_stop_signals() {
+StopNotice stop_notice_for(bool quiet, int fd) {
+  if (quiet) return StopNotice::kNone;
+  return isatty(fd) == 1 ? StopNotice::kAfterNewline : StopNotice::kLine;
+}
+
+const std::atomic<bool>& install_stop_signals(StopNotice notice) {
+  g_stop.notice.store(notice);
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
@@ -45,7 +63,7 @@ const std::atomic<bool>& install_stop_signals() {
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  return g_stop_requested;
+  return g_stop.requested;
 }
 
 }  // namespace oneall::cli

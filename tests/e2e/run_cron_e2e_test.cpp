@@ -245,7 +245,7 @@ TEST(RunCronE2eUsage, BadRatesDeadlinesAndBackoffsExitTwoAndSayWhatIsAccepted) {
       {"--rate", "0"},
       {"--rate", "-3"},
       {"--rate", "fast"},
-      {"--rate", "20/day"},
+      {"--rate", "20/week"},
       {"--identity-rate", "0/s"},
       {"--identity-rate", "x"},
       {"--deadline", "0"},
