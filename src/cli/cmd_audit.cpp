@@ -23,8 +23,9 @@ std::string verify_json(const audit::ChainReport& report) {
     broken = fmt::format(R"({{"row_id":{},"job_id":{},"problem":"{}","detail":{}}})", b->row_id,
                          b->job_id, audit::problem_name(b->problem), json_string(b->detail));
   }
-  return fmt::format(R"({{"intact":{},"rows_checked":{},"head":"{}","broken":{}}})",
-                     report.broken ? "false" : "true", report.rows_checked, report.head, broken);
+  return fmt::format(R"({{"intact":{},"rows_checked":{},"head":"{}","broken":{},"exit_code":{}}})",
+                     report.broken ? "false" : "true", report.rows_checked, report.head, broken,
+                     report.broken ? kExitJobsFailed : kExitOk);
 }
 
 std::string verify_text(const audit::ChainReport& report) {
@@ -45,16 +46,29 @@ class AuditCommand final : public Command {
  public:
   explicit AuditCommand(CLI::App& app)
       : sub_(app.add_subcommand("audit", "Print the attempt log: every request and its answer")) {
+    sub_->footer(
+        "`audit verify --help` for the hash chain's check.\n"
+        "Exit status: 0 written, 2 bad usage or an --out file that exists, 5 storage or system\n"
+        "error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"jsonl", "csv"}))
         ->capture_default_str();
     sub_->add_option("--job", job_, "Only the attempts of this job id");
     sub_->add_option("--run", run_, "Only the attempts of this run id");
-    sub_->add_option("--out", out_path_, "Write to this file (mode 0600) instead of stdout");
+    sub_->add_option("--out", out_path_,
+                     "Write to this new file (mode 0600) instead of stdout; an existing one is "
+                     "refused unless --force");
+    sub_->add_flag("--force", force_,
+                   "With --out: replace an existing file (the new one is renamed over it; a "
+                   "symlink there is replaced, not followed)")
+        ->needs("--out");
     verify_ = sub_->add_subcommand(
         "verify",
         "Check the attempt log's hash chain: exit 0 when intact, 1 naming the first row edited, "
         "deleted or reordered, 5 when the database cannot be read");
+    verify_->footer(
+        "Exit status: 0 intact, 1 broken (the first row edited, deleted or reordered is named),\n"
+        "2 bad usage, 5 storage or system error (the database cannot be read).");
     verify_->add_flag("--json", json_, "Print one JSON object");
     verify_->fallthrough();  // --db after `verify`
   }
@@ -62,6 +76,12 @@ class AuditCommand final : public Command {
   CLI::App& subcommand() override { return *sub_; }
 
   int run(const GlobalOptions& global, Streams streams) override {
+    if (!verify_->parsed()) {
+      if (auto allowed = check_output_target(out_path_, existing()); !allowed) {
+        streams.err << allowed.error().message << '\n';
+        return kExitUsage;
+      }
+    }
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
@@ -92,7 +112,7 @@ class AuditCommand final : public Command {
       streams.err << rows.error().message << '\n';
       return kExitStorage;
     }
-    auto output = OutputFile::open(out_path_, streams.out);
+    auto output = OutputFile::open(out_path_, existing(), streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';
       return kExitStorage;
@@ -102,11 +122,15 @@ class AuditCommand final : public Command {
     for (const auto& row : *rows) {
       out << (format_ == "csv" ? audit::attempt_csv(row) : audit::attempt_jsonl(row)) << '\n';
     }
-    if (Status closed = (*output)->close(); !closed) {
+    if (Status closed = (*output)->commit(); !closed) {
       streams.err << closed.error().message << '\n';
       return kExitStorage;
     }
     return kExitOk;
+  }
+
+  ExistingFile existing() const {
+    return force_ ? ExistingFile::kReplace : ExistingFile::kRefuse;
   }
 
   CLI::App* sub_;
@@ -115,6 +139,7 @@ class AuditCommand final : public Command {
   std::optional<std::int64_t> job_;
   std::optional<std::int64_t> run_;
   std::string out_path_;
+  bool force_ = false;
   bool json_ = false;
 };
 

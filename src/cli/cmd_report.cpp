@@ -1,5 +1,5 @@
 // `report`: one row per job with where it came from, its state and its last API answer, as
-// CSV or JSON Lines, to stdout or --out (created 0600).
+// CSV or JSON Lines, to stdout or --out (a new 0600 file; see output_file.hpp).
 #include <ostream>
 
 #include "audit/job_report.hpp"
@@ -19,21 +19,34 @@ class ReportCommand final : public Command {
   explicit ReportCommand(CLI::App& app)
       : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
         filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
+    sub_->footer("Exit status: 0 written, 2 bad usage or an --out file that exists, 5 storage or "
+                 "system error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"csv", "jsonl"}))
         ->capture_default_str();
-    sub_->add_option("--out", out_path_, "Write to this file (mode 0600) instead of stdout");
+    sub_->add_option("--out", out_path_,
+                     "Write to this new file (mode 0600) instead of stdout; an existing one is "
+                     "refused unless --force");
+    sub_->add_flag("--force", force_,
+                   "With --out: replace an existing file (the new one is renamed over it; a "
+                   "symlink there is replaced, not followed)")
+        ->needs("--out");
   }
 
   CLI::App& subcommand() override { return *sub_; }
 
   int run(const GlobalOptions& global, Streams streams) override {
+    const ExistingFile existing = force_ ? ExistingFile::kReplace : ExistingFile::kRefuse;
+    if (auto allowed = check_output_target(out_path_, existing); !allowed) {
+      streams.err << allowed.error().message << '\n';
+      return kExitUsage;
+    }
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
     store::Queue& queue = *opened.queue;
     streams.err << queue_line(global, queue) << '\n';  // stdout (or --out) carries the rows
-    auto output = OutputFile::open(out_path_, streams.out);
+    auto output = OutputFile::open(out_path_, existing, streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';
       return kExitStorage;
@@ -48,7 +61,7 @@ class ReportCommand final : public Command {
       streams.err << read.error().message << '\n';
       return kExitStorage;
     }
-    if (Status closed = (*output)->close(); !closed) {
+    if (Status closed = (*output)->commit(); !closed) {
       streams.err << closed.error().message << '\n';
       return kExitStorage;
     }
@@ -60,6 +73,7 @@ class ReportCommand final : public Command {
   JobFilterOptions filter_;
   std::string format_ = "csv";
   std::string out_path_;
+  bool force_ = false;
 };
 
 }  // namespace
