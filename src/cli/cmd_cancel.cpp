@@ -19,6 +19,11 @@ class CancelCommand final : public Command {
   explicit CancelCommand(CLI::App& app)
       : sub_(app.add_subcommand("cancel", "Cancel pending jobs: they will not be sent")),
         filter_(*sub_, {"pending"}) {
+    sub_->footer(
+        "Name the jobs with a filter (--batch, --job, --state) or say --all: cancelling cannot\n"
+        "be undone by `retry`.\n"
+        "Exit status: 0 done (also when nothing matched), 2 bad usage, 5 storage or system\n"
+        "error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
     sub_->add_flag("--all", all_, "Cancel every pending job (needed when no filter is given)");
   }
@@ -27,9 +32,10 @@ class CancelCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     const store::JobFilter filter = filter_.filter();
-    if (!all_ && !filter.batch_id && !filter.job_id) {
+    if (!all_ && !filter.batch_id && !filter.job_id && !filter.state) {
       // Cancelling a whole queue by a slip of the keyboard is not undoable by `retry`.
-      streams.err << "cancel: name the jobs with --batch ID or --job ID, or say --all\n";
+      streams.err << "cancel: name the jobs with --batch ID, --job ID or --state pending, or say "
+                     "--all\n";
       return kExitUsage;
     }
     SystemClock clock;
@@ -41,7 +47,9 @@ class CancelCommand final : public Command {
       return kExitStorage;
     }
     if (json_) {
-      streams.out << with_queue_field(global, fmt::format(R"({{"cancelled":{}}})", *moved)) << '\n';
+      streams.out << with_queue_field(
+                         global, fmt::format(R"({{"cancelled":{},"exit_code":0}})", *moved))
+                  << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n'
                   << fmt::format("{} pending job(s) cancelled", *moved) << '\n';

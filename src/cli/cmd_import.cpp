@@ -18,7 +18,8 @@ class ImportCommand final : public Command {
       : sub_(app.add_subcommand("import", "Validate job files and queue their jobs")) {
     sub_->footer(
         "All files are checked first; if any has a problem nothing is queued (exit 2).\n"
-        "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.");
+        "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.\n"
+        "Exit status: 0 queued, 2 bad usage or invalid job file, 5 storage or system error.");
     sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
     sub_->add_option("--identity", identity_,
                      "Identity token for CSV rows that have no identity of their own");
@@ -44,9 +45,10 @@ class ImportCommand final : public Command {
     }
     if (json_) {
       streams.out << with_queue_field(
-                         global,
-                         fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{}}})",
-                                     summary->batch_id, summary->new_jobs, summary->duplicates))
+                         global, fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{},)"
+                                             R"("exit_code":0}})",
+                                             summary->batch_id, summary->new_jobs,
+                                             summary->duplicates))
                   << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(*summary) << '\n';

@@ -19,6 +19,8 @@ class RetryCommand final : public Command {
   explicit RetryCommand(CLI::App& app)
       : sub_(app.add_subcommand("retry", "Move failed and dead jobs back to pending")),
         filter_(*sub_, {"failed", "dead"}) {
+    sub_->footer("Exit status: 0 done (also when nothing matched), 2 bad usage, 5 storage or "
+                 "system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
   }
 
@@ -34,7 +36,9 @@ class RetryCommand final : public Command {
       return kExitStorage;
     }
     if (json_) {
-      streams.out << with_queue_field(global, fmt::format(R"({{"retried":{}}})", *moved)) << '\n';
+      streams.out << with_queue_field(global,
+                                      fmt::format(R"({{"retried":{},"exit_code":0}})", *moved))
+                  << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n'
                   << fmt::format("{} job(s) moved back to pending; `run` sends them", *moved)

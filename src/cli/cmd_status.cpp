@@ -47,10 +47,10 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
                     r->exit_code ? std::to_string(*r->exit_code) : "null", r->attempts);
   }
   return with_queue_field(
-      global,
-      fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},"api_root":{}}})",
-                  total(status.by_state), states_json(status.by_state), batches, last_run,
-                  status.api_root ? json_string(*status.api_root) : "null"));
+      global, fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},)"
+                          R"("api_root":{},"exit_code":0}})",
+                          total(status.by_state), states_json(status.by_state), batches, last_run,
+                          status.api_root ? json_string(*status.api_root) : "null"));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
@@ -67,6 +67,7 @@ class StatusCommand final : public Command {
  public:
   explicit StatusCommand(CLI::App& app)
       : sub_(app.add_subcommand("status", "Show jobs per state, per batch, and the last run")) {
+    sub_->footer("Exit status: 0 shown, 2 bad usage, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
   }
 

@@ -108,7 +108,7 @@ TEST_F(AuditCommandsE2e, ReportRetryAndCancelThroughTheBinary) {
 
   auto retry = run_oneall({"retry", "--db", db_, "--json"});
   EXPECT_EQ(retry.exit_code, 0) << retry.err;
-  EXPECT_EQ(retry.out, "{\"queue\":\"" + db_ + "\",\"retried\":1}\n");
+  EXPECT_EQ(retry.out, "{\"queue\":\"" + db_ + "\",\"retried\":1,\"exit_code\":0}\n");
 
   // The next run sends jobs 2 (retried) and 4 (pending); 5 stays cancelled.
   auto run = run_oneall({"run", "--sandbox", "--db", db_});

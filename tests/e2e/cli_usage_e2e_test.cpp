@@ -32,7 +32,8 @@ TEST(CliUsageE2e, HelpListsEveryCommandAndExitsZero) {
     EXPECT_NE(help.out.find("\n  " + name + " "), std::string::npos) << name << ":\n" << help.out;
     auto sub = run_oneall({name, "--help"});
     EXPECT_EQ(sub.exit_code, 0) << name << ": " << sub.err;
-    EXPECT_NE(sub.out.find("--db"), std::string::npos) << name << ": " << sub.out;
+    // Which options each help lists (--db only where the command uses a queue):
+    // help_table_e2e_test.cpp.
   }
 }
 
