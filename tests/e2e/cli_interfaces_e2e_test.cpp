@@ -197,6 +197,17 @@ TEST_F(CliInterfacesE2e, OneGrammarForAmountsOfTime) {
   EXPECT_NE(minutes.err.find("units: ms; s or sec;"), std::string::npos) << minutes.err;
 }
 
+// Issue 22 item 10: --sandbox-latency was silently ignored without --sandbox.
+TEST_F(CliInterfacesE2e, SandboxLatencyWithoutTheSandboxIsRefused) {
+  auto run = run_oneall({"run", "--sandbox-latency", "50", "--db", db_}, kNoCredentials);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--sandbox-latency requires --sandbox"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(db_));
+  auto help = run_oneall({"run", "--help"});
+  EXPECT_NE(help.out.find("--sandbox-latency INT:INT in [0 - 60000]=0"), std::string::npos)
+      << "the default is shown: " << help.out;
+}
+
 // Issue 22 item 11: stopped by SIGTERM, `run --quiet` printed a blank line and "stopping: ...".
 TEST_F(CliInterfacesE2e, QuietStoppedBySigtermPrintsOnlyTheSummary) {
   const std::string jobs = dir_.write("jobs.yaml", tweet_deletes(30));
