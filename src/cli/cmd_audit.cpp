@@ -48,8 +48,8 @@ class AuditCommand final : public Command {
       : sub_(app.add_subcommand("audit", "Print the attempt log: every request and its answer")) {
     sub_->footer(
         "`audit verify --help` for the hash chain's check.\n"
-        "Exit status: 0 written, 2 bad usage or an --out file that exists, 5 storage or system\n"
-        "error.");
+        "Exit status: 0 written, 2 bad usage, no queue at the path or an --out file that\n"
+        "exists, 5 storage or system error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"jsonl", "csv"}))
         ->capture_default_str();
@@ -68,7 +68,8 @@ class AuditCommand final : public Command {
         "deleted or reordered, 5 when the database cannot be read");
     verify_->footer(
         "Exit status: 0 intact, 1 broken (the first row edited, deleted or reordered is named),\n"
-        "2 bad usage, 5 storage or system error (the database cannot be read).");
+        "2 bad usage or no queue at the path, 5 storage or system error (the database cannot be\n"
+        "read).");
     verify_->add_flag("--json", json_, "Print one JSON object");
     verify_->fallthrough();  // --db after `verify`
   }

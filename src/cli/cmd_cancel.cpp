@@ -22,8 +22,7 @@ class CancelCommand final : public Command {
     sub_->footer(
         "Name the jobs with a filter (--batch, --job, --state) or say --all: cancelling cannot\n"
         "be undone by `retry`.\n"
-        "Exit status: 0 done (also when nothing matched), 2 bad usage, 5 storage or system\n"
-        "error.");
+        "Exit status: 0 done, 2 bad usage or no queue at the path, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
     sub_->add_flag("--all", all_, "Cancel every pending job (needed when no filter is given)");
   }

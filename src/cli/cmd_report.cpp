@@ -19,8 +19,9 @@ class ReportCommand final : public Command {
   explicit ReportCommand(CLI::App& app)
       : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
         filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
-    sub_->footer("Exit status: 0 written, 2 bad usage or an --out file that exists, 5 storage or "
-                 "system error.");
+    sub_->footer(
+        "Exit status: 0 written, 2 bad usage, no queue at the path or an --out file that exists,\n"
+        "5 storage or system error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"csv", "jsonl"}))
         ->capture_default_str();

@@ -19,8 +19,8 @@ class RetryCommand final : public Command {
   explicit RetryCommand(CLI::App& app)
       : sub_(app.add_subcommand("retry", "Move failed and dead jobs back to pending")),
         filter_(*sub_, {"failed", "dead"}) {
-    sub_->footer("Exit status: 0 done (also when nothing matched), 2 bad usage, 5 storage or "
-                 "system error.");
+    sub_->footer(
+        "Exit status: 0 done, 2 bad usage or no queue at the path, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
   }
 

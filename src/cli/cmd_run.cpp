@@ -46,9 +46,10 @@ class RunCommand final : public Command {
         duration_help() +
         "\nA RATE is a number of requests per second, or per a DURATION or a unit: 20, 20/s,\n"
         "1200/min, 300/hour, 100/90s.\n"
-        "Exit status: 0 all jobs in scope succeeded, 1 some failed or are dead, 2 bad usage or\n"
-        "invalid job file, 3 another run holds the database, 4 stopped early with work left\n"
-        "(signal, deadline, circuit breaker), 5 storage or system error.");
+        "Exit status: 0 all jobs in scope succeeded, 1 some failed or are dead, 2 bad usage,\n"
+        "invalid job file or a queue run against another API root, 3 another run holds the\n"
+        "database, 4 stopped early with work left (signal, deadline, circuit breaker), 5 storage\n"
+        "or system error.");
     sub_->add_option("files", files_, "Job files to import before running");
     sub_->add_option("--identity", identity_,
                      "Identity token for CSV rows that have no identity of their own");

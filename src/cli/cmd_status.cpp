@@ -67,7 +67,8 @@ class StatusCommand final : public Command {
  public:
   explicit StatusCommand(CLI::App& app)
       : sub_(app.add_subcommand("status", "Show jobs per state, per batch, and the last run")) {
-    sub_->footer("Exit status: 0 shown, 2 bad usage, 5 storage or system error.");
+    sub_->footer(
+        "Exit status: 0 shown, 2 bad usage or no queue at the path, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
   }
 

@@ -93,7 +93,8 @@ class CliInterfacesE2e : public ::testing::Test {
     return false;
   }
   void queue_jobs(int count) {
-    auto import = run_oneall({"import", dir_.write("jobs.yaml", tweet_deletes(count)), "--db", db_});
+    auto import =
+        run_oneall({"import", dir_.write("jobs.yaml", tweet_deletes(count)), "--db", db_});
     ASSERT_EQ(import.exit_code, 0) << import.err;
   }
 
