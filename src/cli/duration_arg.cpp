@@ -40,6 +40,15 @@ std::string accepted() {
       kTimeUnits);
 }
 
+// A whole number of milliseconds in its largest exact unit: 100ms, 30s, 1h.
+std::string short_form(std::int64_t ms) {
+  for (const char* name : {"d", "h", "m", "s"}) {
+    const auto unit = static_cast<std::int64_t>(find_unit(name)->ms);
+    if (ms % unit == 0) return fmt::format("{}{}", ms / unit, name);
+  }
+  return fmt::format("{}ms", ms);
+}
+
 bool is_number_char(char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; }
 
 }  // namespace
@@ -100,9 +109,8 @@ Result<std::int64_t> parse_duration_ms_within(std::string_view text, std::int64_
   auto ms = parse_duration_ms(text);
   if (!ms) return ms;
   if (*ms < min_ms || *ms > max_ms) {
-    return Error{fmt::format("\"{}\" is out of range: give {} ms to {} ms (as 100ms, 30s, 2min, "
-                             "...)",
-                             text, min_ms, max_ms)};
+    return Error{fmt::format("\"{}\" is out of range: give {} to {}", text, short_form(min_ms),
+                             short_form(max_ms))};
   }
   return ms;
 }

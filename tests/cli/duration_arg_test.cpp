@@ -106,7 +106,8 @@ TEST(ParseDuration, WithinABound) {
   EXPECT_EQ(*parse_duration_ms_within("100ms", 100, 3'600'000), 100);
   auto short_one = parse_duration_ms_within("50ms", 100, 3'600'000);
   ASSERT_FALSE(short_one.ok());
-  EXPECT_NE(short_one.error().message.find("out of range"), std::string::npos);
+  EXPECT_NE(short_one.error().message.find("out of range: give 100ms to 1h"), std::string::npos)
+      << short_one.error().message;
   EXPECT_FALSE(parse_duration_ms_within("2h", 100, 3'600'000).ok());
 }
 
