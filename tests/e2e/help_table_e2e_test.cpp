@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -214,6 +215,23 @@ TEST(HelpTableE2e, EveryOptionAHelpListsIsAcceptedAndEveryExitCodeIsNamed) {
     }
     EXPECT_EQ(help.out.find("Quick start"), std::string::npos) << help.out;
   }
+}
+
+// The table covers every command the CLI registers (cli::make_commands, as run_main builds
+// them) and each of their own subcommands, so a command added later cannot go unchecked.
+TEST(HelpTableE2e, TheTableHasEveryCommandTheCliRegisters) {
+  std::set<std::string> in_table;
+  for (const CommandCase& c : commands()) in_table.insert(joined(c.command));
+  std::set<std::string> registered;
+  CLI::App app;
+  for (const auto& command : cli::make_commands(app)) {
+    CLI::App& sub = command->subcommand();
+    registered.insert(sub.get_name());
+    for (const CLI::App* nested : sub.get_subcommands({})) {
+      registered.insert(sub.get_name() + " " + nested->get_name());
+    }
+  }
+  EXPECT_EQ(registered, in_table);
 }
 
 }  // namespace
