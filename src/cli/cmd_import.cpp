@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
 #include "util/clock.hpp"
@@ -20,8 +21,7 @@ class ImportCommand final : public Command {
         "All files are checked first; if any has a problem nothing is queued (exit 2).\n"
         "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.");
     sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
-    sub_->add_option("--identity", identity_,
-                     "Identity token for CSV rows that have no identity of their own");
+    add_identity_option(*sub_, identity_);
     sub_->add_flag("--json", json_, "Print the result as one JSON object");
   }
 

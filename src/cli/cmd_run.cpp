@@ -13,6 +13,7 @@
 #include "cli/dry_run.hpp"
 #include "cli/duration_arg.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/progress_line.hpp"
@@ -58,8 +59,7 @@ class RunCommand final : public Command {
         "invalid job file, 3 another run holds the database, 4 stopped early with work left\n"
         "(signal, deadline, circuit breaker), 5 storage or system error.");
     sub_->add_option("files", files_, "Job files to import before running");
-    sub_->add_option("--identity", identity_,
-                     "Identity token for CSV rows that have no identity of their own");
+    add_identity_option(*sub_, identity_);
     sub_->add_option("--concurrency", options_.concurrency, "Requests in flight")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
