@@ -1,5 +1,6 @@
-// `cancel`: pending jobs (filtered) become cancelled and are never sent. Jobs a run is
-// sending (running) are left alone. Prints how many were cancelled.
+// `cancel`: pending jobs (filtered) become cancelled and are not sent (`retry --state cancelled`
+// brings them back). Jobs a run is sending (running) are left alone. Prints how many were
+// cancelled; a --batch or --job that is not in the queue is refused (exit 2).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_filter_options.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -35,6 +37,9 @@ class CancelCommand final : public Command {
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (auto refused = refuse_unknown_ids(*opened.queue, filter, "cancel", streams.err)) {
+      return *refused;
+    }
     auto moved = opened.queue->cancel_jobs(filter);
     if (!moved) {
       streams.err << moved.error().message << '\n';

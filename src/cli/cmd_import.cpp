@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 
 #include <ostream>
+#include <string>
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/state_counts_json.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::cli {
@@ -43,10 +45,15 @@ class ImportCommand final : public Command {
       return kExitStorage;
     }
     if (json_) {
+      // An import that added nothing made no batch: null, not a made-up id.
       streams.out << with_queue_field(
                          global,
-                         fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{}}})",
-                                     summary->batch_id, summary->new_jobs, summary->duplicates))
+                         fmt::format(
+                             R"({{"batch_id":{},"new":{},"already_queued":{},)"
+                             R"("already_queued_states":{}}})",
+                             summary->new_jobs > 0 ? std::to_string(summary->batch_id) : "null",
+                             summary->new_jobs, summary->duplicates,
+                             state_counts_json(summary->duplicates_by_state)))
                   << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(*summary) << '\n';

@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_filter_options.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/output_file.hpp"
 #include "store/queue.hpp"
@@ -33,6 +34,9 @@ class ReportCommand final : public Command {
     if (!opened.queue) return opened.exit_code;
     store::Queue& queue = *opened.queue;
     streams.err << queue_line(global, queue) << '\n';  // stdout (or --out) carries the rows
+    if (auto refused = refuse_unknown_ids(queue, filter_.filter(), "report", streams.err)) {
+      return *refused;
+    }
     auto output = OutputFile::open(out_path_, streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';

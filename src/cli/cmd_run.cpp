@@ -15,6 +15,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/rate_arg.hpp"
@@ -191,6 +192,7 @@ class RunCommand final : public Command {
           "name the queue that holds them with --db\n",
           global.db);
     }
+    if (auto refused = refuse_unknown_batch(queue, streams)) return *refused;
     return work_queue(global, queue, clock, streams);
   }
 
@@ -258,7 +260,15 @@ class RunCommand final : public Command {
     if (!files_.empty()) return dry_run_files(files_, read_options, json_, streams);
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (auto refused = refuse_unknown_batch(*opened.queue, streams)) return *refused;
     return dry_run_queue(*opened.queue, batch_, json_, streams);
+  }
+
+  // `run --batch 99` of a batch that is not there is a mistake, not an empty run.
+  std::optional<int> refuse_unknown_batch(store::Queue& queue, Streams streams) const {
+    store::JobFilter scope;
+    scope.batch_id = batch_;
+    return refuse_unknown_ids(queue, scope, "run", streams.err);
   }
 
   int work_queue(const GlobalOptions& global, store::Queue& queue, const Clock& clock,
