@@ -178,6 +178,8 @@ class RunCommand final : public Command {
     if (!opened.queue) return opened.exit_code;
     store::Queue& queue = *opened.queue;
     if (!quiet_) streams.err << queue_line(global, queue) << '\n';
+    // Before anything is bound, imported or sent.
+    if (auto refused = refuse_unknown_batch(queue, streams)) return *refused;
     if (int refused = bind_api_root(global, queue, streams.err); refused != kExitOk) return refused;
     if (!files_.empty()) {
       auto imported = queue_job_files(queue, files_, read_options);
@@ -192,7 +194,6 @@ class RunCommand final : public Command {
           "name the queue that holds them with --db\n",
           global.db);
     }
-    if (auto refused = refuse_unknown_batch(queue, streams)) return *refused;
     return work_queue(global, queue, clock, streams);
   }
 

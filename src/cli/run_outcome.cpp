@@ -88,7 +88,7 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
   if (scope.left() > 0)
     text += fmt::format(" ({} pending, {} running)", scope.pending, scope.running);
   text += exit_code == kExitStoppedEarly ? "; run again to continue\n" : "\n";
-  // A run sends failed jobs never again: after wrong keys, "run again" alone would skip them.
+  // A run never sends a failed job again: after wrong keys, "run again" alone would skip them.
   if (s.stop_cause == engine::StopCause::kCircuitBreaker && s.refused > 0) {
     text += fmt::format(
         "{} job(s) answered 401/403 in this run are failed: once the keys work (`oneall-bulk "

@@ -79,7 +79,9 @@ TEST_F(CancelledJobsE2e, ImportSaysWhichDuplicatesAreCancelledAndRetryBringsThem
 
   auto back = run_oneall({"retry", "--state", "cancelled", "--batch", "2", "--db", db_, "--json"});
   ASSERT_EQ(back.exit_code, 0) << back.err;
-  EXPECT_EQ(back.out, "{\"retried\":10}\n");
+  simdjson::dom::element retried;
+  ASSERT_EQ(parser.parse(back.out).get(retried), simdjson::SUCCESS) << back.out;
+  EXPECT_EQ(retried["retried"].get_int64().value(), 10) << back.out;
   EXPECT_EQ(queue_states(db_).pending, 11);
 
   auto run = run_oneall({"run", "--sandbox", "--db", db_});
