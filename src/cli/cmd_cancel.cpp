@@ -1,5 +1,6 @@
-// `cancel`: pending jobs (filtered) become cancelled and are never sent. Jobs a run is
-// sending (running) are left alone. Prints how many were cancelled.
+// `cancel`: pending jobs (filtered) become cancelled and are not sent (`retry --state cancelled`
+// brings them back). Jobs a run is sending (running) are left alone. Prints how many were
+// cancelled; a --batch or --job that is not in the queue is refused (exit 2).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_filter_options.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -20,9 +22,10 @@ class CancelCommand final : public Command {
       : sub_(app.add_subcommand("cancel", "Cancel pending jobs: they will not be sent")),
         filter_(*sub_, {"pending"}) {
     sub_->footer(
-        "Name the jobs with a filter (--batch, --job, --state) or say --all: cancelling cannot\n"
-        "be undone by `retry`.\n"
-        "Exit status: 0 done, 2 bad usage or no queue at the path, 5 storage or system error.");
+        "Name the jobs with a filter (--batch, --job, --state) or say --all; only\n"
+        "`retry --state cancelled` brings cancelled jobs back.\n"
+        "Exit status: 0 done, 2 bad usage, no queue at the path, or a --batch or --job that is\n"
+        "not in the queue, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
     sub_->add_flag("--all", all_, "Cancel every pending job (needed when no filter is given)");
   }
@@ -40,6 +43,9 @@ class CancelCommand final : public Command {
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (auto refused = refuse_unknown_ids(*opened.queue, filter, "cancel", streams.err)) {
+      return *refused;
+    }
     auto moved = opened.queue->cancel_jobs(filter);
     if (!moved) {
       streams.err << moved.error().message << '\n';

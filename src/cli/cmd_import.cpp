@@ -2,11 +2,14 @@
 #include <fmt/format.h>
 
 #include <ostream>
+#include <string>
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/state_counts_json.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::cli {
@@ -21,8 +24,7 @@ class ImportCommand final : public Command {
         "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.\n"
         "Exit status: 0 queued, 2 bad usage or invalid job file, 5 storage or system error.");
     sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
-    sub_->add_option("--identity", identity_,
-                     "Identity token for CSV rows that have no identity of their own");
+    add_identity_option(*sub_, identity_);
     sub_->add_flag("--json", json_, "Print the result as one JSON object");
   }
 
@@ -44,11 +46,15 @@ class ImportCommand final : public Command {
       return kExitStorage;
     }
     if (json_) {
+      // An import that added nothing made no batch: null, not a made-up id.
       streams.out << with_queue_field(
-                         global, fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{},)"
-                                             R"("exit_code":0}})",
-                                             summary->batch_id, summary->new_jobs,
-                                             summary->duplicates))
+                         global,
+                         fmt::format(
+                             R"({{"batch_id":{},"new":{},"already_queued":{},)"
+                             R"("already_queued_states":{},"exit_code":0}})",
+                             summary->new_jobs > 0 ? std::to_string(summary->batch_id) : "null",
+                             summary->new_jobs, summary->duplicates,
+                             state_counts_json(summary->duplicates_by_state)))
                   << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(*summary) << '\n';

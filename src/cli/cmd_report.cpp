@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_filter_options.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/output_file.hpp"
 #include "store/queue.hpp"
@@ -20,8 +21,8 @@ class ReportCommand final : public Command {
       : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
         filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
     sub_->footer(
-        "Exit status: 0 written, 2 bad usage, no queue at the path or an --out file that exists,\n"
-        "5 storage or system error.");
+        "Exit status: 0 written, 2 bad usage, no queue at the path, a --batch or --job that is not\n"
+        "in the queue, or an --out file that exists, 5 storage or system error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"csv", "jsonl"}))
         ->capture_default_str();
@@ -47,6 +48,9 @@ class ReportCommand final : public Command {
     if (!opened.queue) return opened.exit_code;
     store::Queue& queue = *opened.queue;
     streams.err << queue_line(global, queue) << '\n';  // stdout (or --out) carries the rows
+    if (auto refused = refuse_unknown_ids(queue, filter_.filter(), "report", streams.err)) {
+      return *refused;
+    }
     auto output = OutputFile::open(out_path_, existing, streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';

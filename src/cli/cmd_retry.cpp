@@ -1,5 +1,6 @@
 // `retry`: failed and dead jobs (filtered) back to pending, with a fresh set of attempts; the
-// next run sends them. Prints how many moved.
+// next run sends them. Cancelled jobs too, when --state cancelled names them. Prints how many
+// moved; a --batch or --job that is not in the queue is refused (exit 2).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_filter_options.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -17,10 +19,13 @@ namespace {
 class RetryCommand final : public Command {
  public:
   explicit RetryCommand(CLI::App& app)
-      : sub_(app.add_subcommand("retry", "Move failed and dead jobs back to pending")),
-        filter_(*sub_, {"failed", "dead"}) {
+      : sub_(app.add_subcommand("retry",
+                                "Move failed and dead jobs (or, with --state cancelled, cancelled "
+                                "ones) back to pending")),
+        filter_(*sub_, {"failed", "dead", "cancelled"}) {
     sub_->footer(
-        "Exit status: 0 done, 2 bad usage or no queue at the path, 5 storage or system error.");
+        "Exit status: 0 done, 2 bad usage, no queue at the path, or a --batch or --job that is\n"
+        "not in the queue, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
   }
 
@@ -30,6 +35,9 @@ class RetryCommand final : public Command {
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (auto refused = refuse_unknown_ids(*opened.queue, filter_.filter(), "retry", streams.err)) {
+      return *refused;
+    }
     auto moved = opened.queue->retry_jobs(filter_.filter());
     if (!moved) {
       streams.err << moved.error().message << '\n';

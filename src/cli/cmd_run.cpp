@@ -13,7 +13,9 @@
 #include "cli/dry_run.hpp"
 #include "cli/duration_arg.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
+#include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/parsed_option.hpp"
 #include "cli/progress_line.hpp"
@@ -51,8 +53,7 @@ class RunCommand final : public Command {
         "database, 4 stopped early with work left (signal, deadline, circuit breaker), 5 storage\n"
         "or system error.");
     sub_->add_option("files", files_, "Job files to import before running");
-    sub_->add_option("--identity", identity_,
-                     "Identity token for CSV rows that have no identity of their own");
+    add_identity_option(*sub_, identity_);
     sub_->add_option("--concurrency", options_.concurrency, "Requests in flight")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
@@ -175,6 +176,8 @@ class RunCommand final : public Command {
     if (!opened.queue) return opened.exit_code;
     store::Queue& queue = *opened.queue;
     if (!quiet_) streams.err << queue_line(global, queue) << '\n';
+    // Before anything is bound, imported or sent.
+    if (auto refused = refuse_unknown_batch(queue, streams)) return *refused;
     if (int refused = bind_api_root(global, queue, streams.err); refused != kExitOk) return refused;
     if (!files_.empty()) {
       auto imported = queue_job_files(queue, files_, read_options);
@@ -224,7 +227,15 @@ class RunCommand final : public Command {
     if (!files_.empty()) return dry_run_files(files_, read_options, json_, streams);
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (auto refused = refuse_unknown_batch(*opened.queue, streams)) return *refused;
     return dry_run_queue(*opened.queue, batch_, json_, streams);
+  }
+
+  // `run --batch 99` of a batch that is not there is a mistake, not an empty run.
+  std::optional<int> refuse_unknown_batch(store::Queue& queue, Streams streams) const {
+    store::JobFilter scope;
+    scope.batch_id = batch_;
+    return refuse_unknown_ids(queue, scope, "run", streams.err);
   }
 
   // The run's record in the queue is ended whatever happens, with the exit code it ends with.

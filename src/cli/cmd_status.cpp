@@ -6,22 +6,13 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/state_counts_json.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/text.hpp"
 
 namespace oneall::cli {
 namespace {
-
-std::string states_json(const std::map<store::JobState, std::int64_t>& counts) {
-  std::string out = "{";
-  for (store::JobState state : store::kAllJobStates) {
-    auto it = counts.find(state);
-    if (out.size() > 1) out += ',';
-    out += fmt::format("\"{}\":{}", store::state_name(state), it == counts.end() ? 0 : it->second);
-  }
-  return out + "}";
-}
 
 std::int64_t total(const std::map<store::JobState, std::int64_t>& counts) {
   std::int64_t sum = 0;
@@ -36,7 +27,7 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
     batches +=
         fmt::format(R"({{"id":{},"description":{},"created_at":"{}","total":{},"states":{}}})",
                     b.batch_id, json_string(b.description), format_utc_ms(b.created_at),
-                    total(b.by_state), states_json(b.by_state));
+                    total(b.by_state), state_counts_json(b.by_state));
   }
   std::string last_run = "null";
   if (const auto& r = status.last_run) {
@@ -49,8 +40,8 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
   return with_queue_field(
       global, fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},)"
                           R"("api_root":{},"exit_code":0}})",
-                          total(status.by_state), states_json(status.by_state), batches, last_run,
-                          status.api_root ? json_string(*status.api_root) : "null"));
+                          total(status.by_state), state_counts_json(status.by_state), batches,
+                          last_run, status.api_root ? json_string(*status.api_root) : "null"));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {

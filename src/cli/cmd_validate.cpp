@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 
 namespace oneall::cli {
@@ -18,8 +19,7 @@ class ValidateCommand final : public Command {
         "Every problem of every file is printed as file:line:column: field: what is wrong.\n"
         "Exit status: 0 when all files are valid, 2 otherwise.");
     sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
-    sub_->add_option("--identity", identity_,
-                     "Identity token for CSV rows that have no identity of their own");
+    add_identity_option(*sub_, identity_);
   }
 
   CLI::App& subcommand() override { return *sub_; }

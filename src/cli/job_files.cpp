@@ -72,11 +72,29 @@ Result<store::ImportSummary> queue_job_files(store::Queue& queue,
 }
 
 std::string describe_import(const store::ImportSummary& summary) {
-  if (summary.new_jobs == 0) {
-    return fmt::format("0 new, {} already queued (nothing to add)", summary.duplicates);
+  std::string states;
+  for (store::JobState state : store::kAllJobStates) {
+    auto it = summary.duplicates_by_state.find(state);
+    if (it == summary.duplicates_by_state.end() || it->second == 0) continue;
+    states +=
+        fmt::format("{}{} {}", states.empty() ? "" : ", ", it->second, store::state_name(state));
   }
-  return fmt::format("batch {}: {} new, {} already queued", summary.batch_id, summary.new_jobs,
-                     summary.duplicates);
+  if (!states.empty()) states = " (" + states + ")";
+  std::string text =
+      summary.new_jobs == 0
+          ? fmt::format("0 new, {} already queued{}: nothing to add", summary.duplicates, states)
+          : fmt::format("batch {}: {} new, {} already queued{}", summary.batch_id, summary.new_jobs,
+                        summary.duplicates, states);
+  // Queued, but never to be sent unless brought back: say so, and how.
+  if (auto it = summary.duplicates_by_state.find(store::JobState::kCancelled);
+      it != summary.duplicates_by_state.end() && it->second > 0) {
+    text += fmt::format(
+        "\n{} of the jobs already queued are cancelled and will not be sent: `oneall-bulk retry "
+        "--state cancelled` brings them back to pending (add --batch ID or --job ID to take only "
+        "some; `oneall-bulk report --state cancelled` lists them)",
+        it->second);
+  }
+  return text;
 }
 
 }  // namespace oneall::cli

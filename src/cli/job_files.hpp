@@ -43,7 +43,8 @@ Result<store::ImportSummary> queue_job_files(store::Queue& queue,
                                              const std::vector<std::string>& paths,
                                              const jobfile::ReadOptions& options);
 
-// "batch 3: 2000 new, 0 already queued" / "0 new, 2000 already queued (nothing to add)"
+// "batch 3: 2000 new, 0 already queued" / "0 new, 2000 already queued (2000 succeeded): nothing
+// to add", and a second line on how to bring back duplicates that are cancelled.
 std::string describe_import(const store::ImportSummary& summary);
 
 }  // namespace oneall::cli

@@ -21,7 +21,7 @@ ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int
     return it == counts->end() ? 0 : it->second;
   };
   return {count(store::JobState::kPending), count(store::JobState::kRunning),
-          count(store::JobState::kFailed), count(store::JobState::kDead)};
+          count(store::JobState::kFailed), count(store::JobState::kDead), batch};
 }
 
 int run_exit_code(const ScopeCounts& scope, bool stopped_early) {
@@ -76,17 +76,25 @@ double requests_per_second(const engine::RunSummary& s) {
 std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
                              const ScopeCounts& scope, int exit_code) {
   std::string text = fmt::format(
-      "run {}: {} requests in {:.1f} s ({:.1f}/s): {} succeeded, {} failed, {} dead, {} to "
-      "retry\n",
+      "run {}: {} requests in {:.1f} s ({:.1f}/s): {} succeeded, {} failed, {} dead, {} retryable "
+      "errors\n",
       run_id, s.requests, static_cast<double>(s.duration_ms) / 1000.0, requests_per_second(s),
       s.succeeded, s.failed, s.dead, s.retries);
   const std::string reason = stop_reason_text(s);
   if (s.stop_cause != engine::StopCause::kNone) {
     text += fmt::format("stopped ({}): {}\n", stop_cause_name(s.stop_cause), reason);
   }
-  if (exit_code == kExitStoppedEarly) {
-    text += fmt::format("{} job(s) left in scope ({} pending, {} running); run again to continue\n",
-                        scope.left(), scope.pending, scope.running);
+  text += fmt::format("{} job(s) still waiting in scope", scope.left());
+  if (scope.left() > 0)
+    text += fmt::format(" ({} pending, {} running)", scope.pending, scope.running);
+  text += exit_code == kExitStoppedEarly ? "; run again to continue\n" : "\n";
+  // A run never sends a failed job again: after wrong keys, "run again" alone would skip them.
+  if (s.stop_cause == engine::StopCause::kCircuitBreaker && s.refused > 0) {
+    text += fmt::format(
+        "{} job(s) answered 401/403 in this run are failed: once the keys work (`oneall-bulk "
+        "check`), `oneall-bulk retry --state failed{}` brings them back to pending (with any "
+        "other failed job in scope; `oneall-bulk report --state failed` lists them)\n",
+        s.refused, scope.batch ? fmt::format(" --batch {}", *scope.batch) : "");
   }
   if (exit_code == kExitJobsFailed) {
     text += fmt::format(
@@ -100,11 +108,11 @@ std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
                              const ScopeCounts& scope, int exit_code) {
   return fmt::format(
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
-      R"("duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
-      R"("stop_reason":{},"jobs_left":{},"exit_code":{}}})",
-      run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.duration_ms,
+      R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
+      R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"exit_code":{}}})",
+      run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
       requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
-      json_string(stop_reason_text(s)), scope.left(), exit_code);
+      json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running, exit_code);
 }
 
 }  // namespace oneall::cli

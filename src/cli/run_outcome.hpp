@@ -19,7 +19,8 @@ struct ScopeCounts {
   std::int64_t running = 0;
   std::int64_t failed = 0;
   std::int64_t dead = 0;
-  std::int64_t left() const { return pending + running; }
+  std::optional<std::int64_t> batch;  // the scope: one batch, or the whole queue
+  std::int64_t left() const { return pending + running; }  // jobs still waiting
 };
 ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch);
 
@@ -36,10 +37,11 @@ std::string stop_reason_text(const engine::RunSummary& summary);
 double requests_per_second(const engine::RunSummary& summary);
 
 // Lines for stderr, each ending in '\n':
-//   run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 to retry
+//   run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 retryable errors
 //   stopped (deadline): the deadline passed; the rest is left for the next run
-//   1600 job(s) left in scope (1600 pending, 0 running); run again to continue
-// and, for exit 1, where to look.
+//   1600 job(s) still waiting in scope (1600 pending, 0 running); run again to continue
+// then, after a circuit breaker, how to send the refused jobs again, and for exit 1, where to
+// look. The retryable errors are attempts, not jobs: the jobs still waiting are counted apart.
 std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& summary,
                              const ScopeCounts& scope, int exit_code);
 

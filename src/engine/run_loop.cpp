@@ -338,7 +338,13 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   ++summary_.requests;
   if (finished_.empty()) gathering_since_ = ended;
   if (decision.next == store::JobState::kSucceeded) ++summary_.succeeded;
-  if (decision.next == store::JobState::kFailed) ++summary_.failed;
+  if (decision.next == store::JobState::kFailed) {
+    ++summary_.failed;
+    if (outcome.curl_code == CURLE_OK &&
+        (outcome.http_status == 401 || outcome.http_status == 403)) {
+      ++summary_.refused;
+    }
+  }
   if (decision.next == store::JobState::kDead) ++summary_.dead;
   finished_.push_back(
       {attempt_row(run_id_, request, result, api, decision, ended, options_.credentials), next});

@@ -51,7 +51,12 @@ struct RunSummary {
   std::int64_t succeeded = 0;  // jobs that reached succeeded in this run
   std::int64_t failed = 0;
   std::int64_t dead = 0;
-  std::int64_t retries = 0;  // attempts that will be retried
+  // Attempts answered with a retryable error (connection lost, timeout, 408, 429, 5xx): each
+  // leaves its job pending, sent again later in this run or by the next. Not jobs waiting.
+  std::int64_t retries = 0;
+  // Of `failed`, the jobs refused with 401/403: what a circuit breaker tripped by wrong keys
+  // leaves failed, for `retry` to bring back once the keys are right.
+  std::int64_t refused = 0;
   std::int64_t duration_ms = 0;
   std::int64_t in_flight = 0;  // requests being sent now (progress snapshots only)
   bool stopped_early = false;  // work may remain

@@ -112,11 +112,16 @@ class Queue {
   virtual Status for_each_job(const JobFilter& filter,
                               const std::function<void(const JobReportRow&)>& each) = 0;
   // `retry`: failed and dead jobs matching `filter` back to pending, due now, with a fresh set of
-  // attempts (attempt_base); returns how many. A state filter other than failed/dead matches none.
+  // attempts (attempt_base); returns how many. Cancelled jobs only when the filter's state says
+  // cancelled (a cancel was a decision, undone only by name). Other states match none.
   virtual Result<std::int64_t> retry_jobs(const JobFilter& filter) = 0;
   // `cancel`: pending jobs matching `filter` become cancelled; returns how many. Jobs a run has
   // claimed (running) are not touched.
   virtual Result<std::int64_t> cancel_jobs(const JobFilter& filter) = 0;
+  // Whether the queue holds this batch / this job: an id that is not there is a mistake to
+  // report, not a filter that matches nothing.
+  virtual Result<bool> has_batch(std::int64_t batch_id) = 0;
+  virtual Result<bool> has_job(std::int64_t job_id) = 0;
 
   // Chain verification (`audit verify`, src/audit/chain_verify.*) reads the log through these.
   // Calls `each` for every attempt row in id order until it returns false.

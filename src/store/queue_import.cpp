@@ -14,12 +14,19 @@ namespace {
 
 struct ImportState {
   ImportState(Database& db_, QueueStatements& statements_, const Clock& clock_)
-      : db(db_), statements(statements_), clock(clock_), transaction(db_) {}
+      : db(db_),
+        statements(statements_),
+        clock(clock_),
+        transaction(db_),
+        // Only duplicates are looked up, through the job_key index: a first import pays nothing.
+        duplicate_state(db_, "SELECT CASE WHEN " + in_flight_sql("jobs.id") +
+                                 " THEN 'running' ELSE state END FROM jobs WHERE job_key = ?1") {}
 
   Database& db;
   QueueStatements& statements;
   const Clock& clock;
   Transaction transaction;
+  Statement duplicate_state;
   std::int64_t batch_id = 0;
   ImportSummary summary;
   // Set when add() failed or commit() ran: the session accepts nothing more, so a caller
@@ -50,8 +57,9 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
   }
   try {
     Statement& insert = state_.statements.insert_job;
+    const std::string key = stored_job_key(api::job_key(action, request));
     insert.bind(1, state_.batch_id)
-        .bind_blob(2, stored_job_key(api::job_key(action, request)))
+        .bind_blob(2, key)
         .bind(3, object_hash(api::object_key(action)))
         .bind(4, source)
         .bind(5, api::op_name(action.op))
@@ -68,6 +76,14 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
       ++state_.summary.new_jobs;
     } else {
       ++state_.summary.duplicates;
+      Statement& lookup = state_.duplicate_state;
+      lookup.bind_blob(1, key);
+      if (lookup.step()) {
+        if (auto queued = parse_state(lookup.column_text(0))) {
+          ++state_.summary.duplicates_by_state[*queued];
+        }
+      }
+      lookup.reset();
     }
     return Ok{};
   } catch (const SqliteError& e) {

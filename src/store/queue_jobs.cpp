@@ -1,6 +1,6 @@
-// SqliteQueue::for_each_job, retry_jobs and cancel_jobs: the per-job side of `report`, `retry` and
-// `cancel`. Rarely run, so prepared per call. Neither change writes an attempt row: no request
-// is made; the job's state, note and updated_at say what happened.
+// SqliteQueue::for_each_job, retry_jobs, cancel_jobs, has_batch and has_job: the per-job side
+// of `report`, `retry` and `cancel`. Rarely run, so prepared per call. Neither change writes an
+// attempt row: no request is made; the job's state, note and updated_at say what happened.
 #include <fmt/format.h>
 
 #include <string>
@@ -87,7 +87,8 @@ Result<std::int64_t> SqliteQueue::retry_jobs(const JobFilter& filter) {
     return update_matching(db_,
                            "UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
                            "attempt_base = attempts, note = 'retried', updated_at = ?4 "
-                           "WHERE state IN ('failed', 'dead') AND ",
+                           "WHERE (state IN ('failed', 'dead') OR "
+                           "(state = 'cancelled' AND ?2 = 'cancelled')) AND ",
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("move failed and dead jobs back to pending in {}", path_));
@@ -103,6 +104,32 @@ Result<std::int64_t> SqliteQueue::cancel_jobs(const JobFilter& filter) {
                            filter, clock_.now_ms());
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("cancel pending jobs in {}", path_));
+  }
+}
+
+namespace {
+
+bool row_exists(Database& db, const char* sql, std::int64_t id) {
+  Statement select(db, sql);
+  select.bind(1, id);
+  return select.step();
+}
+
+}  // namespace
+
+Result<bool> SqliteQueue::has_batch(std::int64_t batch_id) {
+  try {
+    return row_exists(db_, "SELECT 1 FROM batches WHERE id = ?1", batch_id);
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("read the batches of {}", path_));
+  }
+}
+
+Result<bool> SqliteQueue::has_job(std::int64_t job_id) {
+  try {
+    return row_exists(db_, "SELECT 1 FROM jobs WHERE id = ?1", job_id);
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("read the jobs of {}", path_));
   }
 }
 

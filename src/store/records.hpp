@@ -20,6 +20,9 @@ struct ImportSummary {
   std::int64_t batch_id = 0;  // 0 when nothing was new: no batch row is kept for such an import
   std::int64_t new_jobs = 0;
   std::int64_t duplicates = 0;  // already queued (same job key), in this or an earlier batch
+  // The duplicates by the state their queued job is in now ('running' for one in flight), so
+  // that an import can say that some were cancelled or have already succeeded.
+  std::map<JobState, std::int64_t> duplicates_by_state;
 };
 
 // A job handed to a run: everything needed to send it, nothing needed to re-read the file.

@@ -49,6 +49,8 @@ class SqliteQueue final : public Queue {
                       const std::function<void(const JobReportRow&)>& each) override;
   Result<std::int64_t> retry_jobs(const JobFilter& filter) override;
   Result<std::int64_t> cancel_jobs(const JobFilter& filter) override;
+  Result<bool> has_batch(std::int64_t batch_id) override;
+  Result<bool> has_job(std::int64_t job_id) override;
   Status for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) override;
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;

@@ -10,12 +10,12 @@ namespace {
 using store::JobState;
 
 TEST(RunExitCode, FromWhatIsLeftInScope) {
-  EXPECT_EQ(run_exit_code({0, 0, 0, 0}, false), kExitOk);
-  EXPECT_EQ(run_exit_code({0, 0, 0, 0}, true), kExitOk);  // stopped as the last job ended
-  EXPECT_EQ(run_exit_code({0, 0, 2, 0}, false), kExitJobsFailed);
-  EXPECT_EQ(run_exit_code({0, 0, 0, 1}, false), kExitJobsFailed);
-  EXPECT_EQ(run_exit_code({3, 0, 2, 0}, true), kExitStoppedEarly);   // left work beats failures
-  EXPECT_EQ(run_exit_code({0, 1, 0, 0}, false), kExitStoppedEarly);  // held by a dead run
+  EXPECT_EQ(run_exit_code({0, 0, 0, 0, {}}, false), kExitOk);
+  EXPECT_EQ(run_exit_code({0, 0, 0, 0, {}}, true), kExitOk);  // stopped as the last job ended
+  EXPECT_EQ(run_exit_code({0, 0, 2, 0, {}}, false), kExitJobsFailed);
+  EXPECT_EQ(run_exit_code({0, 0, 0, 1, {}}, false), kExitJobsFailed);
+  EXPECT_EQ(run_exit_code({3, 0, 2, 0, {}}, true), kExitStoppedEarly);   // left work beats failures
+  EXPECT_EQ(run_exit_code({0, 1, 0, 0, {}}, false), kExitStoppedEarly);  // held by a dead run
 }
 
 TEST(CountScope, WholeQueueOrOneBatch) {
@@ -47,16 +47,52 @@ engine::RunSummary stopped_by(engine::StopCause cause, std::string reason) {
 
 TEST(RunSummaryText, CountsRateDurationAndWhyItStopped) {
   const auto s = stopped_by(engine::StopCause::kDeadline, "the deadline passed");
-  EXPECT_EQ(run_summary_text(7, s, {1600, 0, 6, 4}, kExitStoppedEarly),
-            "run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 to "
-            "retry\n"
-            "stopped (deadline): the deadline passed\n"
-            "1600 job(s) left in scope (1600 pending, 0 running); run again to continue\n");
+  EXPECT_EQ(
+      run_summary_text(7, s, {1600, 0, 6, 4, {}}, kExitStoppedEarly),
+      "run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 retryable "
+      "errors\n"
+      "stopped (deadline): the deadline passed\n"
+      "1600 job(s) still waiting in scope (1600 pending, 0 running); run again to continue\n");
+}
+
+// Retryable errors are attempts, and a run that finished everything leaves no job waiting: the
+// summary says both, apart, so that 88 errors do not read as 88 jobs outstanding.
+TEST(RunSummaryText, RetryableErrorsAreNotJobsWaiting) {
+  engine::RunSummary s;
+  s.requests = 388;
+  s.succeeded = 300;
+  s.retries = 88;
+  s.duration_ms = 7'500;
+  EXPECT_EQ(run_summary_text(2, s, {0, 0, 0, 0, {}}, kExitOk),
+            "run 2: 388 requests in 7.5 s (51.7/s): 300 succeeded, 0 failed, 0 dead, 88 retryable "
+            "errors\n"
+            "0 job(s) still waiting in scope\n");
+}
+
+TEST(RunSummaryText, ACircuitBreakerSaysHowToBringTheRefusedJobsBack) {
+  auto s = stopped_by(engine::StopCause::kCircuitBreaker, "circuit breaker: wrong keys");
+  s.refused = 20;
+  ScopeCounts scope{16, 0, 20, 0, std::nullopt};
+  const std::string hint =
+      "20 job(s) answered 401/403 in this run are failed: once the keys work (`oneall-bulk "
+      "check`), `oneall-bulk retry --state failed` brings them back";
+  EXPECT_NE(run_summary_text(4, s, scope, kExitStoppedEarly).find(hint), std::string::npos);
+  scope.batch = 3;  // a run of one batch: the retry keeps to it
+  EXPECT_NE(run_summary_text(4, s, scope, kExitStoppedEarly)
+                .find("`oneall-bulk retry --state failed --batch 3` brings them back"),
+            std::string::npos);
+  // Everything was refused and nothing is left: exit 1, and the same advice.
+  EXPECT_NE(run_summary_text(4, s, {0, 0, 20, 0, {}}, kExitJobsFailed).find(hint),
+            std::string::npos);
+  // Refusals without a breaker (isolated 403s, or --max-auth-failures 0) are ordinary failures.
+  s.stop_cause = engine::StopCause::kNone;
+  EXPECT_EQ(run_summary_text(4, s, {0, 0, 20, 0, {}}, kExitJobsFailed).find("401/403"),
+            std::string::npos);
 }
 
 TEST(RunSummaryText, CircuitBreakerNamesTheLikelyCauseEvenWithoutTheRunnersReason) {
   const auto text = run_summary_text(1, stopped_by(engine::StopCause::kCircuitBreaker, ""),
-                                     {10, 0, 5, 0}, kExitStoppedEarly);
+                                     {10, 0, 5, 0, {}}, kExitStoppedEarly);
   EXPECT_NE(text.find("stopped (circuit_breaker): "), std::string::npos) << text;
   EXPECT_NE(text.find("keys"), std::string::npos) << text;
   EXPECT_NE(text.find("consent"), std::string::npos) << text;
@@ -68,17 +104,21 @@ TEST(RunSummaryText, FailuresPointToStatusAndAudit) {
   s.succeeded = 1;
   s.failed = 1;
   s.duration_ms = 0;
-  EXPECT_EQ(run_summary_text(3, s, {0, 0, 1, 0}, kExitJobsFailed),
-            "run 3: 2 requests in 0.0 s (0.0/s): 1 succeeded, 1 failed, 0 dead, 0 to retry\n"
+  EXPECT_EQ(run_summary_text(3, s, {0, 0, 1, 0, {}}, kExitJobsFailed),
+            "run 3: 2 requests in 0.0 s (0.0/s): 1 succeeded, 1 failed, 0 dead, 0 retryable "
+            "errors\n"
+            "0 job(s) still waiting in scope\n"
             "1 job(s) failed or are dead: see `oneall-bulk status` and `oneall-bulk audit`\n");
 }
 
 TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
   const auto s = stopped_by(engine::StopCause::kSignal, "asked to stop (\"signal\")");
-  EXPECT_EQ(run_summary_json(9, s, {10, 2, 6, 4}, kExitStoppedEarly),
+  EXPECT_EQ(run_summary_json(9, s, {10, 2, 6, 4, {}}, kExitStoppedEarly),
             R"({"run_id":9,"requests":412,"succeeded":400,"failed":6,"dead":4,"retries":7,)"
-            R"("duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,"stop_cause":"signal",)"
-            R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"exit_code":4})js");
+            R"("refused":0,"duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,)"
+            R"("stop_cause":"signal",)"
+            R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"jobs_pending":10,)js"
+            R"("jobs_running":2,"exit_code":4})");
 }
 
 TEST(StopCauseName, EveryCause) {

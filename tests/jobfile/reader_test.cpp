@@ -41,7 +41,8 @@ TEST(ReadJobFileTest, UnknownExtensionIsOneDiagnosticWithoutLine) {
 
 TEST(ReadJobFileTest, MissingFileSaysCannotOpenWithTheReason) {
   oneall::testing::TempDir dir;
-  for (const char* name : {"absent.yaml", "absent.csv"}) {
+  // Whatever the name: a mistyped path is not a question of format.
+  for (const char* name : {"absent.yaml", "absent.csv", "x.txt", "noextension"}) {
     const auto result = read(dir.file(name));
     ASSERT_EQ(result.diagnostics.size(), 1u) << name;
     EXPECT_EQ(result.diagnostics[0].pos.line, 0u);
@@ -51,14 +52,14 @@ TEST(ReadJobFileTest, MissingFileSaysCannotOpenWithTheReason) {
   }
 }
 
-TEST(ReadJobFileTest, DirectoryIsReportedNotCrashedOn) {
+TEST(ReadJobFileTest, DirectoryIsReportedAsOneWhateverItsName) {
   oneall::testing::TempDir dir;
-  std::filesystem::create_directory(dir.path() / "d.csv");
-  std::filesystem::create_directory(dir.path() / "d.yaml");
-  for (const char* name : {"d.csv", "d.yaml"}) {
+  for (const char* name : {"d.csv", "d.yaml", "examples"}) {
+    std::filesystem::create_directory(dir.path() / name);
     const auto result = read(dir.file(name));
     ASSERT_EQ(result.diagnostics.size(), 1u) << name;
-    EXPECT_EQ(result.diagnostics[0].message, "cannot read: Is a directory");
+    EXPECT_EQ(result.diagnostics[0].to_string(),
+              dir.file(name) + ": is a directory (expected a .yaml, .yml or .csv job file)");
   }
 }
 

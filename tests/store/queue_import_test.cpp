@@ -37,6 +37,29 @@ TEST_F(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   EXPECT_EQ(query_int(*queue_, "SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
 }
 
+// What became of the jobs an import finds already queued, so that `import` can say "3
+// cancelled" instead of letting them pass for queued.
+TEST_F(QueueTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"), tweet_delete("4")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 2), (std::vector<std::int64_t>{1, 2}));
+  finish(run, 1, JobState::kSucceeded);  // job 2 stays running
+  JobFilter three;
+  three.job_id = 3;
+  ASSERT_EQ(*queue_->cancel_jobs(three), 1);
+
+  const ImportSummary again =
+      import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"),
+                           tweet_delete("4"), tweet_delete("5"), tweet_delete("5")});
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 5);
+  const std::map<JobState, std::int64_t> expected = {{JobState::kSucceeded, 1},
+                                                     {JobState::kRunning, 1},
+                                                     {JobState::kCancelled, 1},
+                                                     {JobState::kPending, 2}};  // 4, and 5 again
+  EXPECT_EQ(again.duplicates_by_state, expected);
+}
+
 TEST_F(QueueTest, SameObjectWithADifferentChangeIsANewJob) {
   const ImportSummary summary =
       import_all(*queue_, {pin_update("7", "https://a.example/"),

@@ -10,6 +10,7 @@ namespace {
 using testing::import_all;
 using testing::pin_update;
 using testing::query_int;
+using testing::query_text;
 using testing::tweet_delete;
 
 class QueueJobsTest : public testing::QueueTest {
@@ -153,6 +154,48 @@ TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   cancelled = queue_->cancel_jobs(one);
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(*cancelled, 0);  // running now
+}
+
+// A cancel is undone only by name: `retry --state cancelled`. A plain retry leaves cancelled
+// jobs alone, and the ones brought back get a fresh set of attempts like any retried job.
+TEST_F(QueueJobsTest, RetryBringsCancelledJobsBackOnlyWhenAskedByState) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
+  finish(run, 1, JobState::kFailed, 404);
+  JobFilter job_two;
+  job_two.job_id = 2;
+  ASSERT_EQ(*queue_->cancel_jobs(job_two), 1);
+
+  JobFilter dead;
+  dead.state = JobState::kDead;
+  EXPECT_EQ(*queue_->retry_jobs(dead), 0);
+  EXPECT_EQ(job_state(2), "cancelled");
+
+  JobFilter cancelled;
+  cancelled.state = JobState::kCancelled;
+  auto moved = queue_->retry_jobs(cancelled);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(*moved, 1);
+  EXPECT_EQ(job_state(2), "pending");
+  EXPECT_EQ(job_state(1), "failed") << "a state filter takes that state only";
+  EXPECT_EQ(query_text(*queue_, "SELECT note FROM jobs WHERE id = 2"), "retried");
+
+  ASSERT_EQ(*queue_->cancel_jobs(job_two), 1);
+  EXPECT_EQ(*queue_->retry_jobs({}), 1);  // job 1; job 2 stays cancelled
+  EXPECT_EQ(job_state(2), "cancelled");
+  EXPECT_EQ(job_state(3), "pending");
+}
+
+TEST_F(QueueJobsTest, HasBatchAndHasJobSayWhetherTheIdIsInTheQueue) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  import_all(*queue_, {tweet_delete("1")});  // nothing new: no batch 2
+  EXPECT_TRUE(*queue_->has_batch(1));
+  EXPECT_FALSE(*queue_->has_batch(2));
+  EXPECT_FALSE(*queue_->has_batch(0));
+  EXPECT_TRUE(*queue_->has_job(2));
+  EXPECT_FALSE(*queue_->has_job(3));
+  EXPECT_FALSE(*queue_->has_job(-1));
 }
 
 }  // namespace
