@@ -26,6 +26,13 @@ void PgRows::Clear::operator()(pg_result* result) const { PQclear(result); }
 
 int PgRows::size() const { return PQntuples(result_.get()); }
 
+int PgRows::columns() const { return PQnfields(result_.get()); }
+
+bool PgRows::is_boolean(int column) const {
+  constexpr Oid kBoolOid = 16;  // pg_type.oid of boolean, fixed in every PostgreSQL
+  return PQftype(result_.get(), column) == kBoolOid;
+}
+
 bool PgRows::is_null(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) == 1;
 }

@@ -9,7 +9,6 @@ namespace {
 
 using testing::import_all;
 using testing::pin_update;
-using testing::query_int;
 using testing::tweet_delete;
 
 class QueueJobsTest : public testing::QueueTest {
@@ -22,7 +21,7 @@ class QueueJobsTest : public testing::QueueTest {
   }
 };
 
-TEST_F(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
+TEST_P(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
@@ -52,7 +51,7 @@ TEST_F(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
   EXPECT_TRUE(rows(other_batch).empty());
 }
 
-TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) {
+TEST_P(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 3).size(), 3u);
@@ -86,7 +85,7 @@ TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) 
 
 // A claimed job keeps 'pending' in its row (schema 6) and is running while it is in flight:
 // `report`, its state filter and the dry run's list of pending jobs all say so.
-TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
+TEST_P(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
@@ -123,7 +122,7 @@ TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
 // Pin 7 has three jobs (1, 2, 4: object-mates, one at a time in file order), tweet 2 one (3).
 // Cancelling batch 1 takes its pending job 2 and leaves jobs 1 and 3, which a run holds; job 4
 // (batch 2) then waits only for job 1, not for the cancelled job 2 before it.
-TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
+TEST_P(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   import_all(*queue_, {pin_update("7", "https://a.example/"), pin_update("7", "https://b.example/"),
                        tweet_delete("2")});
   import_all(*queue_, {pin_update("7", "https://c.example/")}, "second");
@@ -139,7 +138,7 @@ TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   EXPECT_EQ(job_state(2), "cancelled");
   EXPECT_EQ(job_state(3), "running");
   EXPECT_EQ(job_state(4), "pending") << "in another batch";
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
+  EXPECT_EQ(query_int("SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
 
   EXPECT_TRUE(claim_ids(run, 10).empty()) << "job 4 still waits for job 1, job 2 is cancelled";
   finish(run, 1, JobState::kSucceeded);
@@ -154,6 +153,10 @@ TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(*cancelled, 0);  // running now
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, QueueJobsTest,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace oneall::store
