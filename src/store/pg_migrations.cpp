@@ -16,8 +16,14 @@ int current_version(PgConnection& connection) {
 
 }  // namespace
 
+// Read from the catalog with the statement's own snapshot, not through to_regclass(): that
+// looks in the backend's catalog caches, which a transaction that waited for the schema lock
+// has not refreshed, so it would not see the tables the holder of the lock just committed.
 bool pg_schema_present(PgConnection& connection) {
-  return !connection.query("SELECT to_regclass('oneall_schema')").is_null(0, 0);
+  return connection
+             .query("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = "
+                    "'oneall_schema' AND schemaname = ANY (current_schemas(false)))")
+             .text(0, 0) == "t";
 }
 
 Status migrate_pg(PgConnection& connection, std::span<const Migration> migrations) {
