@@ -10,7 +10,7 @@ namespace {
 
 using namespace oneall::store::testing;
 
-TEST_P(QueueTest, ImportCountsNewJobsAndIsIdempotent) {
+TEST_P(QueueBackendTest, ImportCountsNewJobsAndIsIdempotent) {
   const std::vector<api::Action> actions = {tweet_delete("1"), tweet_delete("2"),
                                             pin_update("3", "https://a.example/")};
   const ImportSummary first = import_all(*queue_, actions);
@@ -26,7 +26,7 @@ TEST_P(QueueTest, ImportCountsNewJobsAndIsIdempotent) {
   EXPECT_EQ(count(JobState::kPending), 3);
 }
 
-TEST_P(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
+TEST_P(QueueBackendTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const ImportSummary second =
       import_all(*queue_, {tweet_delete("2"), tweet_delete("3"), tweet_delete("3")});
@@ -34,18 +34,18 @@ TEST_P(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   EXPECT_EQ(second.new_jobs, 1);
   EXPECT_EQ(second.duplicates, 2);  // one from the first batch, one repeated within this one
   EXPECT_EQ(count(JobState::kPending), 3);
-  EXPECT_EQ(query_int("SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
+  EXPECT_EQ(sql_int("SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
 }
 
-TEST_P(QueueTest, SameObjectWithADifferentChangeIsANewJob) {
+TEST_P(QueueBackendTest, SameObjectWithADifferentChangeIsANewJob) {
   const ImportSummary summary =
       import_all(*queue_, {pin_update("7", "https://a.example/"),
                            pin_update("7", "https://b.example/"), pin_delete("7")});
   EXPECT_EQ(summary.new_jobs, 3);
-  EXPECT_EQ(query_int("SELECT COUNT(DISTINCT object_hash) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(DISTINCT object_hash) FROM jobs"), 1);
 }
 
-TEST_P(QueueTest, ImportWithoutCommitQueuesNothing) {
+TEST_P(QueueBackendTest, ImportWithoutCommitQueuesNothing) {
   {
     auto session = queue_->begin_import("abandoned");
     ASSERT_TRUE(session.ok());
@@ -54,26 +54,26 @@ TEST_P(QueueTest, ImportWithoutCommitQueuesNothing) {
   auto status = queue_->status();
   EXPECT_EQ(status->by_state[JobState::kPending], 0);
   EXPECT_TRUE(status->batches.empty());
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
   // And the queue takes the next import normally.
   EXPECT_EQ(import_all(*queue_, {tweet_delete("1")}).new_jobs, 1);
 }
 
-TEST_P(QueueTest, AnImportWithNoJobsLeavesNoBatch) {
+TEST_P(QueueBackendTest, AnImportWithNoJobsLeavesNoBatch) {
   auto session = queue_->begin_import("empty.csv");
   ASSERT_TRUE(session.ok());
   auto summary = (*session)->commit();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->batch_id, 0);
   EXPECT_EQ(summary->new_jobs, 0);
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM batches"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_P(QueueTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
+TEST_P(QueueBackendTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
   const api::Action action = page_post_delete("1234", "1234_5678");
   import_all(*queue_, {action}, "cleanup.yaml");
   const api::HttpRequest request = *api::render(action);
-  auto row = query_row(
+  auto row = sql_row(
       std::string("SELECT ") +
       (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
       ", object_hash, source, op, target, identity, page_id, object_id, "
@@ -98,7 +98,7 @@ TEST_P(QueueTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
   EXPECT_EQ(row[14], "cleanup.yaml");
 }
 
-TEST_P(QueueTest, AFailedAddMakesTheWholeImportFail) {
+TEST_P(QueueBackendTest, AFailedAddMakesTheWholeImportFail) {
   // A real failure of the database on the third row, made by a trigger (no mocks).
   if (on_postgres()) {
     exec(
@@ -126,18 +126,18 @@ TEST_P(QueueTest, AFailedAddMakesTheWholeImportFail) {
   EXPECT_FALSE((*session)->add(tweet_delete("4"), *api::render(tweet_delete("4")), "f:4").ok());
   EXPECT_FALSE((*session)->commit().ok());
   session->reset();
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM jobs"), 0);
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM batches"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_P(QueueTest, ACommittedSessionTakesNoMoreJobs) {
+TEST_P(QueueBackendTest, ACommittedSessionTakesNoMoreJobs) {
   auto session = queue_->begin_import("once");
   ASSERT_TRUE(session.ok());
   ASSERT_TRUE((*session)->add(tweet_delete("1"), *api::render(tweet_delete("1")), "f:1").ok());
   ASSERT_TRUE((*session)->commit().ok());
   EXPECT_FALSE((*session)->add(tweet_delete("2"), *api::render(tweet_delete("2")), "f:2").ok());
   EXPECT_FALSE((*session)->commit().ok());
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ using testing::import_all;
 using testing::pin_update;
 using testing::tweet_delete;
 
-class QueueJobsTest : public testing::QueueTest {
+class QueueJobsTest : public testing::QueueBackendTest {
  protected:
   std::vector<JobReportRow> rows(const JobFilter& filter = {}) {
     std::vector<JobReportRow> out;
@@ -138,7 +138,7 @@ TEST_P(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   EXPECT_EQ(job_state(2), "cancelled");
   EXPECT_EQ(job_state(3), "running");
   EXPECT_EQ(job_state(4), "pending") << "in another batch";
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
 
   EXPECT_TRUE(claim_ids(run, 10).empty()) << "job 4 still waits for job 1, job 2 is cancelled";
   finish(run, 1, JobState::kSucceeded);

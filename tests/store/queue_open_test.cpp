@@ -32,11 +32,11 @@ class ScopedUmask {
   mode_t old_;
 };
 
-TEST_P(SqliteQueueTest, DatabaseIsInWalModeWithNormalSyncAndStatementJournalsInMemory) {
-  EXPECT_EQ(query_text("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query_int("PRAGMA synchronous"), 1);  // NORMAL
-  EXPECT_EQ(query_int("PRAGMA temp_store"), 2);   // MEMORY
-  EXPECT_EQ(query_int("PRAGMA foreign_keys"), 1);
+TEST_F(QueueTest, DatabaseIsInWalModeWithNormalSyncAndStatementJournalsInMemory) {
+  EXPECT_EQ(sql_text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(sql_int("PRAGMA synchronous"), 1);  // NORMAL
+  EXPECT_EQ(sql_int("PRAGMA temp_store"), 2);   // MEMORY
+  EXPECT_EQ(sql_int("PRAGMA foreign_keys"), 1);
 }
 
 TEST(QueueOpen, NewDatabaseAndItsWalAreOwnerOnlyWhateverTheUmask) {
@@ -64,11 +64,11 @@ TEST(QueueOpen, AnExistingFileKeepsTheModeItsOwnerGaveIt) {
   EXPECT_EQ(file_mode(path), 0640u);
 }
 
-TEST_P(QueueTest, ReopeningKeepsEverythingAndMigratesNothing) {
+TEST_P(QueueBackendTest, ReopeningKeepsEverythingAndMigratesNothing) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::string version_sql =
       on_postgres() ? "SELECT MAX(version) FROM oneall_schema" : "PRAGMA user_version";
-  const std::int64_t version = query_int(version_sql);
+  const std::int64_t version = sql_int(version_sql);
   EXPECT_GE(version, 1);
   queue_.reset();
   auto reopened = open_again();
@@ -76,7 +76,7 @@ TEST_P(QueueTest, ReopeningKeepsEverythingAndMigratesNothing) {
   queue_ = std::move(*reopened);
   EXPECT_FALSE(queue_->created_now());
   EXPECT_EQ(queue_->status()->by_state[JobState::kPending], 2);
-  EXPECT_EQ(query_int(version_sql), version);
+  EXPECT_EQ(sql_int(version_sql), version);
 }
 
 TEST(QueueOpen, SaysWhichFileCannotBeOpened) {
@@ -100,7 +100,7 @@ TEST(QueueOpen, RefusesAFileThatIsNotADatabase) {
       << opened.error().message;
 }
 
-TEST_P(QueueTest, RefusesADatabaseWrittenByANewerProgram) {
+TEST_P(QueueBackendTest, RefusesADatabaseWrittenByANewerProgram) {
   exec(on_postgres() ? "INSERT INTO oneall_schema (version) VALUES (99)"
                      : "PRAGMA user_version = 99");
   queue_.reset();
@@ -113,7 +113,7 @@ TEST_P(QueueTest, RefusesADatabaseWrittenByANewerProgram) {
   EXPECT_NE(message.find("newer oneall-bulk (schema version 99"), std::string::npos) << message;
 }
 
-TEST_P(SqliteQueueTest, WaitsForABriefWriterInsteadOfFailing) {
+TEST_F(QueueTest, WaitsForABriefWriterInsteadOfFailing) {
   import_all(*queue_, {tweet_delete("1")});
   Database other = Database::open(db_path());
   auto holder = std::make_unique<Transaction>(other);  // another process writing
@@ -126,7 +126,7 @@ TEST_P(SqliteQueueTest, WaitsForABriefWriterInsteadOfFailing) {
   finisher.join();
 }
 
-TEST_P(QueueTest, ErrorsSayWhatTheQueueWasDoing) {
+TEST_P(QueueBackendTest, ErrorsSayWhatTheQueueWasDoing) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1).size(), 1u);
@@ -151,7 +151,7 @@ TEST_P(QueueTest, ErrorsSayWhatTheQueueWasDoing) {
       << status.error().message;
 }
 
-TEST_P(SqliteQueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) {
+TEST_F(QueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) {
   const std::string missing = dir_.file("typo.db");
   auto opened = SqliteQueue::open(missing, clock_, QueueOpen::kExistingOnly);
   ASSERT_FALSE(opened.ok());
@@ -166,7 +166,7 @@ TEST_P(SqliteQueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) 
   EXPECT_FALSE((*existing)->created_now());
 }
 
-TEST_P(QueueTest, TheFirstApiRootBindsTheQueueAndLaterOnesAreToldWhatItIs) {
+TEST_P(QueueBackendTest, TheFirstApiRootBindsTheQueueAndLaterOnesAreToldWhatItIs) {
   EXPECT_EQ(queue_->status()->api_root, std::nullopt);
   auto first = queue_->bind_api_root("sandbox");
   ASSERT_TRUE(first.ok()) << first.error().message;

@@ -1,13 +1,14 @@
 // Builders shared by the store tests: actions for a handful of objects, an importer, and a
-// fixture holding a real queue with a manual clock, on each backend in turn (QueueTest is
-// parameterised: a SQLite file in a temporary directory, or a database of its own in the
-// suite's PostgreSQL cluster; queue_backends_test.cpp instantiates it).
+// fixture holding a real queue with a manual clock: QueueBackendTest on each backend in turn (a
+// SQLite file in a temporary directory, or a database of its own in the suite's PostgreSQL
+// cluster), QueueTest on a SQLite file alone.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <utility>
 #include <string>
 #include <vector>
@@ -76,14 +77,24 @@ inline ImportSummary import_all(Queue& queue, const std::vector<api::Action>& ac
 }
 
 // One integer out of a SQLite queue's own connection (the SQLite backend's own tests).
-inline std::int64_t query_int(SqliteQueue& queue, const std::string& sql) {
-  Statement select(queue.database(), sql);
+inline std::int64_t query_int(Queue& queue, const std::string& sql) {
+  auto* sqlite = dynamic_cast<SqliteQueue*>(&queue);
+  if (sqlite == nullptr) {
+    ADD_FAILURE() << "query_int reads a SQLite queue; use the fixture's sql_int";
+    return -1;
+  }
+  Statement select(sqlite->database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_int(0);
 }
 
-inline std::string query_text(SqliteQueue& queue, const std::string& sql) {
-  Statement select(queue.database(), sql);
+inline std::string query_text(Queue& queue, const std::string& sql) {
+  auto* sqlite = dynamic_cast<SqliteQueue*>(&queue);
+  if (sqlite == nullptr) {
+    ADD_FAILURE() << "query_text reads a SQLite queue; use the fixture's sql_text";
+    return "";
+  }
+  Statement select(sqlite->database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_text(0);
 }
@@ -94,8 +105,16 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
-class QueueTest : public ::testing::TestWithParam<Backend> {
+// How GoogleTest prints the parameter (instead of its bytes).
+inline void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// The fixture's helpers, on the backend it is made for.
+class QueueFixture : public ::testing::Test {
  protected:
+  explicit QueueFixture(Backend backend) : backend_(backend) {}
+
   void SetUp() override {
     if (on_postgres()) pg_.emplace();
     auto opened = open_again();
@@ -103,7 +122,7 @@ class QueueTest : public ::testing::TestWithParam<Backend> {
     queue_ = std::move(*opened);
   }
 
-  bool on_postgres() const { return GetParam() == Backend::kPostgres; }
+  bool on_postgres() const { return backend_ == Backend::kPostgres; }
   std::string db_path() const { return dir_.file("queue.db"); }
   // Where the queue is: the file, or the test database's URI (which holds no password).
   std::string location() const { return on_postgres() ? pg_->uri() : db_path(); }
@@ -130,7 +149,7 @@ class QueueTest : public ::testing::TestWithParam<Backend> {
     }
   }
   // The first row's columns as text (nullopt for NULL; PostgreSQL's booleans as 1 and 0).
-  std::vector<std::optional<std::string>> query_row(const std::string& sql) {
+  std::vector<std::optional<std::string>> sql_row(const std::string& sql) {
     std::vector<std::optional<std::string>> row;
     if (on_postgres()) {
       PgRows rows = static_cast<PgQueue&>(*queue_).connection().query(sql);
@@ -157,12 +176,12 @@ class QueueTest : public ::testing::TestWithParam<Backend> {
     }
     return row;
   }
-  std::int64_t query_int(const std::string& sql) {
-    auto row = query_row(sql);
+  std::int64_t sql_int(const std::string& sql) {
+    auto row = sql_row(sql);
     return row.empty() || !row[0] ? -1 : std::stoll(*row[0]);
   }
-  std::string query_text(const std::string& sql) {
-    auto row = query_row(sql);
+  std::string sql_text(const std::string& sql) {
+    auto row = sql_row(sql);
     return row.empty() || !row[0] ? "" : *row[0];
   }
 
@@ -215,23 +234,30 @@ class QueueTest : public ::testing::TestWithParam<Backend> {
 
   // As users see it: a job in flight keeps 'pending' in its row (schema 6) and is running.
   std::string job_state(std::int64_t job_id) {
-    return query_text(
+    return sql_text(
                       "SELECT CASE WHEN EXISTS (SELECT 1 FROM in_flight WHERE job_id = jobs.id) "
                       "THEN 'running' ELSE state END FROM jobs WHERE id = " +
                           std::to_string(job_id));
   }
 
+  Backend backend_;
   oneall::testing::TempDir dir_;
   ManualClock clock_;
   std::optional<oneall::testing::PgTestDatabase> pg_;  // before queue_: dropped after it closes
   std::unique_ptr<Queue> queue_;
 };
 
-// For what only the SQLite backend has (pragmas, WAL, file modes, its busy timeout):
-// instantiated for SQLite alone.
-class SqliteQueueTest : public QueueTest {
+// On both backends: the Queue's behaviour (queue_backends_test.cpp instantiates it).
+class QueueBackendTest : public QueueFixture, public ::testing::WithParamInterface<Backend> {
  protected:
-  SqliteQueue& sqlite() { return static_cast<SqliteQueue&>(*queue_); }
+  QueueBackendTest() : QueueFixture(GetParam()) {}
+};
+
+// On SQLite alone: what only that backend has (pragmas, WAL, file modes, its busy timeout), and
+// the tests of other layers that look into the file.
+class QueueTest : public QueueFixture {
+ protected:
+  QueueTest() : QueueFixture(Backend::kSqlite) {}
 };
 
 }  // namespace oneall::store::testing
