@@ -39,7 +39,12 @@ CREATE TABLE jobs (
 
 -- Import is idempotent: ON CONFLICT (job_key) DO NOTHING.
 CREATE UNIQUE INDEX jobs_by_key ON jobs (job_key);
--- Claiming in id (file) order, whole queue or one batch; status's counts.
+-- Claiming walks pending jobs in id (file) order, whole queue or one batch: these hold only the
+-- pending jobs, so a claim late in a run does not step over every job that already ended (with
+-- (state, id) the planner, its statistics taken before the run, walked the primary key).
+CREATE INDEX jobs_pending ON jobs (id) WHERE state = 'pending';
+CREATE INDEX jobs_pending_by_batch ON jobs (batch_id, id) WHERE state = 'pending';
+-- status's counts per state and per batch.
 CREATE INDEX jobs_by_state ON jobs (state, id);
 CREATE INDEX jobs_by_batch ON jobs (batch_id, state, id);
 -- Per-object order: is an earlier job on this object still unfinished? Only unfinished jobs

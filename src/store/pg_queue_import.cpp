@@ -88,11 +88,21 @@ Result<ImportSummary> PgImportSession::commit() {
       summary_.batch_id = batch_id_;
     }
     transaction_.commit();
-    return summary_;
   } catch (const PgError& e) {
     closed_because_ = "its commit failed";
     return pg_store_error(e, "commit the import", "nothing was queued");
   }
+  if (summary_.new_jobs > 0) {
+    // Statistics of the jobs now there, so that claims walk the pending jobs in id order: with
+    // none (autovacuum comes later) the planner took the pending jobs for a handful and sorted
+    // all of them at every claim, 20 ms a claim with 5,000 pending. Only an optimisation: the
+    // import is committed whatever it says.
+    try {
+      connection_.exec("ANALYZE jobs");
+    } catch (const PgError&) {
+    }
+  }
+  return summary_;
 }
 
 }  // namespace
