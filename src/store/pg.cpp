@@ -15,9 +15,15 @@ std::string first_line(const char* message) {
   std::string_view text = message != nullptr ? message : "";
   text = text.substr(0, text.find('\n'));
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.starts_with("ERROR:  ")) text.remove_prefix(8);
-  if (text.starts_with("FATAL:  ")) text.remove_prefix(8);
-  return std::string(text);
+  // The server's severity may also come after libpq's own words ("... failed: FATAL:  database
+  // \"x\" does not exist"): the user needs the cause, not the level.
+  std::string line(text);
+  for (const char* level : {"ERROR:  ", "FATAL:  "}) {
+    for (std::size_t at = line.find(level); at != std::string::npos; at = line.find(level, at)) {
+      line.erase(at, 8);
+    }
+  }
+  return line;
 }
 
 }  // namespace
