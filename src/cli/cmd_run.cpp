@@ -142,6 +142,9 @@ class RunCommand final : public Command {
     if (!sandbox_ && !target_.use_configured_api(options_, streams.err)) return kExitUsage;
     if (!target_.use_cacert(options_, streams.err)) return kExitUsage;
 
+    if (int malformed = check_queue_location(global, streams.err); malformed != kExitOk) {
+      return malformed;
+    }
     auto lock = RunLock::try_acquire(global.db, started_at);
     if (!lock) {
       streams.err << lock.error().message << '\n';
@@ -151,7 +154,7 @@ class RunCommand final : public Command {
       streams.err << fmt::format(
           "another run is working on {}: {}.\nWait for it to end, or stop it with SIGTERM; a "
           "run that dies releases the lock ({}) by itself.\n",
-          global.db, lock->holder(), lock->path());
+          shown_db(global), lock->holder(), lock->path());
       return kExitLocked;
     }
 
@@ -190,7 +193,7 @@ class RunCommand final : public Command {
       streams.err << fmt::format(
           "the queue {} did not exist and was created just now, empty: import jobs into it, or "
           "name the queue that holds them with --db\n",
-          global.db);
+          shown_db(global));
     }
     return work_queue(global, queue, clock, streams);
   }
@@ -213,7 +216,8 @@ class RunCommand final : public Command {
         "states (succeeded, failed, ...) are what {} answered, so this run would skip jobs "
         "that were never sent here. Give this run a queue of its own (--db NEW.db, then "
         "import or run the job files again); `status --db {}` shows what the other run did.\n",
-        global.db, describe_root(*bound), describe_root(root), describe_root(*bound), global.db);
+        shown_db(global), describe_root(*bound), describe_root(root), describe_root(*bound),
+        shown_db(global));
     return kExitUsage;
   }
 

@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <ostream>
-#include <system_error>
 
 #include "cli/exit_codes.hpp"
+#include "store/queue_location.hpp"
 #include "util/text.hpp"
 
 namespace oneall::cli {
@@ -28,12 +27,17 @@ std::string where_from(const GlobalOptions& global) {
 
 // Why a queue that a command must not create is missing, and where to look instead.
 std::string missing_queue_message(const GlobalOptions& global) {
-  std::string message = fmt::format("there is no queue at {} ({})", global.db, where_from(global));
+  std::string message = fmt::format("there is no queue at {} ({})", shown_db(global),
+                                    where_from(global));
   if (global.db_source == DbSource::kDefault) {
     message += fmt::format(
         ": name the queue with --db PATH or ONEALL_BULK_DB; `import` and `run` create one. "
         "Rehearsals (`run --sandbox`) keep theirs in {}",
         kSandboxDb);
+  } else if (auto location = store::parse_queue_location(global.db);
+             location && location->kind == store::QueueLocation::Kind::kPostgres) {
+    message += ": the database holds no oneall-bulk queue; check the URI; only `import` and "
+               "`run` create a queue";
   } else {
     message += ": check the path; only `import` and `run` create a queue";
   }
@@ -42,11 +46,27 @@ std::string missing_queue_message(const GlobalOptions& global) {
 
 }  // namespace
 
+std::string shown_db(const GlobalOptions& global) { return store::shown_location(global.db); }
+
+int check_queue_location(const GlobalOptions& global, std::ostream& err) {
+  auto location = store::parse_queue_location(global.db);
+  if (location) return kExitOk;
+  err << location.error().message << '\n';
+  return kExitUsage;
+}
+
 OpenedQueue open_queue(const GlobalOptions& global, const Clock& clock, std::ostream& err,
                        store::QueueOpen how) {
+  if (int malformed = check_queue_location(global, err); malformed != kExitOk) {
+    return {nullptr, malformed};
+  }
   if (how == store::QueueOpen::kExistingOnly) {
-    std::error_code ec;
-    if (!std::filesystem::exists(global.db, ec) && !ec) {
+    auto exists = store::Queue::exists(global.db);
+    if (!exists) {
+      err << exists.error().message << '\n';
+      return {nullptr, kExitStorage};
+    }
+    if (!*exists) {
       err << missing_queue_message(global) << '\n';
       return {nullptr, kExitUsage};
     }
@@ -60,14 +80,14 @@ OpenedQueue open_queue(const GlobalOptions& global, const Clock& clock, std::ost
 }
 
 std::string queue_line(const GlobalOptions& global, const store::Queue& queue) {
-  return fmt::format("queue: {} ({}{})", global.db, where_from(global),
+  return fmt::format("queue: {} ({}{})", shown_db(global), where_from(global),
                      queue.created_now() ? ", created now" : "");
 }
 
 std::string with_queue_field(const GlobalOptions& global, std::string_view object) {
   // Every caller passes an object it formatted itself: "{" then members, or "{}".
   const std::string_view members = object.substr(1);
-  return fmt::format("{{\"queue\":{}{}{}", json_string(global.db),
+  return fmt::format("{{\"queue\":{}{}{}", json_string(shown_db(global)),
                      members.front() == '}' ? "" : ",", members);
 }
 

@@ -15,9 +15,15 @@ std::string first_line(const char* message) {
   std::string_view text = message != nullptr ? message : "";
   text = text.substr(0, text.find('\n'));
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.starts_with("ERROR:  ")) text.remove_prefix(8);
-  if (text.starts_with("FATAL:  ")) text.remove_prefix(8);
-  return std::string(text);
+  // The server's severity may also come after libpq's own words ("... failed: FATAL:  database
+  // \"x\" does not exist"): the user needs the cause, not the level.
+  std::string line(text);
+  for (const char* level : {"ERROR:  ", "FATAL:  "}) {
+    for (std::size_t at = line.find(level); at != std::string::npos; at = line.find(level, at)) {
+      line.erase(at, 8);
+    }
+  }
+  return line;
 }
 
 }  // namespace
@@ -25,6 +31,13 @@ std::string first_line(const char* message) {
 void PgRows::Clear::operator()(pg_result* result) const { PQclear(result); }
 
 int PgRows::size() const { return PQntuples(result_.get()); }
+
+int PgRows::columns() const { return PQnfields(result_.get()); }
+
+bool PgRows::is_boolean(int column) const {
+  constexpr Oid kBoolOid = 16;  // pg_type.oid of boolean, fixed in every PostgreSQL
+  return PQftype(result_.get(), column) == kBoolOid;
+}
 
 bool PgRows::is_null(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) == 1;

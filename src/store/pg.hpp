@@ -52,6 +52,8 @@ class PgParam {
 class PgRows {
  public:
   int size() const;
+  int columns() const;
+  bool is_boolean(int column) const;  // a column of type boolean (its text is "t" or "f")
   bool is_null(int row, int column) const;
   std::string text(int row, int column) const;  // "" for NULL
   std::int64_t integer(int row, int column) const;

@@ -1,7 +1,7 @@
 // The queue's one face (docs/architecture.md#the-store-seam): batches, jobs, runs and the
 // attempt log, as the engine and the CLI see them, whatever holds them. Queue::open picks the
-// backend from the location; today that is a SQLite file (sqlite_queue.hpp), and nothing above
-// the store names a backend. Failures come back as Error values that say what the queue was
+// backend from the location: a SQLite file (sqlite_queue.hpp) or a PostgreSQL database
+// (pg_queue.hpp), and nothing above the store names a backend. Failures come back as Error values that say what the queue was
 // doing; the engine's and the CLI's exit codes follow from them.
 #pragma once
 
@@ -33,10 +33,13 @@ class RunUpkeep {
 
 class Queue {
  public:
-  // Opens the queue at `location` (a SQLite file path), creating it as `how` allows, and brings
-  // its schema up to date.
+  // Opens the queue at `location` (a SQLite file path, or a PostgreSQL URI: queue_location.hpp),
+  // creating it as `how` allows, and brings its schema up to date.
   static Result<std::unique_ptr<Queue>> open(const std::string& location, const Clock& clock,
                                              QueueOpen how = QueueOpen::kCreateIfMissing);
+  // Whether a queue is there (the file exists; the database holds our schema), without creating
+  // anything. An Error when it cannot tell (a malformed URI, a server it cannot reach).
+  static Result<bool> exists(const std::string& location);
   virtual ~Queue() = default;
 
   // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
@@ -133,7 +136,7 @@ class Queue {
   // Starts what the backend does beside a run (RunUpkeep); the run holds it to its end.
   virtual Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() = 0;
 
-  // Where the queue is, for messages: a file path.
+  // Where the queue is, for messages: a file path, or a URI without its password.
   virtual const std::string& path() const = 0;
   // Whether open() created the queue just now (it holds no batch yet).
   virtual bool created_now() const = 0;

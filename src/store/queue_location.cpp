@@ -47,6 +47,10 @@ struct MessageFree {
 
 }  // namespace
 
+std::string shown_location(const std::string& text) {
+  return is_postgres_uri(text) ? without_password(text) : text;
+}
+
 Result<QueueLocation> parse_queue_location(const std::string& text) {
   if (!is_postgres_uri(text)) return QueueLocation{QueueLocation::Kind::kSqlite, text, text};
   const std::string shown = without_password(text);

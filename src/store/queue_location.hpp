@@ -17,6 +17,9 @@ struct QueueLocation {
   std::string shown;   // for people: the path, or the URI with any password replaced by "***"
 };
 
+// The shown form of `text` without checking it: the path, or the URI without its password.
+std::string shown_location(const std::string& text);
+
 // A malformed PostgreSQL URI is an Error naming what libpq found wrong (without the URI's
 // password); anything that is not such a URI is a SQLite path.
 Result<QueueLocation> parse_queue_location(const std::string& text);

@@ -91,6 +91,7 @@ class Statement {
   }
 
   bool is_null(int column) const;
+  int column_count() const;  // columns of each result row
   std::int64_t column_int(int column) const;
   std::string column_text(int column) const;  // "" for NULL
   std::optional<std::int64_t> column_optional_int(int column) const;

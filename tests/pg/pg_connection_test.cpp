@@ -91,6 +91,7 @@ TEST(PgConnect, ARefusedLoginIsOneLineAndNeverShowsThePassword) {
   const std::string& message = connected.error().message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   EXPECT_NE(message.find("\"nobody\" does not exist"), std::string::npos) << message;
+  EXPECT_EQ(message.find("FATAL"), std::string::npos) << "the cause, not the level: " << message;
   EXPECT_EQ(message.find("s3cret-pw"), std::string::npos) << message;
 }
 

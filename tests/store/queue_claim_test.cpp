@@ -14,7 +14,7 @@ namespace {
 using namespace oneall::store::testing;
 using Ids = std::vector<std::int64_t>;
 
-TEST_F(QueueTest, ClaimsInFileOrderUpToTheLimit) {
+TEST_P(QueueBackendTest, ClaimsInFileOrderUpToTheLimit) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   EXPECT_TRUE(claim_ids(run, 0).empty());
@@ -24,24 +24,24 @@ TEST_F(QueueTest, ClaimsInFileOrderUpToTheLimit) {
   EXPECT_EQ(count(JobState::kRunning), 3);
 }
 
-TEST_F(QueueTest, ClaimMarksTheJobRunningUnderTheRunWithALease) {
+TEST_P(QueueBackendTest, ClaimMarksTheJobRunningUnderTheRunWithALease) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   clock_.advance_ms(10);
   ASSERT_EQ(claim_ids(run, 1).size(), 1u);
   EXPECT_EQ(job_state(1), "running");
-  Statement held(queue_->database(),
-                 "SELECT run_id, claimed_at, lease_until, attempt FROM in_flight WHERE job_id = 1");
-  ASSERT_TRUE(held.step());
-  EXPECT_EQ(held.column_int(0), run);
-  EXPECT_EQ(held.column_int(1), clock_.now_ms());
-  EXPECT_EQ(held.column_int(2), clock_.now_ms() + kLeaseMs);
-  EXPECT_EQ(held.column_int(3), 1);
+  auto held =
+      sql_row("SELECT run_id, claimed_at, lease_until, attempt FROM in_flight WHERE job_id = 1");
+  ASSERT_EQ(held.size(), 4u);
+  EXPECT_EQ(held[0], std::to_string(run));
+  EXPECT_EQ(held[1], std::to_string(clock_.now_ms()));
+  EXPECT_EQ(held[2], std::to_string(clock_.now_ms() + kLeaseMs));
+  EXPECT_EQ(held[3], "1");
   // The job's row is left as it was: its attempt counts once it ends.
-  EXPECT_EQ(query_text(*queue_, "SELECT state || attempts FROM jobs WHERE id = 1"), "pending0");
+  EXPECT_EQ(sql_text("SELECT state || attempts FROM jobs WHERE id = 1"), "pending0");
 }
 
-TEST_F(QueueTest, ClaimedJobCarriesTheRenderedRequest) {
+TEST_P(QueueBackendTest, ClaimedJobCarriesTheRenderedRequest) {
   const api::Action action = pin_update("352969689546669253", "https://a.example/");
   const ImportSummary summary = import_all(*queue_, {tweet_delete("0"), action});
   const std::int64_t run = start_run();
@@ -61,7 +61,7 @@ TEST_F(QueueTest, ClaimedJobCarriesTheRenderedRequest) {
   EXPECT_EQ(job.source, "test.yaml:2");
 }
 
-TEST_F(QueueTest, JobsOnOneObjectRunOneAtATimeInFileOrder) {
+TEST_P(QueueBackendTest, JobsOnOneObjectRunOneAtATimeInFileOrder) {
   import_all(*queue_, {pin_update("7", "https://a.example/"), tweet_delete("8"),
                        pin_update("7", "https://b.example/"), pin_delete("7")});
   const std::int64_t run = start_run();
@@ -79,7 +79,7 @@ TEST_F(QueueTest, JobsOnOneObjectRunOneAtATimeInFileOrder) {
   EXPECT_EQ(claim_ids(run, 10), (Ids{4}));
 }
 
-TEST_F(QueueTest, ObjectsAreTellingIdentityTargetAndPageApart) {
+TEST_P(QueueBackendTest, ObjectsAreTellingIdentityTargetAndPageApart) {
   api::Action other_identity = tweet_delete("5");
   other_identity.identity = "3bf20011-8965-471b-8f6b-8b66a611aae6";
   import_all(*queue_, {tweet_delete("5"), other_identity, pin_delete("5"),
@@ -90,9 +90,9 @@ TEST_F(QueueTest, ObjectsAreTellingIdentityTargetAndPageApart) {
 
 // Objects are told apart by a 64-bit hash (schema 4). Should two objects share one, their jobs
 // wait for each other as if on one object: slower, never out of order or at once.
-TEST_F(QueueTest, ObjectsSharingAHashWaitForEachOtherInFileOrder) {
+TEST_P(QueueBackendTest, ObjectsSharingAHashWaitForEachOtherInFileOrder) {
   import_all(*queue_, {pin_delete("1"), tweet_delete("9"), pin_delete("2")});
-  queue_->database().exec("UPDATE jobs SET object_hash = 42 WHERE id IN (1, 3)");
+  exec("UPDATE jobs SET object_hash = 42 WHERE id IN (1, 3)");
   const std::int64_t run = start_run();
   EXPECT_EQ(claim_ids(run, 10), (Ids{1, 2}));
   EXPECT_TRUE(claim_ids(run, 10).empty());
@@ -100,15 +100,15 @@ TEST_F(QueueTest, ObjectsSharingAHashWaitForEachOtherInFileOrder) {
   EXPECT_EQ(claim_ids(run, 10), (Ids{3}));
 }
 
-TEST_F(QueueTest, CancelledOrDeadEarlierJobsDoNotHoldTheObject) {
+TEST_P(QueueBackendTest, CancelledOrDeadEarlierJobsDoNotHoldTheObject) {
   import_all(*queue_, {pin_delete("7"), pin_update("7", "https://a.example/"),
                        pin_update("7", "https://b.example/")});
-  queue_->database().exec("UPDATE jobs SET state = 'cancelled' WHERE id = 1");
-  queue_->database().exec("UPDATE jobs SET state = 'dead' WHERE id = 2");
+  exec("UPDATE jobs SET state = 'cancelled' WHERE id = 1");
+  exec("UPDATE jobs SET state = 'dead' WHERE id = 2");
   EXPECT_EQ(claim_ids(start_run(), 10), (Ids{3}));
 }
 
-TEST_F(QueueTest, RetriesWaitForTheirTimeAndCountAttempts) {
+TEST_P(QueueBackendTest, RetriesWaitForTheirTimeAndCountAttempts) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), (Ids{1}));
@@ -124,7 +124,7 @@ TEST_F(QueueTest, RetriesWaitForTheirTimeAndCountAttempts) {
   EXPECT_EQ(claimed->front().attempt, 2);
 }
 
-TEST_F(QueueTest, BatchFilterClaimsOnlyThatBatch) {
+TEST_P(QueueBackendTest, BatchFilterClaimsOnlyThatBatch) {
   const auto first = import_all(*queue_, {tweet_delete("1"), tweet_delete("2")}, "first.yaml");
   const auto second = import_all(*queue_, {tweet_delete("3"), tweet_delete("4")}, "second.csv");
   const std::int64_t run = start_run();
@@ -135,7 +135,7 @@ TEST_F(QueueTest, BatchFilterClaimsOnlyThatBatch) {
   EXPECT_EQ(claim_ids(run, 10, first.batch_id), (Ids{1, 2}));
 }
 
-TEST_F(QueueTest, BatchFilterStillKeepsPerObjectOrderAcrossBatches) {
+TEST_P(QueueBackendTest, BatchFilterStillKeepsPerObjectOrderAcrossBatches) {
   import_all(*queue_, {pin_update("7", "https://a.example/")}, "first.yaml");
   const auto second = import_all(*queue_, {pin_delete("7"), tweet_delete("8")}, "second.yaml");
   const std::int64_t run = start_run();
@@ -146,11 +146,11 @@ TEST_F(QueueTest, BatchFilterStillKeepsPerObjectOrderAcrossBatches) {
   EXPECT_EQ(claim_ids(run, 10, second.batch_id), (Ids{2}));
 }
 
-TEST_F(QueueTest, TwoConnectionsNeverClaimTheSameJob) {
+TEST_P(QueueBackendTest, TwoConnectionsNeverClaimTheSameJob) {
   std::vector<api::Action> actions;
   for (int i = 0; i < 50; ++i) actions.push_back(tweet_delete(std::to_string(i)));
   import_all(*queue_, actions);
-  auto other = SqliteQueue::open(db_path(), clock_);  // as a second process would
+  auto other = open_again();  // as a second process would
   ASSERT_TRUE(other.ok()) << other.error().message;
   const std::int64_t run_a = start_run();
   const std::int64_t run_b = *(*other)->begin_run("{}");

@@ -12,7 +12,7 @@ namespace {
 
 using namespace oneall::store::testing;
 
-TEST_F(QueueTest, FinishWritesTheAttemptRowAndMovesTheJob) {
+TEST_P(QueueBackendTest, FinishWritesTheAttemptRowAndMovesTheJob) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
@@ -59,20 +59,18 @@ TEST_F(QueueTest, FinishWritesTheAttemptRowAndMovesTheJob) {
   EXPECT_EQ(row.outcome, "failed");
   EXPECT_EQ(row.note, "http_404");
 
-  Statement job(queue_->database(),
-                "SELECT state, note, last_http_status, last_outcome, run_id, lease_until, "
-                "claimed_at FROM jobs WHERE id = 1");
-  ASSERT_TRUE(job.step());
-  EXPECT_EQ(job.column_text(0), "failed");
-  EXPECT_EQ(job.column_text(1), "http_404");
-  EXPECT_EQ(job.column_int(2), 404);
-  EXPECT_EQ(job.column_text(3), "failed");
-  EXPECT_TRUE(job.is_null(4));
-  EXPECT_TRUE(job.is_null(5));
-  EXPECT_TRUE(job.is_null(6));
+  auto job = sql_row(
+      "SELECT state, note, last_http_status, last_outcome, "
+      "(SELECT COUNT(*) FROM in_flight WHERE job_id = 1) FROM jobs WHERE id = 1");
+  ASSERT_EQ(job.size(), 5u);
+  EXPECT_EQ(job[0], "failed");
+  EXPECT_EQ(job[1], "http_404");
+  EXPECT_EQ(job[2], "404");
+  EXPECT_EQ(job[3], "failed");
+  EXPECT_EQ(job[4], "0");
 }
 
-TEST_F(QueueTest, AttemptsAreReadByJobByRunOrBothInLogOrder) {
+TEST_P(QueueBackendTest, AttemptsAreReadByJobByRunOrBothInLogOrder) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t first = start_run();
   ASSERT_EQ(claim_ids(first, 2).size(), 2u);
@@ -99,7 +97,7 @@ TEST_F(QueueTest, AttemptsAreReadByJobByRunOrBothInLogOrder) {
   EXPECT_EQ(ids({.job_id = 2, .run_id = second}), Ids{});
 }
 
-TEST_F(QueueTest, ATransportErrorIsStoredWithoutAnHttpStatus) {
+TEST_P(QueueBackendTest, ATransportErrorIsStoredWithoutAnHttpStatus) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
@@ -108,16 +106,16 @@ TEST_F(QueueTest, ATransportErrorIsStoredWithoutAnHttpStatus) {
   ASSERT_TRUE(
       queue_->finish(attempt, {JobState::kPending, clock_.now_ms() + 2000, "transport_error"})
           .ok());
-  EXPECT_EQ(query_int(*queue_, "SELECT http_status IS NULL FROM attempts"), 1);
-  EXPECT_EQ(query_int(*queue_, "SELECT last_http_status IS NULL FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT http_status IS NULL FROM attempts"), 1);
+  EXPECT_EQ(sql_int("SELECT last_http_status IS NULL FROM jobs"), 1);
   EXPECT_EQ(queue_->attempts({})->front().http_status, 0);
   EXPECT_EQ(queue_->attempts({})->front().curl_error, "Couldn't connect to server");
   EXPECT_FALSE(queue_->attempts({})->front().api_code.has_value());
-  EXPECT_EQ(query_int(*queue_, "SELECT next_attempt_at FROM jobs"), clock_.now_ms() + 2000);
+  EXPECT_EQ(sql_int("SELECT next_attempt_at FROM jobs"), clock_.now_ms() + 2000);
   EXPECT_EQ(job_state(1), "pending");
 }
 
-TEST_F(QueueTest, FinishingAJobThatIsNotRunningWritesNothing) {
+TEST_P(QueueBackendTest, FinishingAJobThatIsNotRunningWritesNothing) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
@@ -134,7 +132,7 @@ TEST_F(QueueTest, FinishingAJobThatIsNotRunningWritesNothing) {
   EXPECT_EQ(job_state(2), "pending");
 }
 
-TEST_F(QueueTest, ATurnsCompletionsAreCommittedTogetherOrNotAtAll) {
+TEST_P(QueueBackendTest, ATurnsCompletionsAreCommittedTogetherOrNotAtAll) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   claim_ids(run, 2);  // jobs 1 and 2; job 3 stays pending
@@ -160,7 +158,7 @@ TEST_F(QueueTest, ATurnsCompletionsAreCommittedTogetherOrNotAtAll) {
 
 // The runner's writer commits a turn and claims the jobs for its slots in one transaction: the
 // job after a finished one on the same object is claimable in that same transaction.
-TEST_F(QueueTest, FinishAndClaimFreesAnObjectForItsNextJobAtOnce) {
+TEST_P(QueueBackendTest, FinishAndClaimFreesAnObjectForItsNextJobAtOnce) {
   import_all(*queue_, {pin_update("1", "https://a.example/"), pin_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 3), (std::vector<std::int64_t>{1, 3}));  // job 2 waits for job 1
@@ -176,7 +174,7 @@ TEST_F(QueueTest, FinishAndClaimFreesAnObjectForItsNextJobAtOnce) {
   EXPECT_EQ(queue_->attempts({})->size(), 1u);
 }
 
-TEST_F(QueueTest, FinishAndClaimWritesNeitherWhenTheFinishIsRefused) {
+TEST_P(QueueBackendTest, FinishAndClaimWritesNeitherWhenTheFinishIsRefused) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);  // job 1
@@ -190,7 +188,7 @@ TEST_F(QueueTest, FinishAndClaimWritesNeitherWhenTheFinishIsRefused) {
   EXPECT_TRUE(queue_->attempts({})->empty());
 }
 
-TEST_F(QueueTest, AnAttemptCannotLeaveItsJobRunning) {
+TEST_P(QueueBackendTest, AnAttemptCannotLeaveItsJobRunning) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
@@ -199,21 +197,24 @@ TEST_F(QueueTest, AnAttemptCannotLeaveItsJobRunning) {
   EXPECT_TRUE(queue_->attempts({})->empty());
 }
 
-TEST_F(QueueTest, ReleaseGivesAClaimBackWithoutCountingAnAttempt) {
+TEST_P(QueueBackendTest, ReleaseGivesAClaimBackWithoutCountingAnAttempt) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
   ASSERT_TRUE(queue_->release(1).ok());
   EXPECT_EQ(job_state(1), "pending");
-  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 1"), 0);
-  EXPECT_EQ(query_int(*queue_, "SELECT lease_until IS NULL AND run_id IS NULL FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT attempts FROM jobs WHERE id = 1"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM in_flight"), 0);
+  if (!on_postgres()) {  // SQLite's jobs keep the columns of schema 5, unused since schema 6
+    EXPECT_EQ(sql_int("SELECT lease_until IS NULL AND run_id IS NULL FROM jobs"), 1);
+  }
   EXPECT_TRUE(queue_->attempts({})->empty());
   auto claimed = queue_->claim(run, 1, kLeaseMs);
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ(claimed->front().attempt, 1);
 }
 
-TEST_F(QueueTest, ReleasingAJobThatIsNotRunningChangesNothing) {
+TEST_P(QueueBackendTest, ReleasingAJobThatIsNotRunningChangesNothing) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   claim_ids(run, 1);
@@ -221,11 +222,11 @@ TEST_F(QueueTest, ReleasingAJobThatIsNotRunningChangesNothing) {
   ASSERT_TRUE(queue_->release(1).ok());
   ASSERT_TRUE(queue_->release(2).ok());
   EXPECT_EQ(job_state(1), "succeeded");
-  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 1"), 1);
-  EXPECT_EQ(query_int(*queue_, "SELECT attempts FROM jobs WHERE id = 2"), 0);
+  EXPECT_EQ(sql_int("SELECT attempts FROM jobs WHERE id = 1"), 1);
+  EXPECT_EQ(sql_int("SELECT attempts FROM jobs WHERE id = 2"), 0);
 }
 
-TEST_F(QueueTest, NextPendingAtIsTheEarliestDuePendingJob) {
+TEST_P(QueueBackendTest, NextPendingAtIsTheEarliestDuePendingJob) {
   EXPECT_EQ(queue_->next_pending_at().value(), std::nullopt);  // empty queue
   const auto first = import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const auto second = import_all(*queue_, {tweet_delete("3")});

@@ -10,7 +10,7 @@ namespace {
 
 using namespace oneall::store::testing;
 
-TEST_F(QueueTest, ImportCountsNewJobsAndIsIdempotent) {
+TEST_P(QueueBackendTest, ImportCountsNewJobsAndIsIdempotent) {
   const std::vector<api::Action> actions = {tweet_delete("1"), tweet_delete("2"),
                                             pin_update("3", "https://a.example/")};
   const ImportSummary first = import_all(*queue_, actions);
@@ -26,7 +26,7 @@ TEST_F(QueueTest, ImportCountsNewJobsAndIsIdempotent) {
   EXPECT_EQ(count(JobState::kPending), 3);
 }
 
-TEST_F(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
+TEST_P(QueueBackendTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const ImportSummary second =
       import_all(*queue_, {tweet_delete("2"), tweet_delete("3"), tweet_delete("3")});
@@ -34,12 +34,12 @@ TEST_F(QueueTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   EXPECT_EQ(second.new_jobs, 1);
   EXPECT_EQ(second.duplicates, 2);  // one from the first batch, one repeated within this one
   EXPECT_EQ(count(JobState::kPending), 3);
-  EXPECT_EQ(query_int(*queue_, "SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
+  EXPECT_EQ(sql_int("SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
 }
 
 // What became of the jobs an import finds already queued, so that `import` can say "3
 // cancelled" instead of letting them pass for queued.
-TEST_F(QueueTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
+TEST_P(QueueBackendTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"), tweet_delete("4")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 2), (std::vector<std::int64_t>{1, 2}));
@@ -60,15 +60,15 @@ TEST_F(QueueTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
   EXPECT_EQ(again.duplicates_by_state, expected);
 }
 
-TEST_F(QueueTest, SameObjectWithADifferentChangeIsANewJob) {
+TEST_P(QueueBackendTest, SameObjectWithADifferentChangeIsANewJob) {
   const ImportSummary summary =
       import_all(*queue_, {pin_update("7", "https://a.example/"),
                            pin_update("7", "https://b.example/"), pin_delete("7")});
   EXPECT_EQ(summary.new_jobs, 3);
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(DISTINCT object_hash) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(DISTINCT object_hash) FROM jobs"), 1);
 }
 
-TEST_F(QueueTest, ImportWithoutCommitQueuesNothing) {
+TEST_P(QueueBackendTest, ImportWithoutCommitQueuesNothing) {
   {
     auto session = queue_->begin_import("abandoned");
     ASSERT_TRUE(session.ok());
@@ -77,54 +77,63 @@ TEST_F(QueueTest, ImportWithoutCommitQueuesNothing) {
   auto status = queue_->status();
   EXPECT_EQ(status->by_state[JobState::kPending], 0);
   EXPECT_TRUE(status->batches.empty());
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
   // And the queue takes the next import normally.
   EXPECT_EQ(import_all(*queue_, {tweet_delete("1")}).new_jobs, 1);
 }
 
-TEST_F(QueueTest, AnImportWithNoJobsLeavesNoBatch) {
+TEST_P(QueueBackendTest, AnImportWithNoJobsLeavesNoBatch) {
   auto session = queue_->begin_import("empty.csv");
   ASSERT_TRUE(session.ok());
   auto summary = (*session)->commit();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->batch_id, 0);
   EXPECT_EQ(summary->new_jobs, 0);
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM batches"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(QueueTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
+TEST_P(QueueBackendTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
   const api::Action action = page_post_delete("1234", "1234_5678");
   import_all(*queue_, {action}, "cleanup.yaml");
   const api::HttpRequest request = *api::render(action);
-  Statement row(
-      queue_->database(),
-      "SELECT lower(hex(job_key)), object_hash, source, op, target, identity, page_id, object_id, "
+  auto row = sql_row(
+      std::string("SELECT ") +
+      (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
+      ", object_hash, source, op, target, identity, page_id, object_id, "
       "method, path, body, state, attempts, created_at, description "
       "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
-  ASSERT_TRUE(row.step());
+  ASSERT_EQ(row.size(), 15u);
   // Stored compactly (schema 4): the key's first 16 bytes, and a 64-bit hash of the object.
-  EXPECT_EQ(row.column_text(0), api::job_key(action, request).substr(0, 32));
-  EXPECT_EQ(row.column_int(1), object_hash(api::object_key(action)));
-  EXPECT_EQ(row.column_text(2), "test.yaml:1");
-  EXPECT_EQ(row.column_text(3), "delete");
-  EXPECT_EQ(row.column_text(4), "facebook.page.post");
-  EXPECT_EQ(row.column_text(5), kIdentity);
-  EXPECT_EQ(row.column_text(6), "1234");
-  EXPECT_EQ(row.column_text(7), "1234_5678");
-  EXPECT_EQ(row.column_text(8), "DELETE");
-  EXPECT_EQ(row.column_text(9), request.path);
-  EXPECT_EQ(row.column_text(10), "");
-  EXPECT_EQ(row.column_text(11), "pending");
-  EXPECT_EQ(row.column_int(12), 0);
-  EXPECT_EQ(row.column_int(13), clock_.now_ms());
-  EXPECT_EQ(row.column_text(14), "cleanup.yaml");
+  EXPECT_EQ(row[0], api::job_key(action, request).substr(0, 32));
+  EXPECT_EQ(row[1], std::to_string(object_hash(api::object_key(action))));
+  EXPECT_EQ(row[2], "test.yaml:1");
+  EXPECT_EQ(row[3], "delete");
+  EXPECT_EQ(row[4], "facebook.page.post");
+  EXPECT_EQ(row[5], kIdentity);
+  EXPECT_EQ(row[6], "1234");
+  EXPECT_EQ(row[7], "1234_5678");
+  EXPECT_EQ(row[8], "DELETE");
+  EXPECT_EQ(row[9], request.path);
+  EXPECT_EQ(row[10], "");
+  EXPECT_EQ(row[11], "pending");
+  EXPECT_EQ(row[12], "0");
+  EXPECT_EQ(row[13], std::to_string(clock_.now_ms()));
+  EXPECT_EQ(row[14], "cleanup.yaml");
 }
 
-TEST_F(QueueTest, AFailedAddMakesTheWholeImportFail) {
-  // A real SQLite failure on the third row, made by a trigger (no mocks).
-  queue_->database().exec(
-      "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
-      "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+TEST_P(QueueBackendTest, AFailedAddMakesTheWholeImportFail) {
+  // A real failure of the database on the third row, made by a trigger (no mocks).
+  if (on_postgres()) {
+    exec(
+        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
+        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
+  } else {
+    exec(
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
+        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  }
   auto session = queue_->begin_import("partial");
   ASSERT_TRUE(session.ok());
   for (const char* id : {"1", "2"}) {
@@ -140,18 +149,18 @@ TEST_F(QueueTest, AFailedAddMakesTheWholeImportFail) {
   EXPECT_FALSE((*session)->add(tweet_delete("4"), *api::render(tweet_delete("4")), "f:4").ok());
   EXPECT_FALSE((*session)->commit().ok());
   session->reset();
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 0);
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM batches"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(QueueTest, ACommittedSessionTakesNoMoreJobs) {
+TEST_P(QueueBackendTest, ACommittedSessionTakesNoMoreJobs) {
   auto session = queue_->begin_import("once");
   ASSERT_TRUE(session.ok());
   ASSERT_TRUE((*session)->add(tweet_delete("1"), *api::render(tweet_delete("1")), "f:1").ok());
   ASSERT_TRUE((*session)->commit().ok());
   EXPECT_FALSE((*session)->add(tweet_delete("2"), *api::render(tweet_delete("2")), "f:2").ok());
   EXPECT_FALSE((*session)->commit().ok());
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
 }
 
 }  // namespace

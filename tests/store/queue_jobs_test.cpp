@@ -9,11 +9,9 @@ namespace {
 
 using testing::import_all;
 using testing::pin_update;
-using testing::query_int;
-using testing::query_text;
 using testing::tweet_delete;
 
-class QueueJobsTest : public testing::QueueTest {
+class QueueJobsTest : public testing::QueueBackendTest {
  protected:
   std::vector<JobReportRow> rows(const JobFilter& filter = {}) {
     std::vector<JobReportRow> out;
@@ -23,7 +21,7 @@ class QueueJobsTest : public testing::QueueTest {
   }
 };
 
-TEST_F(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
+TEST_P(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
@@ -53,7 +51,7 @@ TEST_F(QueueJobsTest, ReportRowsCarryWhereAJobCameFromAndItsLastAnswer) {
   EXPECT_TRUE(rows(other_batch).empty());
 }
 
-TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) {
+TEST_P(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 3).size(), 3u);
@@ -87,7 +85,7 @@ TEST_F(QueueJobsTest, RetryMovesFailedAndDeadJobsOnlyAndGivesThemFreshAttempts) 
 
 // A claimed job keeps 'pending' in its row (schema 6) and is running while it is in flight:
 // `report`, its state filter and the dry run's list of pending jobs all say so.
-TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
+TEST_P(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
@@ -124,7 +122,7 @@ TEST_F(QueueJobsTest, AJobInFlightIsRunningInReportsAndFiltersAndNotPending) {
 // Pin 7 has three jobs (1, 2, 4: object-mates, one at a time in file order), tweet 2 one (3).
 // Cancelling batch 1 takes its pending job 2 and leaves jobs 1 and 3, which a run holds; job 4
 // (batch 2) then waits only for job 1, not for the cancelled job 2 before it.
-TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
+TEST_P(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   import_all(*queue_, {pin_update("7", "https://a.example/"), pin_update("7", "https://b.example/"),
                        tweet_delete("2")});
   import_all(*queue_, {pin_update("7", "https://c.example/")}, "second");
@@ -140,7 +138,7 @@ TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
   EXPECT_EQ(job_state(2), "cancelled");
   EXPECT_EQ(job_state(3), "running");
   EXPECT_EQ(job_state(4), "pending") << "in another batch";
-  EXPECT_EQ(query_int(*queue_, "SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM attempts"), 0);  // nothing was sent
 
   EXPECT_TRUE(claim_ids(run, 10).empty()) << "job 4 still waits for job 1, job 2 is cancelled";
   finish(run, 1, JobState::kSucceeded);
@@ -158,7 +156,7 @@ TEST_F(QueueJobsTest, CancelTakesPendingJobsOnlyAndFreesTheirObjectMates) {
 
 // A cancel is undone only by name: `retry --state cancelled`. A plain retry leaves cancelled
 // jobs alone, and the ones brought back get a fresh set of attempts like any retried job.
-TEST_F(QueueJobsTest, RetryBringsCancelledJobsBackOnlyWhenAskedByState) {
+TEST_P(QueueJobsTest, RetryBringsCancelledJobsBackOnlyWhenAskedByState) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{1});
@@ -179,7 +177,7 @@ TEST_F(QueueJobsTest, RetryBringsCancelledJobsBackOnlyWhenAskedByState) {
   EXPECT_EQ(*moved, 1);
   EXPECT_EQ(job_state(2), "pending");
   EXPECT_EQ(job_state(1), "failed") << "a state filter takes that state only";
-  EXPECT_EQ(query_text(*queue_, "SELECT note FROM jobs WHERE id = 2"), "retried");
+  EXPECT_EQ(sql_text("SELECT note FROM jobs WHERE id = 2"), "retried");
 
   ASSERT_EQ(*queue_->cancel_jobs(job_two), 1);
   EXPECT_EQ(*queue_->retry_jobs({}), 1);  // job 1; job 2 stays cancelled
@@ -187,7 +185,7 @@ TEST_F(QueueJobsTest, RetryBringsCancelledJobsBackOnlyWhenAskedByState) {
   EXPECT_EQ(job_state(3), "pending");
 }
 
-TEST_F(QueueJobsTest, HasBatchAndHasJobSayWhetherTheIdIsInTheQueue) {
+TEST_P(QueueJobsTest, HasBatchAndHasJobSayWhetherTheIdIsInTheQueue) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   import_all(*queue_, {tweet_delete("1")});  // nothing new: no batch 2
   EXPECT_TRUE(*queue_->has_batch(1));
@@ -197,6 +195,10 @@ TEST_F(QueueJobsTest, HasBatchAndHasJobSayWhetherTheIdIsInTheQueue) {
   EXPECT_FALSE(*queue_->has_job(3));
   EXPECT_FALSE(*queue_->has_job(-1));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, QueueJobsTest,
+                         ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace oneall::store

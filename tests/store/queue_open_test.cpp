@@ -33,10 +33,10 @@ class ScopedUmask {
 };
 
 TEST_F(QueueTest, DatabaseIsInWalModeWithNormalSyncAndStatementJournalsInMemory) {
-  EXPECT_EQ(query_text(*queue_, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query_int(*queue_, "PRAGMA synchronous"), 1);  // NORMAL
-  EXPECT_EQ(query_int(*queue_, "PRAGMA temp_store"), 2);   // MEMORY
-  EXPECT_EQ(query_int(*queue_, "PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(sql_text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(sql_int("PRAGMA synchronous"), 1);  // NORMAL
+  EXPECT_EQ(sql_int("PRAGMA temp_store"), 2);   // MEMORY
+  EXPECT_EQ(sql_int("PRAGMA foreign_keys"), 1);
 }
 
 TEST(QueueOpen, NewDatabaseAndItsWalAreOwnerOnlyWhateverTheUmask) {
@@ -64,14 +64,19 @@ TEST(QueueOpen, AnExistingFileKeepsTheModeItsOwnerGaveIt) {
   EXPECT_EQ(file_mode(path), 0640u);
 }
 
-TEST_F(QueueTest, ReopeningKeepsEverythingAndMigratesNothing) {
+TEST_P(QueueBackendTest, ReopeningKeepsEverythingAndMigratesNothing) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
-  const std::int64_t version = query_int(*queue_, "PRAGMA user_version");
+  const std::string version_sql =
+      on_postgres() ? "SELECT MAX(version) FROM oneall_schema" : "PRAGMA user_version";
+  const std::int64_t version = sql_int(version_sql);
+  EXPECT_GE(version, 1);
   queue_.reset();
-  auto reopened = SqliteQueue::open(db_path(), clock_);
+  auto reopened = open_again();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_EQ((*reopened)->status()->by_state[JobState::kPending], 2);
-  EXPECT_EQ(query_int(**reopened, "PRAGMA user_version"), version);
+  queue_ = std::move(*reopened);
+  EXPECT_FALSE(queue_->created_now());
+  EXPECT_EQ(queue_->status()->by_state[JobState::kPending], 2);
+  EXPECT_EQ(sql_int(version_sql), version);
 }
 
 TEST(QueueOpen, SaysWhichFileCannotBeOpened) {
@@ -95,13 +100,16 @@ TEST(QueueOpen, RefusesAFileThatIsNotADatabase) {
       << opened.error().message;
 }
 
-TEST_F(QueueTest, RefusesADatabaseWrittenByANewerProgram) {
-  queue_->database().exec("PRAGMA user_version = 99");
+TEST_P(QueueBackendTest, RefusesADatabaseWrittenByANewerProgram) {
+  exec(on_postgres() ? "INSERT INTO oneall_schema (version) VALUES (99)"
+                     : "PRAGMA user_version = 99");
   queue_.reset();
-  auto reopened = SqliteQueue::open(db_path(), clock_);
+  auto reopened = open_again();
   ASSERT_FALSE(reopened.ok());
   const std::string& message = reopened.error().message;
-  EXPECT_NE(message.find("cannot open queue database " + db_path()), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_NE(message.find("cannot open queue database " + location()), std::string::npos)
+      << message;
   EXPECT_NE(message.find("newer oneall-bulk (schema version 99"), std::string::npos) << message;
 }
 
@@ -118,25 +126,27 @@ TEST_F(QueueTest, WaitsForABriefWriterInsteadOfFailing) {
   finisher.join();
 }
 
-TEST_F(QueueTest, ErrorsSayWhatTheQueueWasDoing) {
+TEST_P(QueueBackendTest, ErrorsSayWhatTheQueueWasDoing) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 1).size(), 1u);
-  // Break the database under the queue: every use of the attempt log now fails in SQLite.
-  queue_->database().exec("DROP TABLE attempts");
+  // Break the database under the queue: every use of the attempt log now fails.
+  exec("DROP TABLE attempts");
 
   auto finished =
       queue_->finish(attempt_of(run, 1, 200, "succeeded"), {JobState::kSucceeded, 0, ""});
   ASSERT_FALSE(finished.ok());
   EXPECT_NE(finished.error().message.find("cannot record attempt 1 of job 1"), std::string::npos)
       << finished.error().message;
-  EXPECT_NE(finished.error().message.find("no such table: attempts"), std::string::npos)
+  EXPECT_NE(finished.error().message.find(on_postgres() ? "relation \"attempts\" does not exist"
+                                                        : "no such table: attempts"),
+            std::string::npos)
       << finished.error().message;
   EXPECT_EQ(job_state(1), "running");  // the transaction rolled back whole
 
   auto status = queue_->status();
   ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.error().message.find("cannot read the status of " + db_path()),
+  EXPECT_NE(status.error().message.find("cannot read the status of " + location()),
             std::string::npos)
       << status.error().message;
 }
@@ -156,7 +166,7 @@ TEST_F(QueueTest, ExistingOnlyNeverCreatesAFileAndSaysTheQueueIsNotThere) {
   EXPECT_FALSE((*existing)->created_now());
 }
 
-TEST_F(QueueTest, TheFirstApiRootBindsTheQueueAndLaterOnesAreToldWhatItIs) {
+TEST_P(QueueBackendTest, TheFirstApiRootBindsTheQueueAndLaterOnesAreToldWhatItIs) {
   EXPECT_EQ(queue_->status()->api_root, std::nullopt);
   auto first = queue_->bind_api_root("sandbox");
   ASSERT_TRUE(first.ok()) << first.error().message;

@@ -12,33 +12,32 @@ namespace {
 
 using namespace oneall::store::testing;
 
-TEST_F(QueueTest, ARunIsRecordedFromBeginToEnd) {
+TEST_P(QueueBackendTest, ARunIsRecordedFromBeginToEnd) {
   const EpochMs started = clock_.now_ms();
   auto run = queue_->begin_run(R"({"concurrency":4})");
   ASSERT_TRUE(run.ok()) << run.error().message;
-  Statement row(queue_->database(),
-                "SELECT started_at, ended_at, pid, options_json, summary_json, exit_code "
-                "FROM runs WHERE id = ?1");
-  row.bind(1, *run);
-  ASSERT_TRUE(row.step());
-  EXPECT_EQ(row.column_int(0), started);
-  EXPECT_TRUE(row.is_null(1));
-  EXPECT_EQ(row.column_int(2), getpid());
-  EXPECT_EQ(row.column_text(3), R"({"concurrency":4})");
-  EXPECT_TRUE(row.is_null(4));
-  EXPECT_TRUE(row.is_null(5));
-  row.reset();
+  const std::string select =
+      "SELECT started_at, ended_at, pid, options_json, summary_json, exit_code FROM runs "
+      "WHERE id = " + std::to_string(*run);
+  auto row = sql_row(select);
+  ASSERT_EQ(row.size(), 6u);
+  EXPECT_EQ(row[0], std::to_string(started));
+  EXPECT_EQ(row[1], std::nullopt);
+  EXPECT_EQ(row[2], std::to_string(getpid()));
+  EXPECT_EQ(row[3], R"({"concurrency":4})");
+  EXPECT_EQ(row[4], std::nullopt);
+  EXPECT_EQ(row[5], std::nullopt);
 
   clock_.advance_ms(1234);
   ASSERT_TRUE(queue_->end_run(*run, 1, R"({"failed":2})").ok());
-  row.bind(1, *run);
-  ASSERT_TRUE(row.step());
-  EXPECT_EQ(row.column_int(1), started + 1234);
-  EXPECT_EQ(row.column_text(4), R"({"failed":2})");
-  EXPECT_EQ(row.column_int(5), 1);
+  row = sql_row(select);
+  ASSERT_EQ(row.size(), 6u);
+  EXPECT_EQ(row[1], std::to_string(started + 1234));
+  EXPECT_EQ(row[4], R"({"failed":2})");
+  EXPECT_EQ(row[5], "1");
 }
 
-TEST_F(QueueTest, ExpiredLeasesAreReclaimedWithAnInterruptedAttempt) {
+TEST_P(QueueBackendTest, ExpiredLeasesAreReclaimedWithAnInterruptedAttempt) {
   const api::Action update = pin_update("7", "https://a.example/");
   import_all(*queue_, {update, tweet_delete("2")});
   const std::int64_t crashed_run = start_run();
@@ -71,7 +70,7 @@ TEST_F(QueueTest, ExpiredLeasesAreReclaimedWithAnInterruptedAttempt) {
   EXPECT_EQ(row.path, request.path);
   EXPECT_EQ(row.request_body, request.body);
   EXPECT_EQ(row.http_status, 0);
-  EXPECT_EQ(query_text(*queue_, "SELECT last_outcome FROM jobs WHERE id = 1"), "interrupted");
+  EXPECT_EQ(sql_text("SELECT last_outcome FROM jobs WHERE id = 1"), "interrupted");
 
   // The interrupted attempt counts: the next one is attempt 2.
   auto claimed = queue_->claim(next_run, 1, kLeaseMs);
@@ -79,7 +78,7 @@ TEST_F(QueueTest, ExpiredLeasesAreReclaimedWithAnInterruptedAttempt) {
   EXPECT_EQ(claimed->front().attempt, 2);
 }
 
-TEST_F(QueueTest, RenewedLeasesAreNotReclaimed) {
+TEST_P(QueueBackendTest, RenewedLeasesAreNotReclaimed) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
   const std::int64_t other_run = start_run();
@@ -93,7 +92,7 @@ TEST_F(QueueTest, RenewedLeasesAreNotReclaimed) {
   EXPECT_EQ(job_state(2), "pending");
 }
 
-TEST_F(QueueTest, ALateAnswerFromARunThatLostItsLeaseIsRefused) {
+TEST_P(QueueBackendTest, ALateAnswerFromARunThatLostItsLeaseIsRefused) {
   import_all(*queue_, {tweet_delete("1")});
   const std::int64_t slow_run = start_run();
   claim_ids(slow_run, 1);
@@ -107,7 +106,7 @@ TEST_F(QueueTest, ALateAnswerFromARunThatLostItsLeaseIsRefused) {
   EXPECT_NE(late.error().message.find("no longer held by run"), std::string::npos)
       << late.error().message;
   EXPECT_EQ(job_state(1), "running");
-  EXPECT_EQ(query_int(*queue_, "SELECT run_id FROM in_flight WHERE job_id = 1"), new_run);
+  EXPECT_EQ(sql_int("SELECT run_id FROM in_flight WHERE job_id = 1"), new_run);
   finish(new_run, 1, JobState::kSucceeded);
   EXPECT_EQ(job_state(1), "succeeded");
 }
@@ -115,12 +114,12 @@ TEST_F(QueueTest, ALateAnswerFromARunThatLostItsLeaseIsRefused) {
 // A real crash: a child process claims jobs and dies without closing anything (no destructor
 // runs, no COMMIT is pending). Everything it committed is there, and the next run takes the
 // jobs back.
-TEST_F(QueueTest, JobsOfAProcessThatDiedComeBack) {
+TEST_P(QueueBackendTest, JobsOfAProcessThatDiedComeBack) {
   queue_.reset();
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto queue = SqliteQueue::open(db_path(), clock_);
+    auto queue = open_again();
     if (!queue.ok()) _exit(10);
     auto session = (*queue)->begin_import("crash.yaml");
     if (!session.ok()) _exit(11);
@@ -141,7 +140,7 @@ TEST_F(QueueTest, JobsOfAProcessThatDiedComeBack) {
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
 
-  auto reopened = SqliteQueue::open(db_path(), clock_);
+  auto reopened = open_again();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   queue_ = std::move(*reopened);
   EXPECT_EQ(count(JobState::kRunning), 2);

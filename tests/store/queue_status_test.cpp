@@ -9,7 +9,7 @@ namespace {
 
 using namespace oneall::store::testing;
 
-TEST_F(QueueTest, AnEmptyQueueReportsEveryStateAtZero) {
+TEST_P(QueueBackendTest, AnEmptyQueueReportsEveryStateAtZero) {
   auto status = queue_->status();
   ASSERT_TRUE(status.ok()) << status.error().message;
   ASSERT_EQ(status->by_state.size(), kAllJobStates.size());
@@ -18,7 +18,7 @@ TEST_F(QueueTest, AnEmptyQueueReportsEveryStateAtZero) {
   EXPECT_FALSE(status->last_run.has_value());
 }
 
-TEST_F(QueueTest, StatusCountsPerStateAndPerBatch) {
+TEST_P(QueueBackendTest, StatusCountsPerStateAndPerBatch) {
   const EpochMs first_at = clock_.now_ms();
   const auto first = import_all(*queue_, {tweet_delete("1"), tweet_delete("2")}, "first.yaml");
   clock_.advance_ms(1000);
@@ -27,7 +27,7 @@ TEST_F(QueueTest, StatusCountsPerStateAndPerBatch) {
   ASSERT_EQ(claim_ids(run, 3).size(), 3u);
   finish(run, 1, JobState::kSucceeded);
   finish(run, 2, JobState::kDead, 503);
-  queue_->database().exec("UPDATE jobs SET state = 'cancelled' WHERE id = 4");
+  exec("UPDATE jobs SET state = 'cancelled' WHERE id = 4");
 
   auto status = queue_->status();
   ASSERT_TRUE(status.ok()) << status.error().message;
@@ -56,7 +56,7 @@ TEST_F(QueueTest, StatusCountsPerStateAndPerBatch) {
   EXPECT_EQ(b.by_state.at(JobState::kPending), 0);
 }
 
-TEST_F(QueueTest, LastRunIsReportedWithItsAttempts) {
+TEST_P(QueueBackendTest, LastRunIsReportedWithItsAttempts) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t earlier = start_run();
   claim_ids(earlier, 1);
@@ -83,7 +83,7 @@ TEST_F(QueueTest, LastRunIsReportedWithItsAttempts) {
   EXPECT_EQ(last->started_at + 500, last->ended_at);
 }
 
-TEST_F(QueueTest, AttemptsAreListedInOrderAndFilteredByJobAndRun) {
+TEST_P(QueueBackendTest, AttemptsAreListedInOrderAndFilteredByJobAndRun) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run_a = start_run();
   claim_ids(run_a, 2);

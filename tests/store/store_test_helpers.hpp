@@ -1,16 +1,22 @@
 // Builders shared by the store tests: actions for a handful of objects, an importer, and a
-// fixture holding a real queue file in a temporary directory with a manual clock.
+// fixture holding a real queue with a manual clock: QueueBackendTest on each backend in turn (a
+// SQLite file in a temporary directory, or a database of its own in the suite's PostgreSQL
+// cluster), QueueTest on a SQLite file alone.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <optional>
+#include <ostream>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "api/action.hpp"
+#include "store/pg_queue.hpp"
 #include "store/sqlite_queue.hpp"
+#include "support/pg_test_database.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
 
@@ -70,28 +76,114 @@ inline ImportSummary import_all(Queue& queue, const std::vector<api::Action>& ac
   return summary.ok() ? *summary : ImportSummary{};
 }
 
-// One integer out of the queue's own connection, for checking what is stored.
-inline std::int64_t query_int(SqliteQueue& queue, const std::string& sql) {
-  Statement select(queue.database(), sql);
+// One integer out of a SQLite queue's own connection (the SQLite backend's own tests).
+inline std::int64_t query_int(Queue& queue, const std::string& sql) {
+  auto* sqlite = dynamic_cast<SqliteQueue*>(&queue);
+  if (sqlite == nullptr) {
+    ADD_FAILURE() << "query_int reads a SQLite queue; use the fixture's sql_int";
+    return -1;
+  }
+  Statement select(sqlite->database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_int(0);
 }
 
-inline std::string query_text(SqliteQueue& queue, const std::string& sql) {
-  Statement select(queue.database(), sql);
+inline std::string query_text(Queue& queue, const std::string& sql) {
+  auto* sqlite = dynamic_cast<SqliteQueue*>(&queue);
+  if (sqlite == nullptr) {
+    ADD_FAILURE() << "query_text reads a SQLite queue; use the fixture's sql_text";
+    return "";
+  }
+  Statement select(sqlite->database(), sql);
   EXPECT_TRUE(select.step()) << sql;
   return select.column_text(0);
 }
 
-class QueueTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// How GoogleTest prints the parameter (instead of its bytes).
+inline void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// The fixture's helpers, on the backend it is made for.
+class QueueFixture : public ::testing::Test {
  protected:
+  explicit QueueFixture(Backend backend) : backend_(backend) {}
+
   void SetUp() override {
-    auto opened = SqliteQueue::open(db_path(), clock_);
+    if (on_postgres()) pg_.emplace();
+    auto opened = open_again();
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     queue_ = std::move(*opened);
   }
 
+  bool on_postgres() const { return backend_ == Backend::kPostgres; }
   std::string db_path() const { return dir_.file("queue.db"); }
+  // Where the queue is: the file, or the test database's URI (which holds no password).
+  std::string location() const { return on_postgres() ? pg_->uri() : db_path(); }
+
+  // Another queue on the same storage, as a second process would open it.
+  Result<std::unique_ptr<Queue>> open_again(QueueOpen how = QueueOpen::kCreateIfMissing) {
+    if (on_postgres()) {
+      auto queue = PgQueue::open(pg_->uri(), pg_->uri(), clock_, how);
+      if (!queue) return queue.error();
+      return std::unique_ptr<Queue>(std::move(queue).value());
+    }
+    auto queue = SqliteQueue::open(db_path(), clock_, how);
+    if (!queue) return queue.error();
+    return std::unique_ptr<Queue>(std::move(queue).value());
+  }
+
+  // SQL on the queue's own connection, for checking and changing what is stored. Both backends
+  // take the same plain SQL; a test that needs a dialect's own asks on_postgres().
+  void exec(const std::string& sql) {
+    if (on_postgres()) {
+      static_cast<PgQueue&>(*queue_).connection().exec(sql);
+    } else {
+      static_cast<SqliteQueue&>(*queue_).database().exec(sql);
+    }
+  }
+  // The first row's columns as text (nullopt for NULL; PostgreSQL's booleans as 1 and 0).
+  std::vector<std::optional<std::string>> sql_row(const std::string& sql) {
+    std::vector<std::optional<std::string>> row;
+    if (on_postgres()) {
+      PgRows rows = static_cast<PgQueue&>(*queue_).connection().query(sql);
+      EXPECT_GE(rows.size(), 1) << sql;
+      for (int c = 0; rows.size() > 0 && c < rows.columns(); ++c) {
+        if (rows.is_null(0, c)) {
+          row.emplace_back();
+        } else if (rows.is_boolean(c)) {
+          row.emplace_back(rows.text(0, c) == "t" ? "1" : "0");
+        } else {
+          row.emplace_back(rows.text(0, c));
+        }
+      }
+      return row;
+    }
+    Statement select(static_cast<SqliteQueue&>(*queue_).database(), sql);
+    EXPECT_TRUE(select.step()) << sql;
+    for (int c = 0; c < select.column_count(); ++c) {
+      if (select.is_null(c)) {
+        row.emplace_back();
+      } else {
+        row.emplace_back(select.column_text(c));
+      }
+    }
+    return row;
+  }
+  std::int64_t sql_int(const std::string& sql) {
+    auto row = sql_row(sql);
+    return row.empty() || !row[0] ? -1 : std::stoll(*row[0]);
+  }
+  std::string sql_text(const std::string& sql) {
+    auto row = sql_row(sql);
+    return row.empty() || !row[0] ? "" : *row[0];
+  }
 
   std::int64_t start_run() {
     auto run = queue_->begin_run("{}");
@@ -142,15 +234,30 @@ class QueueTest : public ::testing::Test {
 
   // As users see it: a job in flight keeps 'pending' in its row (schema 6) and is running.
   std::string job_state(std::int64_t job_id) {
-    return query_text(*queue_,
+    return sql_text(
                       "SELECT CASE WHEN EXISTS (SELECT 1 FROM in_flight WHERE job_id = jobs.id) "
                       "THEN 'running' ELSE state END FROM jobs WHERE id = " +
                           std::to_string(job_id));
   }
 
+  Backend backend_;
   oneall::testing::TempDir dir_;
   ManualClock clock_;
-  std::unique_ptr<SqliteQueue> queue_;
+  std::optional<oneall::testing::PgTestDatabase> pg_;  // before queue_: dropped after it closes
+  std::unique_ptr<Queue> queue_;
+};
+
+// On both backends: the Queue's behaviour (queue_backends_test.cpp instantiates it).
+class QueueBackendTest : public QueueFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  QueueBackendTest() : QueueFixture(GetParam()) {}
+};
+
+// On SQLite alone: what only that backend has (pragmas, WAL, file modes, its busy timeout), and
+// the tests of other layers that look into the file.
+class QueueTest : public QueueFixture {
+ protected:
+  QueueTest() : QueueFixture(Backend::kSqlite) {}
 };
 
 }  // namespace oneall::store::testing

@@ -1,0 +1,166 @@
+// PgQueue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a
+// run on PostgreSQL. Claims are serialised by a transaction-level advisory lock and take their
+// rows FOR UPDATE SKIP LOCKED, so two claimers never hold one job nor two jobs of one object.
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/pg_queue.hpp"
+
+namespace oneall::store {
+namespace {
+
+constexpr std::int64_t kClaimLockKey = 0x6f6e65616c6c03;  // "oneall" 03
+
+// The window a claim takes (pending, due, not in flight, no earlier unfinished job on the same
+// object in any batch), held in in_flight in the same statement. $1 limit, $2 now, $3 run,
+// $4 lease end, $5 batch.
+std::string claim_sql(bool in_batch) {
+  return fmt::format(
+      "WITH window_jobs AS ("
+      " SELECT j.id, j.attempts + 1 AS attempt, j.batch_id, j.op, j.method, j.path, j.body,"
+      " j.source, j.identity, j.attempt_base FROM jobs AS j"
+      " WHERE j.state = 'pending' {} AND j.next_attempt_at <= $2"
+      " AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)"
+      " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash"
+      " AND e.id < j.id AND e.state IN ('pending', 'running'))"
+      " ORDER BY j.id LIMIT $1 FOR UPDATE OF j SKIP LOCKED),"
+      " held AS (INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, lease_until)"
+      " SELECT id, $3, attempt, $2, $4 FROM window_jobs)"
+      " SELECT id, attempt, batch_id, op, method, path, body, source, identity, attempt_base"
+      " FROM window_jobs ORDER BY id",
+      in_batch ? "AND j.batch_id = $5" : "");
+}
+
+}  // namespace
+
+Result<std::vector<ClaimedJob>> PgQueue::claim(std::int64_t run_id, std::size_t limit,
+                                               std::int64_t lease_ms,
+                                               std::optional<std::int64_t> batch) {
+  if (limit == 0) return std::vector<ClaimedJob>{};
+  return finish_and_claim({}, run_id, limit, lease_ms, batch);
+}
+
+Status PgQueue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
+  const Completion one{attempt, transition};
+  return finish(std::span(&one, 1));
+}
+
+Status PgQueue::finish(std::span<const Completion> completions) {
+  auto finished = finish_and_claim(completions, 0, 0, 0, std::nullopt);
+  if (!finished) return finished.error();
+  return Ok{};
+}
+
+Result<std::vector<ClaimedJob>> PgQueue::finish_and_claim(std::span<const Completion> completions,
+                                                          std::int64_t run_id, std::size_t limit,
+                                                          std::int64_t lease_ms,
+                                                          std::optional<std::int64_t> batch) {
+  for (const Completion& c : completions) {
+    if (c.transition.state == JobState::kRunning) {
+      return Error{
+          fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
+                      "job running",
+                      c.attempt.attempt, c.attempt.job_id)};
+    }
+  }
+  try {
+    PgTransaction transaction(connection_);
+    if (Status recorded = record_finished(completions); !recorded) return recorded.error();
+    std::vector<ClaimedJob> claimed = claim_rows(run_id, limit, lease_ms, batch);
+    transaction.commit();
+    return claimed;
+  } catch (const PgError& e) {
+    return pg_store_error(
+        e, fmt::format("{} {}", limit == 0 ? "record attempts in" : "claim jobs from", shown_));
+  }
+}
+
+Status PgQueue::record_finished(std::span<const Completion> completions) {
+  std::optional<PgChainTail> tail;  // locked and read once, for the first row; then passed on
+  for (const Completion& c : completions) {
+    const AttemptRecord& a = c.attempt;
+    const JobTransition& next = c.transition;
+    try {
+      if (connection_
+              .query("DELETE FROM in_flight WHERE job_id = $1 AND run_id = $2", {a.job_id, a.run_id})
+              .affected() != 1) {
+        return Error{fmt::format(
+            "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+            "expired and another run took it over?); nothing was written",
+            a.attempt, a.job_id, a.run_id)};
+      }
+      if (!tail) tail = lock_chain_tail(connection_);
+      append_attempt(connection_, a, *tail);
+      PgRows moved = connection_.query(
+          "UPDATE jobs SET state = $2, next_attempt_at = $3, note = $4, last_http_status = $5, "
+          "last_outcome = $6, attempts = $7, updated_at = $8 WHERE id = $1 AND state = 'pending'",
+          {a.job_id, state_name(next.state), next.next_attempt_at, next.note,
+           a.http_status != 0 ? PgParam(a.http_status) : PgParam(std::nullopt), a.outcome,
+           a.attempt, clock_.now_ms()});
+      if (moved.affected() != 1) {  // a job in flight is pending in its row; anything else is a bug
+        return Error{fmt::format(
+            "cannot record attempt {} of job {}: the job's row is not pending; nothing was written",
+            a.attempt, a.job_id)};
+      }
+    } catch (const PgError& e) {
+      return pg_store_error(e, fmt::format("record attempt {} of job {}", a.attempt, a.job_id));
+    }
+  }
+  return Ok{};
+}
+
+std::vector<ClaimedJob> PgQueue::claim_rows(std::int64_t run_id, std::size_t limit,
+                                            std::int64_t lease_ms,
+                                            std::optional<std::int64_t> batch) {
+  std::vector<ClaimedJob> claimed;
+  if (limit == 0) return claimed;
+  const EpochMs now = clock_.now_ms();
+  connection_.query("SELECT pg_advisory_xact_lock($1)", {kClaimLockKey});
+  std::vector<PgParam> params = {static_cast<std::int64_t>(limit), now, run_id, now + lease_ms};
+  if (batch) params.emplace_back(*batch);  // $5 only where the SQL names it
+  PgRows rows = connection_.query_range(claim_sql(batch.has_value()), params);
+  claimed.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    ClaimedJob job;
+    job.job_id = rows.integer(i, 0);
+    job.attempt = static_cast<int>(rows.integer(i, 1));
+    job.batch_id = rows.integer(i, 2);
+    // The op column is CHECKed to be one of the names parse_op knows.
+    job.op = api::parse_op(rows.text(i, 3)).value_or(api::Op::kDelete);
+    job.method = rows.text(i, 4);
+    job.path = rows.text(i, 5);
+    job.body = rows.text(i, 6);
+    job.source = rows.text(i, 7);
+    job.identity = rows.text(i, 8);
+    job.attempt_base = static_cast<int>(rows.integer(i, 9));
+    claimed.push_back(std::move(job));
+  }
+  return claimed;
+}
+
+Status PgQueue::release(std::int64_t job_id) {
+  try {
+    connection_.query("DELETE FROM in_flight WHERE job_id = $1", {job_id});
+    return Ok{};
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("release job {}", job_id));
+  }
+}
+
+Result<std::optional<EpochMs>> PgQueue::next_pending_at(std::optional<std::int64_t> batch) {
+  try {
+    PgRows earliest = connection_.query(
+        "SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
+        "AND ($1::BIGINT IS NULL OR j.batch_id = $1) "
+        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)",
+        {batch ? PgParam(*batch) : PgParam(std::nullopt)});
+    return earliest.optional_integer(0, 0);
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("find the next due job in {}", shown_));
+  }
+}
+
+}  // namespace oneall::store

@@ -1,0 +1,125 @@
+// PgQueue::begin_run, end_run, renew_leases and bind_api_root: a run's row, and the leases that
+// let a later run take back the jobs of a run whose process died (at once when its pid is gone
+// from this same host, else when its lease runs out: a pid means nothing on another host).
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <climits>
+
+#include "store/pg_queue.hpp"
+
+namespace oneall::store {
+namespace {
+
+std::string host_name() {
+  std::array<char, HOST_NAME_MAX + 1> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
+  return name.data();
+}
+
+// As SqliteQueue's: a zombie or a reused pid counts as alive (the lease then decides).
+bool process_alive(std::int64_t pid) {
+  if (pid <= 0) return true;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+}
+
+}  // namespace
+
+Result<std::int64_t> PgQueue::begin_run(const std::string& options_json) {
+  try {
+    const EpochMs now = clock_.now_ms();
+    const std::string host = host_name();
+    PgTransaction transaction(connection_);
+    const std::int64_t run_id =
+        connection_
+            .query("INSERT INTO runs (started_at, host, pid, options_json) VALUES ($1, $2, $3, $4) "
+                   "RETURNING id",
+                   {now, host, static_cast<std::int64_t>(getpid()), options_json})
+            .integer(0, 0);
+
+    // Jobs whose lease expired, or whose run's process on this host is gone, belong to a
+    // process that died: their attempt may or may not have reached the server. Close it in the
+    // audit log as interrupted (under the run that made it) and queue the job again; its
+    // attempt count keeps that attempt.
+    PgRows held = connection_.query(
+        "SELECT f.job_id, f.run_id, f.attempt, f.claimed_at, j.method, j.path, j.body, "
+        "f.lease_until, r.pid, r.host FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
+        "LEFT JOIN runs AS r ON r.id = f.run_id ORDER BY f.job_id FOR UPDATE OF f");
+    std::vector<AttemptRecord> interrupted;
+    for (int i = 0; i < held.size(); ++i) {
+      const bool expired = held.integer(i, 7) < now;
+      const std::optional<std::int64_t> pid = held.optional_integer(i, 8);
+      const bool holder_gone = pid && held.text(i, 9) == host && !process_alive(*pid);
+      if (!expired && !holder_gone) continue;
+      AttemptRecord attempt;
+      attempt.job_id = held.integer(i, 0);
+      attempt.run_id = held.integer(i, 1);
+      attempt.attempt = static_cast<int>(held.integer(i, 2));
+      attempt.started_at = held.integer(i, 3);
+      attempt.ended_at = now;
+      attempt.method = held.text(i, 4);
+      attempt.path = held.text(i, 5);
+      attempt.request_body = held.text(i, 6);
+      attempt.outcome = "interrupted";
+      attempt.note = expired ? "lease expired" : fmt::format("its run's process ({}) died", *pid);
+      interrupted.push_back(std::move(attempt));
+    }
+    if (!interrupted.empty()) {
+      PgChainTail tail = lock_chain_tail(connection_);
+      for (const auto& attempt : interrupted) {
+        append_attempt(connection_, attempt, tail);
+        connection_.query(
+            "UPDATE jobs SET attempts = $3, last_outcome = 'interrupted', updated_at = $2 "
+            "WHERE id = $1 AND state = 'pending'",
+            {attempt.job_id, now, attempt.attempt});
+        connection_.query("DELETE FROM in_flight WHERE job_id = $1", {attempt.job_id});
+      }
+    }
+    transaction.commit();
+    return run_id;
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("start a run in {}", shown_));
+  }
+}
+
+Result<std::string> PgQueue::bind_api_root(const std::string& api_root) {
+  try {
+    PgTransaction transaction(connection_);
+    connection_.query(
+        "INSERT INTO queue_settings (name, value) VALUES ('api_root', $1) "
+        "ON CONFLICT (name) DO NOTHING",
+        {api_root});
+    PgRows bound = connection_.query("SELECT value FROM queue_settings WHERE name = 'api_root'");
+    std::string root = bound.size() > 0 ? bound.text(0, 0) : api_root;
+    transaction.commit();
+    return root;
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("record the API root of {}", shown_));
+  }
+}
+
+Status PgQueue::end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) {
+  try {
+    connection_.query(
+        "UPDATE runs SET ended_at = $2, exit_code = $3, summary_json = $4 WHERE id = $1",
+        {run_id, clock_.now_ms(), exit_code, summary_json});
+    return Ok{};
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("record the end of run {}", run_id));
+  }
+}
+
+Status PgQueue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
+  try {
+    connection_.query("UPDATE in_flight SET lease_until = $2 WHERE run_id = $1",
+                      {run_id, clock_.now_ms() + lease_ms});
+    return Ok{};
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("renew the leases of run {}", run_id));
+  }
+}
+
+}  // namespace oneall::store
