@@ -36,36 +36,10 @@ std::string claim_sql(bool in_batch) {
 
 }  // namespace
 
-Result<std::vector<ClaimedJob>> PgQueue::claim(std::int64_t run_id, std::size_t limit,
-                                               std::int64_t lease_ms,
-                                               std::optional<std::int64_t> batch) {
-  if (limit == 0) return std::vector<ClaimedJob>{};
-  return finish_and_claim({}, run_id, limit, lease_ms, batch);
-}
-
-Status PgQueue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
-  const Completion one{attempt, transition};
-  return finish(std::span(&one, 1));
-}
-
-Status PgQueue::finish(std::span<const Completion> completions) {
-  auto finished = finish_and_claim(completions, 0, 0, 0, std::nullopt);
-  if (!finished) return finished.error();
-  return Ok{};
-}
-
-Result<std::vector<ClaimedJob>> PgQueue::finish_and_claim(std::span<const Completion> completions,
-                                                          std::int64_t run_id, std::size_t limit,
-                                                          std::int64_t lease_ms,
-                                                          std::optional<std::int64_t> batch) {
-  for (const Completion& c : completions) {
-    if (c.transition.state == JobState::kRunning) {
-      return Error{
-          fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
-                      "job running",
-                      c.attempt.attempt, c.attempt.job_id)};
-    }
-  }
+Result<std::vector<ClaimedJob>> PgQueue::write_turn(std::span<const Completion> completions,
+                                                    std::int64_t run_id, std::size_t limit,
+                                                    std::int64_t lease_ms,
+                                                    std::optional<std::int64_t> batch) {
   try {
     PgTransaction transaction(connection_);
     if (Status recorded = record_finished(completions); !recorded) return recorded.error();
@@ -85,7 +59,8 @@ Status PgQueue::record_finished(std::span<const Completion> completions) {
     const JobTransition& next = c.transition;
     try {
       if (connection_
-              .query("DELETE FROM in_flight WHERE job_id = $1 AND run_id = $2", {a.job_id, a.run_id})
+              .query("DELETE FROM in_flight WHERE job_id = $1 AND run_id = $2",
+                     {a.job_id, a.run_id})
               .affected() != 1) {
         return Error{fmt::format(
             "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "

@@ -1,8 +1,8 @@
 // The queue's one face (docs/architecture.md#the-store-seam): batches, jobs, runs and the
 // attempt log, as the engine and the CLI see them, whatever holds them. Queue::open picks the
 // backend from the location: a SQLite file (sqlite_queue.hpp) or a PostgreSQL database
-// (pg_queue.hpp), and nothing above the store names a backend. Failures come back as Error values that say what the queue was
-// doing; the engine's and the CLI's exit codes follow from them.
+// (pg_queue.hpp), and nothing above the store names a backend. Failures come back as Error values
+// that say what the queue was doing; the engine's and the CLI's exit codes follow from them.
 #pragma once
 
 #include <cstdint>
@@ -69,9 +69,9 @@ class Queue {
   // `batch` if given, not running, and with no earlier unfinished job on the same object. They
   // become running (a row in in_flight, schema 6) with a lease until now + lease_ms; each
   // ClaimedJob's attempt is the job's ended attempts plus one.
-  virtual Result<std::vector<ClaimedJob>> claim(
-      std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
-      std::optional<std::int64_t> batch = std::nullopt) = 0;
+  Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
+                                        std::int64_t lease_ms,
+                                        std::optional<std::int64_t> batch = std::nullopt);
 
   // Extends the lease of the run's running jobs (call every few seconds on long runs).
   virtual Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) = 0;
@@ -80,17 +80,18 @@ class Queue {
   // transaction: the runner commits the completions of one turn of its loop together. Refused,
   // writing nothing, unless every job is still running under its attempt's run_id (a lease may
   // have been taken over).
-  virtual Status finish(std::span<const Completion> completions) = 0;
-  virtual Status finish(const AttemptRecord& attempt, const JobTransition& transition) = 0;
+  Status finish(std::span<const Completion> completions);
+  Status finish(const AttemptRecord& attempt, const JobTransition& transition);
 
   // finish(completions), then claim(run_id, limit, lease_ms, batch), in one transaction: the
   // runner's writer commits a turn's completions and claims the jobs for the slots they free
   // with one commit, and a finished job's successor on the same object is claimable at once.
-  // All or nothing: if either part fails, neither is written.
-  virtual Result<std::vector<ClaimedJob>> finish_and_claim(std::span<const Completion> completions,
-                                                           std::int64_t run_id, std::size_t limit,
-                                                           std::int64_t lease_ms,
-                                                           std::optional<std::int64_t> batch) = 0;
+  // All or nothing: if either part fails, neither is written. claim() and finish() are this
+  // with no completions or no claim; every backend implements only write_turn (below).
+  Result<std::vector<ClaimedJob>> finish_and_claim(std::span<const Completion> completions,
+                                                   std::int64_t run_id, std::size_t limit,
+                                                   std::int64_t lease_ms,
+                                                   std::optional<std::int64_t> batch);
 
   // A job claimed but not sent (stopping): no longer running, its attempt not counted. A job
   // that is not running is left as it is.
@@ -145,6 +146,13 @@ class Queue {
   Queue() = default;
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
+
+  // finish_and_claim's work in the backend's one transaction, once every completion has been
+  // checked to leave its job somewhere else than running.
+  virtual Result<std::vector<ClaimedJob>> write_turn(std::span<const Completion> completions,
+                                                     std::int64_t run_id, std::size_t limit,
+                                                     std::int64_t lease_ms,
+                                                     std::optional<std::int64_t> batch) = 0;
 };
 
 }  // namespace oneall::store

@@ -1,45 +1,19 @@
-// SqliteQueue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a run,
-// one job at a time from pending through running to where its attempt leaves it.
+// SqliteQueue::claim, finish, finish_and_claim, release and next_pending_at: the work cycle of a
+// run, one job at a time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
 #include <optional>
 #include <string>
 
-#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
 
-Result<std::vector<ClaimedJob>> SqliteQueue::claim(std::int64_t run_id, std::size_t limit,
-                                             std::int64_t lease_ms,
-                                             std::optional<std::int64_t> batch) {
-  if (limit == 0) return std::vector<ClaimedJob>{};
-  return finish_and_claim({}, run_id, limit, lease_ms, batch);
-}
-
-Status SqliteQueue::finish(const AttemptRecord& attempt, const JobTransition& transition) {
-  const Completion one{attempt, transition};
-  return finish(std::span(&one, 1));
-}
-
-Status SqliteQueue::finish(std::span<const Completion> completions) {
-  auto finished = finish_and_claim(completions, 0, 0, 0, std::nullopt);
-  if (!finished) return finished.error();
-  return Ok{};
-}
-
-Result<std::vector<ClaimedJob>> SqliteQueue::finish_and_claim(std::span<const Completion> completions,
+Result<std::vector<ClaimedJob>> SqliteQueue::write_turn(std::span<const Completion> completions,
                                                         std::int64_t run_id, std::size_t limit,
                                                         std::int64_t lease_ms,
                                                         std::optional<std::int64_t> batch) {
-  for (const Completion& c : completions) {
-    if (c.transition.state == JobState::kRunning) {
-      return Error{
-          fmt::format("cannot record attempt {} of job {}: an attempt cannot leave its "
-                      "job running",
-                      c.attempt.attempt, c.attempt.job_id)};
-    }
-  }
   try {
     Transaction transaction(db_);
     if (Status recorded = record_finished(completions); !recorded) return recorded.error();
@@ -91,8 +65,8 @@ Status SqliteQueue::record_finished(std::span<const Completion> completions) {
 // Reads the window first, then holds each job: in_flight changes under a running SELECT that
 // reads it would make what the SELECT sees undefined.
 std::vector<ClaimedJob> SqliteQueue::claim_rows(std::int64_t run_id, std::size_t limit,
-                                          std::int64_t lease_ms,
-                                          std::optional<std::int64_t> batch) {
+                                                std::int64_t lease_ms,
+                                                std::optional<std::int64_t> batch) {
   std::vector<ClaimedJob> claimed;
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();

@@ -28,16 +28,7 @@ class SqliteQueue final : public Queue {
   Result<std::string> bind_api_root(const std::string& api_root) override;
   Result<std::int64_t> begin_run(const std::string& options_json) override;
   Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) override;
-  Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
-                                        std::int64_t lease_ms,
-                                        std::optional<std::int64_t> batch = std::nullopt) override;
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) override;
-  Status finish(std::span<const Completion> completions) override;
-  Status finish(const AttemptRecord& attempt, const JobTransition& transition) override;
-  Result<std::vector<ClaimedJob>> finish_and_claim(std::span<const Completion> completions,
-                                                   std::int64_t run_id, std::size_t limit,
-                                                   std::int64_t lease_ms,
-                                                   std::optional<std::int64_t> batch) override;
   Status release(std::int64_t job_id) override;
   Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt) override;
@@ -61,7 +52,11 @@ class SqliteQueue final : public Queue {
   Database& database() { return db_; }
 
  private:
-  // The parts of finish_and_claim, inside its transaction; SqliteError escapes. record_finished
+  Result<std::vector<ClaimedJob>> write_turn(std::span<const Completion> completions,
+                                             std::int64_t run_id, std::size_t limit,
+                                             std::int64_t lease_ms,
+                                             std::optional<std::int64_t> batch) override;
+  // The parts of write_turn, inside its transaction; SqliteError escapes. record_finished
   // returns an Error (and the caller rolls back) when a job is no longer held by the run.
   Status record_finished(std::span<const Completion> completions);
   std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
