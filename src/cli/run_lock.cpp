@@ -14,15 +14,10 @@
 #include <utility>
 
 #include "store/queue_location.hpp"
+#include "util/this_host.hpp"
 
 namespace oneall::cli {
 namespace {
-
-std::string host_name() {
-  std::array<char, HOST_NAME_MAX + 1> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
-  return name.data();
-}
 
 // The details another process wrote: "pid=…\nhost=…\nsince=…\n".
 std::string describe_holder(int fd) {
@@ -60,7 +55,8 @@ Result<RunLock> RunLock::try_acquire_in_postgres(const std::string& uri, const s
   std::string path = fmt::format("a PostgreSQL advisory lock in {}", shown);
   auto connected = store::PgConnection::connect(uri);
   if (!connected) {
-    return Error{fmt::format("cannot take the run lock of {}: {}", shown, connected.error().message)};
+    return Error{
+        fmt::format("cannot take the run lock of {}: {}", shown, connected.error().message)};
   }
   try {
     connected->query("SELECT set_config('application_name', $1, false)",

@@ -27,4 +27,15 @@ std::optional<JobState> parse_state(std::string_view name) {
   return std::nullopt;
 }
 
+StateCounts zero_state_counts() {
+  StateCounts counts;
+  for (JobState state : kAllJobStates) counts[state] = 0;
+  return counts;
+}
+
+void count_in_flight_as_running(StateCounts& counts, std::int64_t in_flight) {
+  counts[JobState::kPending] -= in_flight;
+  counts[JobState::kRunning] += in_flight;
+}
+
 }  // namespace oneall::store

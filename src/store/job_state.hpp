@@ -2,6 +2,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -15,5 +17,12 @@ inline constexpr std::array<JobState, 6> kAllJobStates = {
 
 std::string_view state_name(JobState state);  // "pending", ...
 std::optional<JobState> parse_state(std::string_view name);
+
+// Counts of jobs by state, every state present (zero included), as status reports them.
+using StateCounts = std::map<JobState, std::int64_t>;
+StateCounts zero_state_counts();
+// A job in flight stays 'pending' in its row (a lease row says it runs): move `in_flight` of
+// the pending count to running.
+void count_in_flight_as_running(StateCounts& counts, std::int64_t in_flight);
 
 }  // namespace oneall::store

@@ -13,18 +13,6 @@ namespace {
 
 constexpr int kPageRows = 1000;
 
-std::map<JobState, std::int64_t> zero_counts() {
-  std::map<JobState, std::int64_t> counts;
-  for (JobState state : kAllJobStates) counts[state] = 0;
-  return counts;
-}
-
-// A job in flight stays 'pending' in its row: count it as running.
-void count_as_running(std::map<JobState, std::int64_t>& counts, std::int64_t in_flight) {
-  counts[JobState::kPending] -= in_flight;
-  counts[JobState::kRunning] += in_flight;
-}
-
 // The attempt columns as AttemptRow holds them, from a select of kAttemptColumns.
 constexpr const char* kAttemptColumns =
     "id, run_id, job_id, attempt, started_at, ended_at, method, path, request_body, http_status, "
@@ -82,10 +70,11 @@ Result<QueueStatus> PgQueue::status() {
     PgTransaction snapshot(connection_);
     connection_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     QueueStatus status;
-    status.by_state = zero_counts();
+    status.by_state = zero_state_counts();
     PgRows totals = connection_.query("SELECT state, COUNT(*) FROM jobs GROUP BY state");
     for (int i = 0; i < totals.size(); ++i) {
-      if (auto state = parse_state(totals.text(i, 0))) status.by_state[*state] = totals.integer(i, 1);
+      if (auto state = parse_state(totals.text(i, 0)))
+        status.by_state[*state] = totals.integer(i, 1);
     }
 
     PgRows batches = connection_.query(
@@ -96,7 +85,7 @@ Result<QueueStatus> PgQueue::status() {
       const std::int64_t id = batches.integer(i, 0);
       if (status.batches.empty() || status.batches.back().batch_id != id) {
         status.batches.push_back(
-            {id, batches.text(i, 1), batches.integer(i, 2), zero_counts()});
+            {id, batches.text(i, 1), batches.integer(i, 2), zero_state_counts()});
       }
       if (auto state = parse_state(batches.text(i, 3))) {
         status.batches.back().by_state[*state] = batches.integer(i, 4);
@@ -109,9 +98,9 @@ Result<QueueStatus> PgQueue::status() {
     for (int i = 0; i < running.size(); ++i) {
       const std::int64_t batch_id = running.integer(i, 0);
       const std::int64_t in_flight = running.integer(i, 1);
-      count_as_running(status.by_state, in_flight);
+      count_in_flight_as_running(status.by_state, in_flight);
       for (BatchCounts& batch : status.batches) {
-        if (batch.batch_id == batch_id) count_as_running(batch.by_state, in_flight);
+        if (batch.batch_id == batch_id) count_in_flight_as_running(batch.by_state, in_flight);
       }
     }
 
@@ -182,8 +171,8 @@ Status PgQueue::for_each_chained_attempt(const std::function<bool(const ChainedA
 
 Result<std::optional<std::int64_t>> PgQueue::attempt_with_hash(const std::string& hash) {
   try {
-    PgRows found =
-        connection_.query("SELECT id FROM attempts WHERE row_hash = $1 ORDER BY id LIMIT 1", {hash});
+    PgRows found = connection_.query(
+        "SELECT id FROM attempts WHERE row_hash = $1 ORDER BY id LIMIT 1", {hash});
     if (found.size() == 0) return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(found.integer(0, 0));
   } catch (const PgError& e) {

@@ -2,31 +2,12 @@
 // let a later run take back the jobs of a run whose process died (at once when its pid is gone
 // from this same host, else when its lease runs out: a pid means nothing on another host).
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <array>
-#include <cerrno>
-#include <climits>
-
 #include "store/pg_queue.hpp"
+#include "util/this_host.hpp"
 
 namespace oneall::store {
-namespace {
-
-std::string host_name() {
-  std::array<char, HOST_NAME_MAX + 1> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
-  return name.data();
-}
-
-// As SqliteQueue's: a zombie or a reused pid counts as alive (the lease then decides).
-bool process_alive(std::int64_t pid) {
-  if (pid <= 0) return true;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
-}
-
-}  // namespace
 
 Result<std::int64_t> PgQueue::begin_run(const std::string& options_json) {
   try {
@@ -35,9 +16,10 @@ Result<std::int64_t> PgQueue::begin_run(const std::string& options_json) {
     PgTransaction transaction(connection_);
     const std::int64_t run_id =
         connection_
-            .query("INSERT INTO runs (started_at, host, pid, options_json) VALUES ($1, $2, $3, $4) "
-                   "RETURNING id",
-                   {now, host, static_cast<std::int64_t>(getpid()), options_json})
+            .query(
+                "INSERT INTO runs (started_at, host, pid, options_json) VALUES ($1, $2, $3, $4) "
+                "RETURNING id",
+                {now, host, static_cast<std::int64_t>(getpid()), options_json})
             .integer(0, 0);
 
     // Jobs whose lease expired, or whose run's process on this host is gone, belong to a

@@ -6,21 +6,6 @@
 #include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
-namespace {
-
-std::map<JobState, std::int64_t> zero_counts() {
-  std::map<JobState, std::int64_t> counts;
-  for (JobState state : kAllJobStates) counts[state] = 0;
-  return counts;
-}
-
-// A job in flight stays 'pending' in its row (schema 6): count it as running.
-void count_as_running(std::map<JobState, std::int64_t>& counts, std::int64_t in_flight) {
-  counts[JobState::kPending] -= in_flight;
-  counts[JobState::kRunning] += in_flight;
-}
-
-}  // namespace
 
 Result<QueueStatus> SqliteQueue::status() {
   try {
@@ -28,7 +13,7 @@ Result<QueueStatus> SqliteQueue::status() {
     // job at the same moment, or a run working meanwhile could make the counts go wrong.
     Transaction snapshot(db_, Transaction::Mode::kRead);
     QueueStatus status;
-    status.by_state = zero_counts();
+    status.by_state = zero_state_counts();
     Statement totals(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state");
     while (totals.step()) {
       if (auto state = parse_state(totals.column_text(0))) {
@@ -44,7 +29,7 @@ Result<QueueStatus> SqliteQueue::status() {
       const std::int64_t id = batches.column_int(0);
       if (status.batches.empty() || status.batches.back().batch_id != id) {
         status.batches.push_back(
-            {id, batches.column_text(1), batches.column_int(2), zero_counts()});
+            {id, batches.column_text(1), batches.column_int(2), zero_state_counts()});
       }
       if (auto state = parse_state(batches.column_text(3))) {
         status.batches.back().by_state[*state] = batches.column_int(4);
@@ -57,9 +42,9 @@ Result<QueueStatus> SqliteQueue::status() {
     while (running.step()) {
       const std::int64_t batch_id = running.column_int(0);
       const std::int64_t in_flight = running.column_int(1);
-      count_as_running(status.by_state, in_flight);
+      count_in_flight_as_running(status.by_state, in_flight);
       for (BatchCounts& batch : status.batches) {
-        if (batch.batch_id == batch_id) count_as_running(batch.by_state, in_flight);
+        if (batch.batch_id == batch_id) count_in_flight_as_running(batch.by_state, in_flight);
       }
     }
 

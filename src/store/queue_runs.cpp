@@ -2,27 +2,13 @@
 // run take back the jobs of a run whose process died (at once when its pid is gone, else when
 // its lease runs out).
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-
-#include "store/sqlite_queue.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_queue.hpp"
+#include "util/this_host.hpp"
 
 namespace oneall::store {
-namespace {
-
-// Whether process `pid` of this machine still exists. The queue is on a local file system (WAL
-// needs shared memory), so a run's pid is of this machine. A zombie or a reused pid counts as
-// alive: the lease then decides, which only waits longer. Our own pid is alive: runs of this
-// very process (tests) are told apart by their leases.
-bool process_alive(std::int64_t pid) {
-  if (pid <= 0) return true;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
-}
-
-}  // namespace
 
 Result<std::int64_t> SqliteQueue::begin_run(const std::string& options_json) {
   try {
@@ -43,6 +29,9 @@ Result<std::int64_t> SqliteQueue::begin_run(const std::string& options_json) {
     while (select.step()) {
       const bool expired = select.column_optional_int(7).value_or(0) < now;
       const std::optional<std::int64_t> pid = select.column_optional_int(8);
+      // A SQLite queue is on a local file system (WAL needs shared memory), so the pid is of
+      // this machine. Our own pid is alive: runs of this very process (tests) are told apart
+      // by their leases.
       const bool holder_gone = pid && !process_alive(*pid);
       if (!expired && !holder_gone) continue;
       AttemptRecord attempt;
