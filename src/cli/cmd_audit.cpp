@@ -9,7 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/open_queue.hpp"
-#include "cli/output_file.hpp"
+#include "cli/output_options.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/text.hpp"
@@ -55,13 +55,7 @@ class AuditCommand final : public Command {
         ->capture_default_str();
     sub_->add_option("--job", job_, "Only the attempts of this job id");
     sub_->add_option("--run", run_, "Only the attempts of this run id");
-    sub_->add_option("--out", out_path_,
-                     "Write to this new file (mode 0600) instead of stdout; an existing one is "
-                     "refused unless --force");
-    sub_->add_flag("--force", force_,
-                   "With --out: replace an existing file (the new one is renamed over it; a "
-                   "symlink there is replaced, not followed)")
-        ->needs("--out");
+    output_.add_to(*sub_);
     verify_ = sub_->add_subcommand(
         "verify",
         "Check the attempt log's hash chain: exit 0 when intact, 1 naming the first row edited, "
@@ -78,7 +72,7 @@ class AuditCommand final : public Command {
 
   int run(const GlobalOptions& global, Streams streams) override {
     if (!verify_->parsed()) {
-      if (auto allowed = check_output_target(out_path_, existing()); !allowed) {
+      if (auto allowed = check_output_target(output_.path, output_.existing()); !allowed) {
         streams.err << allowed.error().message << '\n';
         return kExitUsage;
       }
@@ -113,7 +107,7 @@ class AuditCommand final : public Command {
       streams.err << rows.error().message << '\n';
       return kExitStorage;
     }
-    auto output = OutputFile::open(out_path_, existing(), streams.out);
+    auto output = OutputFile::open(output_.path, output_.existing(), streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';
       return kExitStorage;
@@ -130,17 +124,12 @@ class AuditCommand final : public Command {
     return kExitOk;
   }
 
-  ExistingFile existing() const {
-    return force_ ? ExistingFile::kReplace : ExistingFile::kRefuse;
-  }
-
   CLI::App* sub_;
   CLI::App* verify_;
   std::string format_ = "jsonl";
   std::optional<std::int64_t> job_;
   std::optional<std::int64_t> run_;
-  std::string out_path_;
-  bool force_ = false;
+  OutputOptions output_;
   bool json_ = false;
 };
 

@@ -8,7 +8,7 @@
 #include "cli/job_filter_options.hpp"
 #include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
-#include "cli/output_file.hpp"
+#include "cli/output_options.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 
@@ -21,25 +21,19 @@ class ReportCommand final : public Command {
       : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
         filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
     sub_->footer(
-        "Exit status: 0 written, 2 bad usage, no queue at the path, a --batch or --job that is not\n"
+        "Exit status: 0 written, 2 bad usage, no queue at the path, a --batch or --job that is "
+        "not\n"
         "in the queue, or an --out file that exists, 5 storage or system error.");
     sub_->add_option("--format", format_, "Output format")
         ->check(CLI::IsMember({"csv", "jsonl"}))
         ->capture_default_str();
-    sub_->add_option("--out", out_path_,
-                     "Write to this new file (mode 0600) instead of stdout; an existing one is "
-                     "refused unless --force");
-    sub_->add_flag("--force", force_,
-                   "With --out: replace an existing file (the new one is renamed over it; a "
-                   "symlink there is replaced, not followed)")
-        ->needs("--out");
+    output_.add_to(*sub_);
   }
 
   CLI::App& subcommand() override { return *sub_; }
 
   int run(const GlobalOptions& global, Streams streams) override {
-    const ExistingFile existing = force_ ? ExistingFile::kReplace : ExistingFile::kRefuse;
-    if (auto allowed = check_output_target(out_path_, existing); !allowed) {
+    if (auto allowed = check_output_target(output_.path, output_.existing()); !allowed) {
       streams.err << allowed.error().message << '\n';
       return kExitUsage;
     }
@@ -51,7 +45,7 @@ class ReportCommand final : public Command {
     if (auto refused = refuse_unknown_ids(queue, filter_.filter(), "report", streams.err)) {
       return *refused;
     }
-    auto output = OutputFile::open(out_path_, existing, streams.out);
+    auto output = OutputFile::open(output_.path, output_.existing(), streams.out);
     if (!output) {
       streams.err << output.error().message << '\n';
       return kExitStorage;
@@ -77,8 +71,7 @@ class ReportCommand final : public Command {
   CLI::App* sub_;
   JobFilterOptions filter_;
   std::string format_ = "csv";
-  std::string out_path_;
-  bool force_ = false;
+  OutputOptions output_;
 };
 
 }  // namespace
