@@ -1,6 +1,7 @@
 // `run [FILE...]`: imports the files (if any), then works the queue until nothing is runnable,
 // against the configured API root, an --endpoint, or the in-process sandbox (--sandbox). Only
-// one run works a database at a time (run_lock); --dry-run prints instead of sending.
+// one run works a SQLite queue at a time (run_lock); a PostgreSQL queue takes many at once, on
+// any hosts (docs/cli.md#many-runners). --dry-run prints instead of sending.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -42,7 +43,8 @@ class RunCommand final : public Command {
         "Credentials come from ONEALL_SUBDOMAIN, ONEALL_PUBLIC_KEY and ONEALL_PRIVATE_KEY,\n"
         "or the credentials file (--config); with --sandbox the built-in emulator is\n"
         "started on 127.0.0.1 and used instead.\n"
-        "One run per database: a second one exits 3 and says which process holds it.\n"
+        "One run per SQLite queue: a second one exits 3 and says which process holds it.\n"
+        "A PostgreSQL queue takes any number of runs at once, on any hosts.\n"
         "SIGINT/SIGTERM stop taking work and finish what is in flight (exit 4); a second\n"
         "signal exits at once, and the next run takes up what was left.\n" +
         duration_help() +
@@ -90,6 +92,11 @@ class RunCommand final : public Command {
                       "Per-request timeout, 100ms to 1h")
         ->type_name("DURATION")
         ->default_str("30s");
+    add_parsed_option(*sub_, "--lease", lease_ms_, parse_duration_ms,
+                      "How long a claimed job stays this run's without renewal (renewed every "
+                      "third of it); a run that dies or loses its database gives its jobs back "
+                      "after it. At least twice (--timeout + 1s); default 2min or that minimum")
+        ->type_name("DURATION");
     target_.add_options(*sub_);
     sub_->add_option("--batch", batch_, "Work only this batch id");
     sub_->add_flag("--dry-run", dry_run_,
@@ -122,6 +129,17 @@ class RunCommand final : public Command {
     SystemClock clock;
     const EpochMs started_at = clock.now_ms();  // a cron window counts from the start
     if (deadline_ms_) options_.deadline = started_at + *deadline_ms_;
+    // Fencing (docs/cli.md#many-runners): a request must be able to end well within the lease
+    // left after a renewal, two thirds of it.
+    const std::int64_t shortest_lease = 2 * (options_.timeout_ms + 1'000);
+    if (lease_ms_ && *lease_ms_ < shortest_lease) {
+      streams.err << fmt::format(
+          "--lease ({} ms) must be at least twice --timeout plus one second ({} ms): a request "
+          "must be able to end before the lease it is sent under runs out\n",
+          *lease_ms_, shortest_lease);
+      return kExitUsage;
+    }
+    options_.lease_ms = lease_ms_.value_or(std::max(options_.lease_ms, shortest_lease));
     if (options_.retry_cap_ms < options_.retry_base_ms) {
       streams.err << fmt::format("--retry-cap ({} ms) must not be below --retry-base ({} ms)\n",
                                  options_.retry_cap_ms, options_.retry_base_ms);
@@ -145,19 +163,26 @@ class RunCommand final : public Command {
     if (int malformed = check_queue_location(global, streams.err); malformed != kExitOk) {
       return malformed;
     }
-    auto lock = RunLock::try_acquire(global.db, started_at);
-    if (!lock) {
-      streams.err << lock.error().message << '\n';
-      return kExitStorage;
-    }
-    if (!lock->owns_lock()) {
-      streams.err << fmt::format(
-          "another run is working on {}: {}.\nWait for it to end, or stop it with SIGTERM; a "
-          "run that dies releases the lock ({}) by itself.\n",
-          shown_db(global), lock->holder(), lock->path());
-      return kExitLocked;
-    }
 
+    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
+    if (!opened.queue) return opened.exit_code;
+    store::Queue& queue = *opened.queue;
+    std::optional<RunLock> lock;
+    if (!queue.runs_at_once()) {
+      auto acquired = RunLock::try_acquire(global.db, started_at);
+      if (!acquired) {
+        streams.err << acquired.error().message << '\n';
+        return kExitStorage;
+      }
+      if (!acquired->owns_lock()) {
+        streams.err << fmt::format(
+            "another run is working on {}: {}.\nWait for it to end, or stop it with SIGTERM; a "
+            "run that dies releases the lock ({}) by itself.\n",
+            shown_db(global), acquired->holder(), acquired->path());
+        return kExitLocked;
+      }
+      lock.emplace(std::move(acquired).value());
+    }
     std::optional<sandbox::SandboxServer> sandbox;
     if (sandbox_) {
       sandbox::SandboxOptions sandbox_options;
@@ -174,10 +199,6 @@ class RunCommand final : public Command {
       options_.api_root = sandbox->base_url();
     }
     options_.batch = batch_;
-
-    auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
-    if (!opened.queue) return opened.exit_code;
-    store::Queue& queue = *opened.queue;
     if (!quiet_) streams.err << queue_line(global, queue) << '\n';
     // Before anything is bound, imported or sent.
     if (auto refused = refuse_unknown_batch(queue, streams)) return *refused;
@@ -245,7 +266,7 @@ class RunCommand final : public Command {
   // The run's record in the queue is ended whatever happens, with the exit code it ends with.
   int work_queue(const GlobalOptions& global, store::Queue& queue, const Clock& clock,
                  Streams streams) {
-    auto run_id = queue.begin_run(options_json());
+    auto run_id = queue.begin_run(options_json(), options_.lease_ms);
     if (!run_id) {
       streams.err << run_id.error().message << '\n';
       return kExitStorage;
@@ -273,8 +294,8 @@ class RunCommand final : public Command {
     std::string json;  // the same for --json and the runs table
   };
 
-  Result<RunEnding> send_jobs(const GlobalOptions& global, store::Queue& queue,
-                              std::int64_t run_id, const Clock& clock, Streams streams) {
+  Result<RunEnding> send_jobs(const GlobalOptions& global, store::Queue& queue, std::int64_t run_id,
+                              const Clock& clock, Streams streams) {
     // After begin_run, which returns the jobs of crashed runs to pending.
     auto before = queue.status();
     if (!before) return before.error();
@@ -298,7 +319,7 @@ class RunCommand final : public Command {
 
     auto after = queue.status();
     if (!after) return after.error();
-    const ScopeCounts scope = count_scope(*after, batch_);
+    const ScopeCounts scope = count_scope(*after, batch_, run_id);
     const int exit_code = run_exit_code(scope, summary->stopped_early);
     return RunEnding{
         exit_code, run_summary_text(run_id, *summary, scope, exit_code),
@@ -313,12 +334,12 @@ class RunCommand final : public Command {
     return fmt::format(
         R"({{"endpoint":{},"concurrency":{},"max_attempts":{},"timeout_ms":{},"sandbox":{},)"
         R"("rate_per_s":{},"identity_rate_per_s":{},"deadline":{},"max_auth_failures":{},)"
-        R"("batch":{}}})",
+        R"("batch":{},"lease_ms":{}}})",
         json_string(options_.api_root), options_.concurrency, options_.max_attempts,
         options_.timeout_ms, sandbox_ ? "true" : "false", optional_number(options_.rate),
         optional_number(options_.identity_rate),
         options_.deadline ? json_string(format_utc_ms(*options_.deadline)) : "null",
-        options_.breaker_threshold, optional_number(batch_));
+        options_.breaker_threshold, optional_number(batch_), options_.lease_ms);
   }
 
   CLI::App* sub_;
@@ -326,6 +347,7 @@ class RunCommand final : public Command {
   std::string identity_;
   engine::RunOptions options_;
   std::optional<std::int64_t> deadline_ms_;
+  std::optional<std::int64_t> lease_ms_;
   ApiTarget target_;
   std::optional<std::int64_t> batch_;
   bool dry_run_ = false;

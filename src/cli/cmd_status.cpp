@@ -1,4 +1,5 @@
-// `status`: how many jobs are in each state, per batch, and the last run.
+// `status`: how many jobs are in each state, per batch, the last run, and the runs working the
+// queue now (many at once on PostgreSQL).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -37,11 +38,19 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
                     r->ended_at ? json_string(format_utc_ms(*r->ended_at)) : "null",
                     r->exit_code ? std::to_string(*r->exit_code) : "null", r->attempts);
   }
+  std::string live_runs;
+  for (const auto& r : status.live_runs) {
+    if (!live_runs.empty()) live_runs += ',';
+    live_runs += fmt::format(
+        R"({{"id":{},"host":{},"pid":{},"started_at":"{}","heartbeat_at":"{}"}})", r.run_id,
+        json_string(r.host), r.pid, format_utc_ms(r.started_at), format_utc_ms(r.heartbeat_at));
+  }
   return with_queue_field(
-      global, fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},)"
-                          R"("api_root":{},"exit_code":0}})",
-                          total(status.by_state), state_counts_json(status.by_state), batches,
-                          last_run, status.api_root ? json_string(*status.api_root) : "null"));
+      global,
+      fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},)"
+                  R"("live_runs":[{}],"api_root":{},"exit_code":0}})",
+                  total(status.by_state), state_counts_json(status.by_state), batches, last_run,
+                  live_runs, status.api_root ? json_string(*status.api_root) : "null"));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
@@ -95,6 +104,11 @@ class StatusCommand final : public Command {
                                     r->exit_code.value_or(-1))
                       : std::string("not ended (running or crashed)"),
           r->attempts);
+    }
+    for (const auto& r : status->live_runs) {
+      streams.out << fmt::format("running: run {}, pid {} on host {}, since {}, heartbeat {}\n",
+                                 r.run_id, r.pid, r.host, format_utc_ms(r.started_at),
+                                 format_utc_ms(r.heartbeat_at));
     }
     return kExitOk;
   }

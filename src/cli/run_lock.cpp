@@ -13,7 +13,6 @@
 #include <sstream>
 #include <utility>
 
-#include "store/queue_location.hpp"
 #include "util/this_host.hpp"
 
 namespace oneall::cli {
@@ -48,48 +47,9 @@ Status write_holder(int fd, EpochMs now) {
 
 }  // namespace
 
-Result<RunLock> RunLock::try_acquire_in_postgres(const std::string& uri, const std::string& shown) {
-  // The lock's key: any fixed pair, the same in every version ("onea", 4: the run lock).
-  constexpr std::int64_t kLockClass = 0x6f6e6561;
-  constexpr std::int64_t kLockId = 4;
-  std::string path = fmt::format("a PostgreSQL advisory lock in {}", shown);
-  auto connected = store::PgConnection::connect(uri);
-  if (!connected) {
-    return Error{
-        fmt::format("cannot take the run lock of {}: {}", shown, connected.error().message)};
-  }
-  try {
-    connected->query("SELECT set_config('application_name', $1, false)",
-                     {fmt::format("pid {} on host {}", getpid(), host_name())});
-    if (connected->query("SELECT pg_try_advisory_lock($1::INT, $2::INT)", {kLockClass, kLockId})
-            .text(0, 0) == "t") {
-      RunLock lock(std::move(path), FileDescriptor(), "");
-      lock.pg_.emplace(std::move(connected).value());
-      return lock;
-    }
-    store::PgRows holder = connected->query(
-        "SELECT a.application_name, to_char(a.backend_start AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM pg_locks AS l JOIN pg_stat_activity AS a "
-        "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND "
-        "l.objid = $2 AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE "
-        "datname = current_database())",
-        {kLockClass, kLockId});
-    std::string who = "a process whose details the server does not show";
-    if (holder.size() > 0) who = fmt::format("{}, since {}", holder.text(0, 0), holder.text(0, 1));
-    return RunLock(std::move(path), FileDescriptor(), std::move(who));
-  } catch (const store::PgError& e) {
-    return Error{fmt::format("cannot take the run lock of {}: {}", shown, e.what())};
-  }
-}
-
 std::string RunLock::lock_path_for(const std::string& db_path) { return db_path + ".lock"; }
 
 Result<RunLock> RunLock::try_acquire(const std::string& db_path, EpochMs now) {
-  auto location = store::parse_queue_location(db_path);
-  if (!location) return location.error();
-  if (location->kind == store::QueueLocation::Kind::kPostgres) {
-    return try_acquire_in_postgres(location->target, location->shown);
-  }
   std::string path = lock_path_for(db_path);
   // O_NOFOLLOW: never write our details through a symlink someone left in the lock's place.
   FileDescriptor fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));

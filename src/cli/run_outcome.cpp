@@ -7,7 +7,8 @@
 
 namespace oneall::cli {
 
-ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch) {
+ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch,
+                        std::int64_t run_id) {
   const std::map<store::JobState, std::int64_t> none;  // a batch that does not exist
   const std::map<store::JobState, std::int64_t>* counts = &status.by_state;
   if (batch) {
@@ -20,8 +21,12 @@ ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int
     auto it = counts->find(state);
     return it == counts->end() ? 0 : it->second;
   };
-  return {count(store::JobState::kPending), count(store::JobState::kRunning),
-          count(store::JobState::kFailed), count(store::JobState::kDead), batch};
+  ScopeCounts scope{count(store::JobState::kPending), count(store::JobState::kRunning),
+                    count(store::JobState::kFailed), count(store::JobState::kDead), batch};
+  for (const store::LiveRun& live : status.live_runs) {
+    if (live.run_id != run_id) ++scope.other_live_runs;
+  }
+  return scope;
 }
 
 int run_exit_code(const ScopeCounts& scope, bool stopped_early) {
@@ -87,6 +92,10 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
   text += fmt::format("{} job(s) still waiting in scope", scope.left());
   if (scope.left() > 0)
     text += fmt::format(" ({} pending, {} running)", scope.pending, scope.running);
+  if (scope.other_live_runs > 0 && scope.running > 0) {
+    text += fmt::format("; {} job(s) in the hands of {} other run(s) working the queue",
+                        scope.running, scope.other_live_runs);
+  }
   text += exit_code == kExitStoppedEarly ? "; run again to continue\n" : "\n";
   // A run never sends a failed job again: after wrong keys, "run again" alone would skip them.
   if (s.stop_cause == engine::StopCause::kCircuitBreaker && s.refused > 0) {
@@ -109,10 +118,12 @@ std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
   return fmt::format(
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
       R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
-      R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"exit_code":{}}})",
+      R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"other_live_runs":{},)"
+      R"("exit_code":{}}})",
       run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
       requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
-      json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running, exit_code);
+      json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running,
+      scope.other_live_runs, exit_code);
 }
 
 }  // namespace oneall::cli

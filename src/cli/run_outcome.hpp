@@ -20,12 +20,18 @@ struct ScopeCounts {
   std::int64_t failed = 0;
   std::int64_t dead = 0;
   std::optional<std::int64_t> batch;  // the scope: one batch, or the whole queue
-  std::int64_t left() const { return pending + running; }  // jobs still waiting
+  // Other runs working the queue now (PostgreSQL): the running jobs are in their hands, not
+  // left behind by this run.
+  std::int64_t other_live_runs = 0;
+  // Jobs still waiting for a run to take them.
+  std::int64_t left() const { return pending + (other_live_runs > 0 ? 0 : running); }
 };
-ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch);
+// `run_id`: the run asking, not counted among the other live runs.
+ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch,
+                        std::int64_t run_id = 0);
 
 // 4 when stopped early with work left, else 1 if any job in scope failed or is dead, else 4 if
-// work is left (held by another run), else 0.
+// work is left (held by a run that is gone, until its lease ends), else 0.
 int run_exit_code(const ScopeCounts& scope, bool stopped_early);
 
 // "none" | "signal" | "deadline" | "circuit_breaker" | "blocked"

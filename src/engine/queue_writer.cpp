@@ -91,6 +91,20 @@ QueueWriter::Reply QueueWriter::write(const Turn& turn) {
         return reply;
       }
     }
+    for (const SharedRate::Hold& hold : turn.holds) {
+      if (Status held = queue_.hold_sends(hold.scope, hold.until); !held) {
+        reply.written = held.error();
+        return reply;
+      }
+    }
+    for (const SharedRate::Reservation& wanted : turn.reservations) {
+      auto window = queue_.reserve_sends(wanted.scope, wanted.interval_us, wanted.count);
+      if (!window) {
+        reply.written = window.error();
+        return reply;
+      }
+      reply.windows.push_back(std::move(*window));
+    }
     if (turn.completions.empty() && turn.claim == 0) return reply;
     auto claimed = queue_.finish_and_claim(turn.completions, run_id_, turn.claim, options_.lease_ms,
                                            options_.batch);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/run_options.hpp"
+#include "engine/shared_rate.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -30,6 +31,9 @@ class QueueWriter {
     std::vector<store::Completion> completions;
     std::size_t claim = 0;  // jobs wanted, claimed after the completions are recorded
     bool renew_leases = false;
+    // The shared rate budget (shared_rate.hpp): 429 holds first, then reservations.
+    std::vector<SharedRate::Hold> holds;
+    std::vector<SharedRate::Reservation> reservations;
   };
   struct Reply {
     Status written = Ok{};  // an Error: the turn wrote nothing (or only the lease renewal)
@@ -37,6 +41,7 @@ class QueueWriter {
     // When fewer jobs than wanted were claimable: the earliest next_attempt_at of a pending job
     // (a retry backing off, or a job behind a running one on its object); nullopt if none.
     std::optional<EpochMs> next_pending_at;
+    std::vector<store::SendWindow> windows;  // the reservations granted
     // The turn's completions, handed back so that their strings are freed on the loop's thread,
     // whose allocator made them (freeing across threads contends for malloc's arena locks).
     std::vector<store::Completion> spent;
@@ -56,6 +61,10 @@ class QueueWriter {
   std::optional<Reply> take_reply();         // the reply, if it is ready; never waits
   Reply wait_for_reply();                    // requires in_hand()
   store::Queue& queue();                     // requires !in_hand()
+  // Cuts the queue's call in progress on the writer's thread (Queue::interrupt): its reply then
+  // comes soon, an error. For a run that must end without its database.
+  void interrupt_queue() { queue_.interrupt(); }
+  const std::string& queue_path() const { return queue_.path(); }
 
  private:
   void write_turns_until_stopped();

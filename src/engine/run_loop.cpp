@@ -54,6 +54,9 @@ RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& cl
     throw std::runtime_error(
         fmt::format("cannot size libcurl's connection cache: {}", curl_multi_strerror(code)));
   }
+  if (queue.runs_at_once() && (options.rate || options.identity_rate)) {
+    shared_rate_.emplace(options.rate, options.identity_rate);
+  }
   for (std::size_t i = 0; i < 2 * concurrency_; ++i) {
     pool_.push_back(std::make_unique<InFlightRequest>(curl_, options_, api_headers_));
     idle_.push_back(pool_.back().get());
@@ -63,8 +66,11 @@ RunLoop::RunLoop(store::Queue& queue, const RunOptions& options, const Clock& cl
 Result<RunSummary> RunLoop::run() {
   started_ = clock_.now_ms();
   renew_at_ = started_ + std::max<EpochMs>(1, options_.lease_ms / 3);
+  // Every job this run claims is claimed after this moment, with a whole lease.
+  lease_horizon_ = started_ + options_.lease_ms;
   while (true) {
     const EpochMs now = clock_.now_ms();
+    if (leases_running_out(now)) return leases_lost(now);
     note_stop_causes(now);
     if (std::optional<QueueWriter::Reply> reply = writer_.take_reply()) {
       if (Status applied = apply(std::move(*reply), now); !applied) return abort(applied.error());
@@ -118,6 +124,24 @@ Result<RunSummary> RunLoop::run() {
   return summary_;
 }
 
+bool RunLoop::leases_running_out(EpochMs now) const {
+  return now + options_.timeout_ms + options_.fence_margin_ms > lease_horizon_;
+}
+
+// The queue has not confirmed a renewal for most of a lease: another runner will soon take
+// this run's jobs back. Nothing more may start, and waiting for the queue could outlast the
+// leases, so the call in the writer's hands is cut off, transfers in flight are aborted, and
+// the run ends with an error. Their jobs come back to the queue when the leases run out; an
+// attempt that may have reached the server is then logged as interrupted.
+Error RunLoop::leases_lost(EpochMs now) {
+  writer_.interrupt_queue();
+  return abort(Error{fmt::format(
+      "the queue {} confirmed no lease renewal for {} ms (lease {} ms): stopped sending before "
+      "the leases run out, so that no job is sent here and by another run at once; the jobs "
+      "this run held go back to the queue when their leases end",
+      writer_.queue_path(), now - (lease_horizon_ - options_.lease_ms), options_.lease_ms)});
+}
+
 void RunLoop::stop_because(StopCause cause, std::string reason) {
   if (stopping()) return;  // the first cause is the one to report
   summary_.stop_cause = cause;
@@ -157,8 +181,15 @@ void RunLoop::hand_over_turn(EpochMs now) {
   QueueWriter::Turn turn;
   turn.claim = stopping() || now < claim_at_ ? 0 : ready_room();
   turn.renew_leases = now >= renew_at_;
-  if (!turn_is_due(now, turn)) return;
-  if (turn.renew_leases) renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
+  if (shared_rate_) {
+    turn.holds = shared_rate_->take_holds();
+    if (!stopping()) turn.reservations = shared_rate_->take_reservations();
+  }
+  if (!turn_is_due(now, turn)) return;  // holds and reservations make a turn due
+  if (turn.renew_leases) {
+    renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
+    renewal_sent_ = now;
+  }
   turn.completions = std::move(finished_);
   finished_.clear();
   committing_ = std::move(finished_slots_);
@@ -172,7 +203,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
 // carry the run meanwhile). A claim the ready jobs will soon need, a lease renewal, a stop, or
 // nothing left in flight to end the poll hands the turn over at once.
 bool RunLoop::turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const {
-  if (turn.renew_leases) return true;
+  if (turn.renew_leases || !turn.reservations.empty() || !turn.holds.empty()) return true;
   if (turn.claim > 0 && ready_running_low()) return true;
   if (finished_.empty()) return false;
   return stopping() || in_flight() == 0 || finished_.size() >= half_window() ||
@@ -187,7 +218,11 @@ Status RunLoop::apply(QueueWriter::Reply reply, EpochMs now) {
   const std::size_t wanted = std::exchange(claiming_, 0);
   const std::size_t got = reply.claimed.size();
   for (auto& job : reply.claimed) ready_.push_back(std::move(job));
+  const std::optional<EpochMs> renewal = std::exchange(renewal_sent_, std::nullopt);
+  if (shared_rate_) shared_rate_->granted(reply.windows);
   if (!reply.written) return reply.written.error();
+  // The queue renewed the leases after `renewal`, each for a whole lease from then on.
+  if (renewal) lease_horizon_ = std::max(lease_horizon_, *renewal + options_.lease_ms);
   if (wanted > 0) note_claim(wanted, got, reply.next_pending_at, now);
   // Completions gathered since that turn was handed over may have freed an object or left a
   // retry: look again, whatever the reply said.
@@ -238,7 +273,7 @@ Result<store::Queue*> RunLoop::settled_queue() {
 // cannot reorder an object's jobs).
 Status RunLoop::start_ready(EpochMs now) {
   start_at_ = kNever;
-  for (auto it = ready_.begin(); it != ready_.end() && can_start();) {
+  for (auto it = ready_.begin(); it != ready_.end() && can_start() && !leases_running_out(now);) {
     const EpochMs run_at = gate_.run_ready_at(now);
     if (run_at > now) {
       start_at_ = run_at;
@@ -249,6 +284,18 @@ Status RunLoop::start_ready(EpochMs now) {
       start_at_ = std::min(start_at_, identity_at);
       ++it;
       continue;
+    }
+    if (shared_rate_) {
+      // A scope with no reserved send left waits for the writer's reply (it wakes the poll).
+      bool run_scope_waits = false;
+      const EpochMs shared_at = shared_rate_->ready_at(it->identity, now, run_scope_waits);
+      if (shared_at > now) {
+        if (shared_at != SharedRate::kNotReserved) start_at_ = std::min(start_at_, shared_at);
+        if (run_scope_waits) break;
+        ++it;
+        continue;
+      }
+      shared_rate_->started(it->identity, now);
     }
     gate_.started(it->identity, now);
     store::ClaimedJob job = std::move(*it);
@@ -324,8 +371,10 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   }
   const Decision decision = classify(outcome);
   if (outcome.curl_code == CURLE_OK) watch_for_refusals(outcome.http_status);
-  if (outcome.curl_code == CURLE_OK && outcome.http_status == 429)
+  if (outcome.curl_code == CURLE_OK && outcome.http_status == 429) {
     gate_.throttled(job.identity, ended);
+    if (shared_rate_) shared_rate_->throttled(job.identity, ended);
+  }
 
   store::JobTransition next{decision.next, 0, decision.note};
   if (decision.next == store::JobState::kPending) {

@@ -23,6 +23,11 @@
 // finish for stop_grace_ms, then records the rest as interrupted (their jobs go back to
 // pending) and ends. The loop uses the queue directly only between the writer's turns
 // (settled_queue()): to give jobs back, read a job's attempts, and at the end.
+// Fencing (docs/cli.md#many-runners): the run's leases are good until lease_horizon_, a lease
+// after the last renewal the queue confirmed. A request starts only if it must end (its
+// timeout) a margin before that; once no request could, the database has not answered for too
+// long, and the run cuts its queue's connection and ends with an error, so that no job it held
+// is ever in flight here when another runner takes it over.
 #pragma once
 
 #include <algorithm>
@@ -41,6 +46,7 @@
 #include "engine/rate_limiter.hpp"
 #include "engine/run_options.hpp"
 #include "engine/runner.hpp"
+#include "engine/shared_rate.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -66,6 +72,9 @@ class RunLoop {
   std::size_t ready_room() const;
 
   void note_stop_causes(EpochMs now);
+  // True once a request starting at `now` could outlive the leases the queue confirmed.
+  bool leases_running_out(EpochMs now) const;
+  Error leases_lost(EpochMs now);
   void stop_because(StopCause cause, std::string reason);
   void hand_over_turn(EpochMs now);
   bool turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const;
@@ -111,6 +120,9 @@ class RunLoop {
   std::vector<InFlightRequest*> committing_;      // slots of the turn in the writer's hands
   std::size_t claiming_ = 0;                      // jobs that turn asked to claim
   SendGate gate_;
+  // Set when the queue takes several runs at once and a rate is given: the rate is then the
+  // queue's, shared by all its runs.
+  std::optional<SharedRate> shared_rate_;
   std::mt19937_64 random_;
   const std::size_t concurrency_;  // requests in flight at most; the pool has twice as many slots
 
@@ -121,6 +133,8 @@ class RunLoop {
   std::optional<EpochMs> blocked_since_;  // due jobs unclaimable with nothing of ours to do
   std::optional<EpochMs> stop_at_;        // when stopping began
   EpochMs renew_at_ = 0;
+  EpochMs lease_horizon_ = 0;            // every job this run holds is leased at least till then
+  std::optional<EpochMs> renewal_sent_;  // when the renewal in the writer's hands was asked for
   EpochMs progress_at_ = 0;
   EpochMs gathering_since_ = 0;  // when the oldest completion in finished_ ended
   int refusals_in_row_ = 0;      // 401/403 answers since the last other answer

@@ -24,6 +24,10 @@ struct RunOptions {
   std::int64_t retry_base_ms = 500;  // backoff: random in [0, min(cap, base * 2^(attempt-1))]
   std::int64_t retry_cap_ms = 60'000;
   std::int64_t lease_ms = 120'000;  // a claimed job is ours this long without renewal
+  // Fencing (docs/cli.md#many-runners): a request starts only if it would end (timeout_ms) this
+  // long before the leases the queue last confirmed run out. Covers clock skew between hosts.
+  // Needs lease_ms >= 1.5 x (timeout_ms + fence_margin_ms) for a healthy run never to stall.
+  std::int64_t fence_margin_ms = 1'000;
   std::size_t response_body_cap = 64 * 1024;
   std::optional<std::int64_t> batch;  // work only this batch
   // Due jobs we cannot claim while nothing of ours is in flight are held by another run (an

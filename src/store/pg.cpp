@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <vector>
@@ -73,13 +74,30 @@ std::int64_t PgRows::affected() const {
 void PgConnection::Finish::operator()(pg_conn* connection) const { PQfinish(connection); }
 
 Result<PgConnection> PgConnection::connect(const std::string& conninfo) {
-  PgConnection connection(PQconnectdb(conninfo.c_str()));  // owns it even when it failed
+  // Defaults for a server that vanishes: give up connecting after 10 s, and let TCP notice a
+  // peer that stopped answering within about a minute. The user's own conninfo (expanded in
+  // place of "dbname", after these) overrides any of them. Unix sockets ignore the TCP ones.
+  static constexpr const char* kKeys[] = {"connect_timeout",
+                                          "keepalives_idle",
+                                          "keepalives_interval",
+                                          "keepalives_count",
+                                          "tcp_user_timeout",
+                                          "dbname",
+                                          nullptr};
+  const char* values[] = {"10", "30", "10", "3", "60000", conninfo.c_str(), nullptr};
+  // Owns the connection even when it failed.
+  PgConnection connection(PQconnectdbParams(kKeys, values, /*expand_dbname=*/1));
   if (!connection.connection_) return Error{"cannot connect to PostgreSQL: out of memory"};
   if (PQstatus(connection.connection_.get()) != CONNECTION_OK) {
     return Error{fmt::format("cannot connect to PostgreSQL: {}",
                              first_line(PQerrorMessage(connection.connection_.get())))};
   }
+  connection.socket_ = PQsocket(connection.connection_.get());
   return connection;
+}
+
+void PgConnection::sever() const {
+  if (socket_ >= 0) (void)shutdown(socket_, SHUT_RDWR);
 }
 
 void PgConnection::exec(std::string_view sql) {

@@ -75,6 +75,11 @@ class PgConnection {
   // PGPASSWORD, ~/.pgpass and PGSERVICE apply). A failure is one line naming the cause.
   static Result<PgConnection> connect(const std::string& conninfo);
 
+  // Cuts the connection's socket, so a statement waiting on a server that no longer answers
+  // (a network that drops packets, a frozen peer) fails at once, and so does every later one.
+  // The one member that may be called from another thread while this one is in use.
+  void sever() const;
+
   void exec(std::string_view sql);  // one or more statements, no parameters, no rows
   PgRows query(std::string_view sql, std::initializer_list<PgParam> params = {});
   template <class Params>
@@ -87,6 +92,7 @@ class PgConnection {
   explicit PgConnection(pg_conn* connection) : connection_(connection) {}
   PgRows run(std::string_view sql, const char* const* values, int count);
   std::unique_ptr<pg_conn, Finish> connection_;
+  int socket_ = -1;  // the connection's, read once connected: sever() must not ask libpq
 };
 
 template <class Params>

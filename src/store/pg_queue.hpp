@@ -30,9 +30,13 @@ class PgQueue final : public Queue {
 
   Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) override;
   Result<std::string> bind_api_root(const std::string& api_root) override;
-  Result<std::int64_t> begin_run(const std::string& options_json) override;
+  bool runs_at_once() const override { return true; }
+  Result<std::int64_t> begin_run(const std::string& options_json, std::int64_t lease_ms) override;
   Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) override;
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) override;
+  Result<SendWindow> reserve_sends(const std::string& scope, std::int64_t interval_us,
+                                   int count) override;
+  Status hold_sends(const std::string& scope, EpochMs until) override;
   Status release(std::int64_t job_id) override;
   Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt) override;
@@ -50,6 +54,7 @@ class PgQueue final : public Queue {
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
 
+  void interrupt() override { connection_.sever(); }
   const std::string& path() const override { return shown_; }
   bool created_now() const override { return created_now_; }
   // The connection itself, for inspection by the backend's own tests; not for changes.
@@ -62,6 +67,8 @@ class PgQueue final : public Queue {
                                              std::optional<std::int64_t> batch) override;
   // The parts of write_turn and begin_run, inside their transaction; PgError escapes.
   Status record_finished(std::span<const Completion> completions);
+  enum class OrphanCheck { kExpired, kExpiredOrDeadHere };
+  void take_back_orphans(EpochMs now, OrphanCheck check);
   std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
                                      std::optional<std::int64_t> batch);
 

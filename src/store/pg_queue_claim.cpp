@@ -94,6 +94,8 @@ std::vector<ClaimedJob> PgQueue::claim_rows(std::int64_t run_id, std::size_t lim
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();
   connection_.query("SELECT pg_advisory_xact_lock($1)", {kClaimLockKey});
+  // Another runner died or was cut off: its jobs come back here, to whoever claims next.
+  take_back_orphans(now, OrphanCheck::kExpired);
   std::vector<PgParam> params = {static_cast<std::int64_t>(limit), now, run_id, now + lease_ms};
   if (batch) params.emplace_back(*batch);  // $5 only where the SQL names it
   PgRows rows = connection_.query_range(claim_sql(batch.has_value()), params);
@@ -125,16 +127,55 @@ Status PgQueue::release(std::int64_t job_id) {
   }
 }
 
+// Pending jobs not in flight come due at next_attempt_at. Jobs held by a run that has missed a
+// heartbeat (past half its lease: it died, or it is cut off from the database) come back when
+// their lease runs out, so a run waits for them rather than end while they are lost; jobs of a
+// run that is keeping up are its own business.
 Result<std::optional<EpochMs>> PgQueue::next_pending_at(std::optional<std::int64_t> batch) {
   try {
     PgRows earliest = connection_.query(
-        "SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
+        "SELECT LEAST((SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
         "AND ($1::BIGINT IS NULL OR j.batch_id = $1) "
-        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)",
-        {batch ? PgParam(*batch) : PgParam(std::nullopt)});
+        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)), "
+        "(SELECT MIN(f.lease_until) FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
+        "LEFT JOIN runs AS r ON r.id = f.run_id WHERE ($1::BIGINT IS NULL OR j.batch_id = $1) "
+        "AND (r.id IS NULL OR r.ended_at IS NOT NULL OR r.live_until IS NULL "
+        "OR 2 * $2::BIGINT > r.heartbeat_at + r.live_until)))",
+        {batch ? PgParam(*batch) : PgParam(std::nullopt), clock_.now_ms()});
     return earliest.optional_integer(0, 0);
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("find the next due job in {}", shown_));
+  }
+}
+
+// The scope's row is created on first use; one statement, so concurrent reservations queue on
+// its row lock and each moves the arrival time on from where the last one left it.
+Result<SendWindow> PgQueue::reserve_sends(const std::string& scope, std::int64_t interval_us,
+                                          int count) {
+  try {
+    const std::int64_t now_us = clock_.now_ms() * 1000;
+    const std::int64_t span = interval_us * count;
+    PgRows first = connection_.query(
+        "INSERT INTO rate_budgets (scope, arrival_us) VALUES ($1, $2::BIGINT + $3::BIGINT) "
+        "ON CONFLICT (scope) DO UPDATE SET arrival_us = "
+        "GREATEST(rate_budgets.arrival_us, $2::BIGINT) + $3::BIGINT "
+        "RETURNING arrival_us - $3::BIGINT",
+        {scope, now_us, span});
+    return SendWindow{scope, first.integer(0, 0), interval_us, count};
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("reserve sends in the rate budget of {}", shown_));
+  }
+}
+
+Status PgQueue::hold_sends(const std::string& scope, EpochMs until) {
+  try {
+    connection_.query(
+        "INSERT INTO rate_budgets (scope, arrival_us) VALUES ($1, $2) ON CONFLICT (scope) "
+        "DO UPDATE SET arrival_us = GREATEST(rate_budgets.arrival_us, $2::BIGINT)",
+        {scope, until * 1000});
+    return Ok{};
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("hold the rate budget of {}", shown_));
   }
 }
 

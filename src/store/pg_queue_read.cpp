@@ -117,6 +117,14 @@ Result<QueueStatus> PgQueue::status() {
       run.attempts = last_run.integer(0, 4);
       status.last_run = run;
     }
+    PgRows live = connection_.query(
+        "SELECT id, host, pid, started_at, heartbeat_at FROM runs "
+        "WHERE ended_at IS NULL AND live_until >= $1 ORDER BY id",
+        {clock_.now_ms()});
+    for (int i = 0; i < live.size(); ++i) {
+      status.live_runs.push_back({live.integer(i, 0), live.text(i, 1), live.integer(i, 2),
+                                  live.integer(i, 3), live.integer(i, 4)});
+    }
     PgRows api_root = connection_.query("SELECT value FROM queue_settings WHERE name = 'api_root'");
     if (api_root.size() > 0) status.api_root = api_root.text(0, 0);
     snapshot.commit();

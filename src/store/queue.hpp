@@ -60,9 +60,15 @@ class Queue {
   // every later call returns what it is bound to, so a run can refuse another root.
   virtual Result<std::string> bind_api_root(const std::string& api_root) = 0;
 
-  // Records a new run and reclaims jobs whose lease has expired (their process died): they
-  // return to pending and an "interrupted" attempt row closes their open attempt.
-  virtual Result<std::int64_t> begin_run(const std::string& options_json) = 0;
+  // Whether several runs may work the queue at once (PostgreSQL). When false (SQLite), a run
+  // must hold the queue alone: the caller takes the run lock (cli/run_lock.hpp) first.
+  virtual bool runs_at_once() const = 0;
+
+  // Records a new run, alive (status's live runs) until now + lease_ms unless renew_leases
+  // vouches for it again, and reclaims jobs whose lease has expired or whose run's process is
+  // gone: they return to pending and an "interrupted" attempt row closes their open attempt.
+  virtual Result<std::int64_t> begin_run(const std::string& options_json,
+                                         std::int64_t lease_ms) = 0;
   virtual Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) = 0;
 
   // Claims up to `limit` runnable jobs for `run_id`: pending, due (next_attempt_at <= now), in
@@ -73,7 +79,9 @@ class Queue {
                                         std::int64_t lease_ms,
                                         std::optional<std::int64_t> batch = std::nullopt);
 
-  // Extends the lease of the run's running jobs (call every few seconds on long runs).
+  // Extends the lease of the run's running jobs to now + lease_ms, and the run's own heartbeat
+  // with them (call every third of a lease). Where runs_at_once(), claims also take back the
+  // jobs of other runs whose lease ran out, so a runner that died or was cut off loses nothing.
   virtual Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) = 0;
 
   // Writes each attempt row and moves each job (its attempt now counts), all in one
@@ -93,12 +101,22 @@ class Queue {
                                                    std::int64_t lease_ms,
                                                    std::optional<std::int64_t> batch);
 
+  // ---- rate limits shared by all the queue's runs (docs/cli.md#rate-limits)
+  // Reserves `count` sends in `scope`, one every `interval_us`, after every send any run has
+  // reserved there (the generic cell rate algorithm, its arrival time kept in the queue); the
+  // first may start at the window's first_at, never before now.
+  virtual Result<SendWindow> reserve_sends(const std::string& scope, std::int64_t interval_us,
+                                           int count) = 0;
+  // A 429 in `scope`: no run's reservation there starts before `until`.
+  virtual Status hold_sends(const std::string& scope, EpochMs until) = 0;
+
   // A job claimed but not sent (stopping): no longer running, its attempt not counted. A job
   // that is not running is left as it is.
   virtual Status release(std::int64_t job_id) = 0;
 
   // Earliest next_attempt_at among pending jobs not running (in `batch` if given); nullopt if
-  // none.
+  // none. Where runs_at_once(), also the lease end of jobs held by a run that missed its
+  // heartbeat: they come back then, and a run waits for them rather than leave them behind.
   virtual Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt) = 0;
 
@@ -136,6 +154,11 @@ class Queue {
 
   // Starts what the backend does beside a run (RunUpkeep); the run holds it to its end.
   virtual Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() = 0;
+
+  // Makes a call in progress on another thread fail soon: a run whose leases are running out
+  // while its database does not answer must stop without it (docs/cli.md#many-runners). On
+  // PostgreSQL the connection is cut, so every later call fails too. Safe from any thread.
+  virtual void interrupt() = 0;
 
   // Where the queue is, for messages: a file path, or a URI without its password.
   virtual const std::string& path() const = 0;

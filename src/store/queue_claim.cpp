@@ -123,4 +123,34 @@ Result<std::optional<EpochMs>> SqliteQueue::next_pending_at(std::optional<std::i
   }
 }
 
+// One statement: the write lock makes it atomic against other connections.
+Result<SendWindow> SqliteQueue::reserve_sends(const std::string& scope, std::int64_t interval_us,
+                                              int count) {
+  try {
+    const std::int64_t now_us = clock_.now_ms() * 1000;
+    const std::int64_t span = interval_us * count;
+    Statement reserve(db_,
+                      "INSERT INTO rate_budgets (scope, arrival_us) VALUES (?1, ?2 + ?3) "
+                      "ON CONFLICT (scope) DO UPDATE SET arrival_us = MAX(arrival_us, ?2) + ?3 "
+                      "RETURNING arrival_us - ?3");
+    reserve.bind(1, scope).bind(2, now_us).bind(3, span);
+    reserve.step();
+    return SendWindow{scope, reserve.column_int(0), interval_us, count};
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("reserve sends in the rate budget of {}", path_));
+  }
+}
+
+Status SqliteQueue::hold_sends(const std::string& scope, EpochMs until) {
+  try {
+    Statement hold(db_,
+                   "INSERT INTO rate_budgets (scope, arrival_us) VALUES (?1, ?2) "
+                   "ON CONFLICT (scope) DO UPDATE SET arrival_us = MAX(arrival_us, ?2)");
+    hold.bind(1, scope).bind(2, until * 1000).run();
+    return Ok{};
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("hold the rate budget of {}", path_));
+  }
+}
+
 }  // namespace oneall::store

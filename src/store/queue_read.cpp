@@ -4,6 +4,7 @@
 
 #include "store/attempt_chain.hpp"
 #include "store/sqlite_queue.hpp"
+#include "util/this_host.hpp"
 
 namespace oneall::store {
 
@@ -60,6 +61,15 @@ Result<QueueStatus> SqliteQueue::status() {
       if (auto code = last_run.column_optional_int(3)) run.exit_code = static_cast<int>(*code);
       run.attempts = last_run.column_int(4);
       status.last_run = run;
+    }
+    // A SQLite queue is worked from this host only (its write-ahead log needs shared memory).
+    Statement live(db_,
+                   "SELECT id, pid, started_at, heartbeat_at FROM runs "
+                   "WHERE ended_at IS NULL AND live_until >= ?1 ORDER BY id");
+    live.bind(1, clock_.now_ms());
+    while (live.step()) {
+      status.live_runs.push_back({live.column_int(0), host_name(), live.column_int(1),
+                                  live.column_int(2), live.column_int(3)});
     }
     Statement api_root(db_, "SELECT value FROM queue_settings WHERE name = 'api_root'");
     if (api_root.step()) status.api_root = api_root.column_text(0);

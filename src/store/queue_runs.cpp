@@ -10,13 +10,15 @@
 
 namespace oneall::store {
 
-Result<std::int64_t> SqliteQueue::begin_run(const std::string& options_json) {
+Result<std::int64_t> SqliteQueue::begin_run(const std::string& options_json,
+                                            std::int64_t lease_ms) {
   try {
     const EpochMs now = clock_.now_ms();
     Transaction transaction(db_);
     statements_->insert_run.bind(1, now)
         .bind(2, static_cast<std::int64_t>(getpid()))
         .bind(3, options_json)
+        .bind(4, now + lease_ms)
         .run();
     const std::int64_t run_id = db_.last_insert_rowid();
 
@@ -95,7 +97,11 @@ Status SqliteQueue::end_run(std::int64_t run_id, int exit_code, const std::strin
 
 Status SqliteQueue::renew_leases(std::int64_t run_id, std::int64_t lease_ms) {
   try {
-    statements_->renew_leases.bind(1, run_id).bind(2, clock_.now_ms() + lease_ms).run();
+    const EpochMs now = clock_.now_ms();
+    Transaction transaction(db_);
+    statements_->renew_leases.bind(1, run_id).bind(2, now + lease_ms).run();
+    statements_->heartbeat.bind(1, run_id).bind(2, now).bind(3, now + lease_ms).run();
+    transaction.commit();
     return Ok{};
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("renew the leases of run {}", run_id));

@@ -19,8 +19,7 @@ std::string claim_window(const char* batch_filter) {
   return std::string(
              "SELECT j.id, j.attempts + 1, j.batch_id, j.op, j.method, j.path, j.body, j.source, "
              "j.identity, j.attempt_base FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter +
-         "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") +
+         batch_filter + "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") +
          " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
          "ORDER BY j.id LIMIT ?1";
@@ -30,8 +29,7 @@ std::string claim_window(const char* batch_filter) {
 // it stops at the first one. ?1 batch.
 std::string next_pending(const char* batch_filter) {
   return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter + "AND NOT " + in_flight_sql("j.id") +
-         " ORDER BY j.next_attempt_at LIMIT 1";
+         batch_filter + "AND NOT " + in_flight_sql("j.id") + " ORDER BY j.next_attempt_at LIMIT 1";
 }
 
 }  // namespace
@@ -48,7 +46,9 @@ QueueStatements::QueueStatements(const Database& db)
                  "page_id, object_id, method, path, body, updated_at) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                  "ON CONFLICT (job_key) DO NOTHING"),
-      insert_run(db, "INSERT INTO runs (started_at, pid, options_json) VALUES (?1, ?2, ?3)"),
+      insert_run(db,
+                 "INSERT INTO runs (started_at, pid, options_json, heartbeat_at, live_until) "
+                 "VALUES (?1, ?2, ?3, ?1, ?4)"),
       end_run(db, "UPDATE runs SET ended_at = ?2, exit_code = ?3, summary_json = ?4 WHERE id = ?1"),
       // Every job in flight with its lease and the pid of the run holding it: begin_run decides
       // which are orphaned. Few rows (at most a run's claim window per run that died).
@@ -83,6 +83,7 @@ QueueStatements::QueueStatements(const Database& db)
                  "WHERE id = ?1 AND state = 'pending'"),
       release_job(db, "DELETE FROM in_flight WHERE job_id = ?1"),
       renew_leases(db, "UPDATE in_flight SET lease_until = ?2 WHERE run_id = ?1"),
+      heartbeat(db, "UPDATE runs SET heartbeat_at = ?2, live_until = ?3 WHERE id = ?1"),
       next_pending_at(db, next_pending("")),
       next_pending_at_in_batch(db, next_pending("AND j.batch_id = ?1 ")) {}
 

@@ -45,6 +45,7 @@ struct QueueStatements {
   Statement finish_job;
   Statement release_job;
   Statement renew_leases;
+  Statement heartbeat;  // ?1 run, ?2 now, ?3 live until
   Statement next_pending_at;
   Statement next_pending_at_in_batch;
   ChainScratch chain_scratch;  // record_attempt's, kept from row to row

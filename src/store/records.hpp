@@ -91,10 +91,30 @@ struct RunRow {
   std::int64_t attempts = 0;
 };
 
+// Sends reserved in the queue's shared rate budget (Queue::reserve_sends): `count` sends, the
+// first at `first_at_us`, then one every `interval_us` (microseconds: a rate's interval is
+// rarely a whole number of milliseconds).
+struct SendWindow {
+  std::string scope;
+  std::int64_t first_at_us = 0;  // since the Unix epoch
+  std::int64_t interval_us = 0;
+  int count = 0;
+};
+
+// A run working the queue now: not ended, and its last heartbeat still vouches for it.
+struct LiveRun {
+  std::int64_t run_id = 0;
+  std::string host;
+  std::int64_t pid = 0;
+  EpochMs started_at = 0;
+  EpochMs heartbeat_at = 0;
+};
+
 struct QueueStatus {
   std::map<JobState, std::int64_t> by_state;  // every state present, zero included
   std::vector<BatchCounts> batches;
   std::optional<RunRow> last_run;
+  std::vector<LiveRun> live_runs;       // in run id order
   std::optional<std::string> api_root;  // what the queue is bound to; none before its first run
 };
 

@@ -9,6 +9,7 @@ namespace oneall::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr int kBusyStepMs = 5;  // how long one wait for a lock sleeps before looking again
 constexpr std::size_t kSqlExcerpt = 80;
 
 // Before SQLite's first use in the process, once: no memory statistics. With them on (the
@@ -75,6 +76,20 @@ Error store_error(const SqliteError& error, std::string_view doing, std::string_
 
 void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
+// SQLite's busy timeout, waited in short steps so that interrupt() ends the wait too (SQLite's
+// own sqlite3_interrupt does not reach a connection sleeping in its busy handler).
+int Database::wait_while_busy(void* interrupted, int times_called) {
+  if (static_cast<std::atomic<bool>*>(interrupted)->load()) return 0;
+  if (times_called * kBusyStepMs >= kBusyTimeoutMs) return 0;
+  sqlite3_sleep(kBusyStepMs);
+  return 1;
+}
+
+void Database::interrupt() const {
+  interrupted_->store(true);
+  sqlite3_interrupt(db_.get());
+}
+
 // NOMUTEX: SQLite does not lock the connection on every call. A connection is only ever used by
 // one thread at a time (the run hands its queue between the loop and the writer under a mutex;
 // the checkpointer has a connection of its own), which is all multi-thread mode asks.
@@ -87,7 +102,7 @@ Database Database::open(const std::string& path, Create create) {
   Database db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) throw_error(raw, rc, path);
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_busy_handler(raw, &Database::wait_while_busy, db.interrupted_.get());
   db.exec("PRAGMA foreign_keys=ON");
   return db;
 }

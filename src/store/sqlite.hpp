@@ -3,6 +3,7 @@
 // its destructor unless committed. No raw sqlite3 handle lives outside this file's classes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,9 @@ class Database {
   static Database open(const std::string& path, Create create = Create::kIfMissing);
 
   void exec(std::string_view sql);  // one or more statements, no results
+  // Makes the statement running on another thread fail (SQLITE_INTERRUPT), and every later
+  // wait for a lock give up at once. The one member safe to call from another thread.
+  void interrupt() const;
   std::int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* handle() const { return db_.get(); }
@@ -55,6 +59,10 @@ class Database {
     void operator()(sqlite3* db) const;
   };
   explicit Database(sqlite3* db) : db_(db) {}
+  static int wait_while_busy(void* interrupted, int times_called);
+  // On the heap: the busy handler holds its address, which must survive moves of Database.
+  // Before db_, so that it outlives the connection.
+  std::unique_ptr<std::atomic<bool>> interrupted_ = std::make_unique<std::atomic<bool>>(false);
   std::unique_ptr<sqlite3, Closer> db_;
 };
 

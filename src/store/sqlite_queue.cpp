@@ -95,6 +95,8 @@ Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path, 
   }
 }
 
+void SqliteQueue::interrupt() { db_.interrupt(); }
+
 Result<std::unique_ptr<RunUpkeep>> SqliteQueue::start_run_upkeep() {
   try {
     return std::unique_ptr<RunUpkeep>(std::make_unique<WalCheckpointer>(db_, path_));

@@ -26,9 +26,13 @@ class SqliteQueue final : public Queue {
 
   Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) override;
   Result<std::string> bind_api_root(const std::string& api_root) override;
-  Result<std::int64_t> begin_run(const std::string& options_json) override;
+  bool runs_at_once() const override { return false; }
+  Result<std::int64_t> begin_run(const std::string& options_json, std::int64_t lease_ms) override;
   Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) override;
   Status renew_leases(std::int64_t run_id, std::int64_t lease_ms) override;
+  Result<SendWindow> reserve_sends(const std::string& scope, std::int64_t interval_us,
+                                   int count) override;
+  Status hold_sends(const std::string& scope, EpochMs until) override;
   Status release(std::int64_t job_id) override;
   Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt) override;
@@ -46,6 +50,7 @@ class SqliteQueue final : public Queue {
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
 
+  void interrupt() override;
   const std::string& path() const override { return path_; }
   bool created_now() const override { return created_now_; }
   // The connection itself, for inspection by the SQLite backend's own tests; not for changes.

@@ -16,6 +16,18 @@ TEST(RunExitCode, FromWhatIsLeftInScope) {
   EXPECT_EQ(run_exit_code({0, 0, 0, 1, {}}, false), kExitJobsFailed);
   EXPECT_EQ(run_exit_code({3, 0, 2, 0, {}}, true), kExitStoppedEarly);   // left work beats failures
   EXPECT_EQ(run_exit_code({0, 1, 0, 0, {}}, false), kExitStoppedEarly);  // held by a dead run
+  // Held by other runs working the queue now (PostgreSQL): in their hands, not left behind.
+  EXPECT_EQ(run_exit_code({0, 3, 0, 0, {}, 2}, false), kExitOk);
+  EXPECT_EQ(run_exit_code({1, 3, 0, 0, {}, 2}, false), kExitStoppedEarly);
+}
+
+TEST(CountScope, OtherLiveRunsAreCountedButNotTheRunAsking) {
+  store::QueueStatus status;
+  status.by_state = {{JobState::kRunning, 4}};
+  status.live_runs = {{7, "a", 1, 0, 0}, {8, "b", 2, 0, 0}};
+  EXPECT_EQ(count_scope(status, std::nullopt, 7).other_live_runs, 1);
+  EXPECT_EQ(count_scope(status, std::nullopt, 7).left(), 0);
+  EXPECT_EQ(count_scope(status, std::nullopt, 9).other_live_runs, 2);
 }
 
 TEST(CountScope, WholeQueueOrOneBatch) {
@@ -118,7 +130,7 @@ TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
             R"("refused":0,"duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,)"
             R"("stop_cause":"signal",)"
             R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"jobs_pending":10,)js"
-            R"("jobs_running":2,"exit_code":4})");
+            R"("jobs_running":2,"other_live_runs":0,"exit_code":4})");
 }
 
 TEST(StopCauseName, EveryCause) {

@@ -53,6 +53,7 @@ const std::vector<CommandCase>& commands() {
         {"--retry-cap", {"2min"}},
         {"--max-auth-failures", {"3"}},
         {"--timeout", {"5s"}},
+        {"--lease", {"1min"}},
         {"--config", {"/nonexistent/credentials"}},
         {"--endpoint", {"http://127.0.0.1:9"}},
         {"--cacert", {"/nonexistent/ca.pem"}},
@@ -87,7 +88,10 @@ const std::vector<CommandCase>& commands() {
        {0, 2, 5}},
       {{"retry"},
        {"--db", "DB"},
-       {{"--batch", {"1"}}, {"--state", {"dead"}}, {"--job", {"1"}}, {"--json", {}},
+       {{"--batch", {"1"}},
+        {"--state", {"dead"}},
+        {"--job", {"1"}},
+        {"--json", {}},
         {"--db", {"DB"}}},
        {0, 2, 5}},
       {{"cancel"},
@@ -128,12 +132,8 @@ const std::vector<CommandCase>& commands() {
 }
 
 const std::map<std::string, std::string> kNoCredentials = {
-    {"ONEALL_SUBDOMAIN", ""},
-    {"ONEALL_PUBLIC_KEY", ""},
-    {"ONEALL_PRIVATE_KEY", ""},
-    {"ONEALL_BULK_CONFIG", ""},
-    {"XDG_CONFIG_HOME", "/nonexistent"},
-    {"HOME", "/nonexistent"}};
+    {"ONEALL_SUBDOMAIN", ""},   {"ONEALL_PUBLIC_KEY", ""},           {"ONEALL_PRIVATE_KEY", ""},
+    {"ONEALL_BULK_CONFIG", ""}, {"XDG_CONFIG_HOME", "/nonexistent"}, {"HOME", "/nonexistent"}};
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
@@ -209,8 +209,8 @@ TEST(HelpTableE2e, EveryOptionAHelpListsIsAcceptedAndEveryExitCodeIsNamed) {
     ASSERT_NE(exit_status, std::string::npos) << "no exit codes in the help:\n" << help.out;
     const std::string codes = help.out.substr(exit_status);
     for (int code : c.exit_codes) {
-      EXPECT_TRUE(std::regex_search(codes, std::regex("(^|[ \\n])" + std::to_string(code) +
-                                                      " [a-z(]")))
+      EXPECT_TRUE(
+          std::regex_search(codes, std::regex("(^|[ \\n])" + std::to_string(code) + " [a-z(]")))
           << "exit code " << code << " is not named: " << codes;
     }
     EXPECT_EQ(help.out.find("Quick start"), std::string::npos) << help.out;

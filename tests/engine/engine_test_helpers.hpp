@@ -20,6 +20,7 @@
 #include "store/sqlite_queue.hpp"
 #include "support/sandbox_fixture.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_lease.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::engine::testing {
@@ -123,7 +124,7 @@ class RunnerFixture : public oneall::testing::SandboxFixture {
   }
 
   Result<RunSummary> try_run() {
-    auto run_id = queue_->begin_run("{}");
+    auto run_id = queue_->begin_run("{}", oneall::testing::kTestLeaseMs);
     if (!run_id) return run_id.error();
     Runner runner(*queue_, options_, clock_, stop_);
     return runner.run(*run_id);

@@ -40,7 +40,7 @@ TEST_F(QueueWriterTest, WritesATurnAndClaimsForItsSlots) {
   const std::int64_t run = start_run();
   QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
 
-  writer.hand_over({{}, 2, false});
+  writer.hand_over({{}, 2, false, {}, {}});
   QueueWriter::Reply first = writer.wait_for_reply();
   ASSERT_TRUE(first.written.ok()) << first.written.error().message;
   EXPECT_EQ(ids(first.claimed), (std::vector<std::int64_t>{1, 2}));
@@ -71,7 +71,7 @@ TEST_F(QueueWriterTest, WakesTheLoopOncePerReply) {
   {
     QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
     for (int turn = 0; turn < 3; ++turn) {
-      writer.hand_over({{}, 1, false});
+      writer.hand_over({{}, 1, false, {}, {}});
       ASSERT_TRUE(writer.wait_for_reply().written.ok());
     }
   }  // joined: every wake has happened
@@ -85,7 +85,7 @@ TEST_F(QueueWriterTest, AShortClaimSaysWhenTheNextJobIsDue) {
   const EpochMs due = clock_.now_ms() + 5'000;
   finish(run, 1, JobState::kPending, 503, due);  // job 1 retries later
   QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
-  writer.hand_over({{}, 4, false});
+  writer.hand_over({{}, 4, false, {}, {}});
   QueueWriter::Reply reply = writer.wait_for_reply();
   ASSERT_TRUE(reply.written.ok()) << reply.written.error().message;
   EXPECT_EQ(ids(reply.claimed), (std::vector<std::int64_t>{2}));
@@ -118,7 +118,7 @@ TEST_F(QueueWriterTest, RenewsTheRunsLeases) {
   const std::int64_t before = lease();
   clock_.advance_ms(1'000);
   QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
-  writer.hand_over({{}, 0, true});
+  writer.hand_over({{}, 0, true, {}, {}});
   ASSERT_TRUE(writer.wait_for_reply().written.ok());
   EXPECT_EQ(lease(), before + 1'000);
 }

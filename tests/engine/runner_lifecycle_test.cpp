@@ -12,6 +12,8 @@
 #include "engine/retry_policy.hpp"
 #include "engine/runner.hpp"
 #include "engine_test_helpers.hpp"
+#include "store/sqlite_queue.hpp"
+#include "support/test_lease.hpp"
 
 namespace oneall::engine {
 namespace {
@@ -103,7 +105,7 @@ TEST_F(RunnerLifecycleTest, DueJobsHeldByAnotherRunAreWaitedForBoundedly) {
           action_of(api::Op::kDelete, api::Target::kTwitterTweet, "5")});
   auto other = other_process();
   ASSERT_NE(other, nullptr);
-  auto other_run = other->begin_run("{}");
+  auto other_run = other->begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(other_run.ok());
   auto held = other->claim(*other_run, 1, 60'000);
   ASSERT_TRUE(held.ok());
@@ -124,26 +126,74 @@ TEST_F(RunnerLifecycleTest, DueJobsHeldByAnotherRunAreWaitedForBoundedly) {
   EXPECT_LT(elapsed, std::chrono::seconds(3));
 }
 
-TEST_F(RunnerLifecycleTest, LeasesAreRenewedWhileALongRequestRuns) {
+// A run longer than its lease goes on because its leases are renewed: without renewals its
+// fence would stop it after the first lease (the run would end in an error), and another
+// process's run would take its jobs back as interrupted.
+TEST_F(RunnerLifecycleTest, LeasesAreRenewedThroughARunLongerThanALease) {
   sandbox::SandboxOptions slow;
-  slow.latency_ms = 700;
+  slow.latency_ms = 250;
   use_sandbox(slow);
-  options_.lease_ms = 150;
-  import({action_of(api::Op::kDelete, api::Target::kTwitterTweet, "1")});
+  options_.concurrency = 1;
+  options_.lease_ms = 1'000;  // renewed every 333 ms
+  options_.timeout_ms = 400;
+  options_.fence_margin_ms = 100;
+  constexpr int kJobs = 8;  // 8 x 250 ms: two leases
+  std::vector<api::Action> jobs;
+  for (int i = 0; i < kJobs; ++i) {
+    jobs.push_back(action_of(api::Op::kDelete, api::Target::kTwitterTweet, std::to_string(i + 1)));
+  }
+  import(jobs);
   auto running = std::async(std::launch::async, [this] { return try_run(); });
   ASSERT_TRUE(wait_for_requests(1));
-  // Well past the first lease: had it not been renewed, another process's run would now take
-  // the job back as interrupted, and our late answer could not be recorded.
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Past the first lease: had it not been renewed, this run takes the held jobs back.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'200));
   auto other = other_process();
   ASSERT_NE(other, nullptr);
-  ASSERT_TRUE(other->begin_run("{}").ok());
+  ASSERT_TRUE(other->begin_run("{}", oneall::testing::kTestLeaseMs).ok());
   auto summary = running.get();
   ASSERT_TRUE(summary.ok()) << summary.error().message;
-  EXPECT_EQ(summary->succeeded, 1);
-  const auto attempts = rows();
-  ASSERT_EQ(attempts.size(), 1u);
-  EXPECT_EQ(attempts[0].outcome, "succeeded");
+  EXPECT_EQ(summary->succeeded, kJobs);
+  for (const auto& attempt : rows()) EXPECT_EQ(attempt.outcome, "succeeded");
+  EXPECT_EQ(rows().size(), static_cast<std::size_t>(kJobs));
+}
+
+// A run whose queue confirms no renewal stops starting requests before its leases could run
+// out (fencing), cuts its queue off and ends in an error, leaving its jobs leased: the jobs
+// come back to another run only when the leases end.
+TEST_F(RunnerLifecycleTest, ARunWhoseLeasesAreNotRenewedStopsBeforeTheyRunOut) {
+  sandbox::SandboxOptions slow;
+  slow.latency_ms = 100;
+  use_sandbox(slow);
+  options_.concurrency = 1;
+  options_.lease_ms = 1'000;
+  options_.timeout_ms = 300;
+  options_.fence_margin_ms = 100;
+  constexpr int kJobs = 30;  // 3 s of work at 100 ms each
+  std::vector<api::Action> jobs;
+  for (int i = 0; i < kJobs; ++i) {
+    jobs.push_back(action_of(api::Op::kDelete, api::Target::kTwitterTweet, std::to_string(i + 1)));
+  }
+  import(jobs);
+  // The renewal never comes back: another connection holds the database's write lock for
+  // longer than a lease, so the writer's turns wait (busy timeout) until the fence cuts them.
+  auto blocker = store::SqliteQueue::open(dir_.file("queue.db"), clock_);
+  ASSERT_TRUE(blocker.ok()) << blocker.error().message;
+  auto running = std::async(std::launch::async, [this] { return try_run(); });
+  ASSERT_TRUE(wait_for_requests(1));
+  const auto started = std::chrono::steady_clock::now();
+  (*blocker)->database().exec("BEGIN IMMEDIATE");
+  auto summary = running.get();
+  const auto took = std::chrono::steady_clock::now() - started;
+  (*blocker)->database().exec("ROLLBACK");
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.error().message.find("confirmed no lease renewal"), std::string::npos)
+      << summary.error().message;
+  // The fence fell before the first lease ran out, not at the end of a busy timeout.
+  EXPECT_LT(took, std::chrono::milliseconds(1'000));
+  const std::uint64_t sent = stats().requests;
+  EXPECT_LT(sent, static_cast<std::uint64_t>(kJobs));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(stats().requests, sent) << "nothing is sent once the run has ended";
 }
 
 // Completions gather for a shared commit, but a few answers are not held back for long when no
@@ -285,7 +335,7 @@ TEST_F(RunnerLifecycleTest, ProgressIsReportedDuringTheRunAndOnceAtTheEnd) {
   use_sandbox(slow);
   options_.concurrency = 2;
   import(mixed_jobs(12));
-  auto run_id = queue_->begin_run("{}");
+  auto run_id = queue_->begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run_id.ok());
   Runner runner(*queue_, options_, clock_, stop_);
   std::vector<RunSummary> seen;

@@ -3,6 +3,8 @@
 // created once however many programs open a new database at once, kExistingOnly finds no queue
 // in an empty database (and creates nothing), bytes that are not text survive, and the password
 // of the URI is nowhere in what the queue shows.
+#include "store/pg_queue.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -11,10 +13,11 @@
 #include <vector>
 
 #include "store/attempt_chain.hpp"
-#include "store/pg_queue.hpp"
+#include "store/pg_migrations.hpp"
 #include "store/sqlite_queue.hpp"
 #include "support/pg_test_database.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_lease.hpp"
 
 namespace oneall::store {
 namespace {
@@ -86,14 +89,15 @@ std::vector<ChainedAttempt> chain_of(Queue& queue) {
 // Fills `queue` with the same history on either backend: three attempts, then an interrupted one.
 void write_history(Queue& queue, ManualClock& clock) {
   import_ids(queue, {"1", "2", "3", "4"});
-  auto run = queue.begin_run("{}");
+  auto run = queue.begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   auto claimed = queue.claim(*run, 4, kLeaseMs);
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
   ASSERT_EQ(claimed->size(), 4u);
   ASSERT_TRUE(queue.finish(varied_completions(*run)).ok());
   clock.advance_ms(kLeaseMs + 1);
-  ASSERT_TRUE(queue.begin_run("{}").ok());  // takes job 4 back: an interrupted row
+  ASSERT_TRUE(queue.begin_run("{}", oneall::testing::kTestLeaseMs)
+                  .ok());  // takes job 4 back: an interrupted row
 }
 
 TEST(PgQueueChain, RowsHashExactlyAsOnSqliteAndVerifyTheSameWay) {
@@ -163,7 +167,9 @@ TEST(PgQueueOpen, ProgramsOpeningANewDatabaseAtOnceCreateTheSchemaOnce) {
   for (const auto& error : errors) EXPECT_EQ(error, "");
   auto queue = PgQueue::open(database.uri(), database.uri(), clock);
   ASSERT_TRUE(queue.ok()) << queue.error().message;
-  EXPECT_EQ((*queue)->connection().query("SELECT COUNT(*) FROM oneall_schema").integer(0, 0), 1);
+  // Each migration applied once: one row per version.
+  EXPECT_EQ((*queue)->connection().query("SELECT COUNT(*) FROM oneall_schema").integer(0, 0),
+            static_cast<std::int64_t>(embedded_pg_migrations().size()));
 }
 
 TEST(PgQueueOpen, ExistingOnlyFindsNoQueueInAnEmptyDatabaseAndCreatesNothing) {

@@ -27,7 +27,9 @@ TEST_F(SizeLimitTest, AFullDiskStopsTheRunKeepsWhatWasRecordedAndTheNextRunFinis
   constexpr int kJobs = 400;
   import(mixed_jobs(kJobs));
   options_.concurrency = 8;
-  options_.lease_ms = 300;  // the stopped run's jobs come back soon after
+  options_.lease_ms = 1'500;  // the stopped run's jobs come back soon after
+  options_.timeout_ms = 500;  // so that requests fit in the lease (fencing)
+  options_.fence_margin_ms = 100;
 
   // A few pages more than the file has: some attempts fit, then the file cannot grow.
   const std::int64_t pages = sql_int(*queue_, "PRAGMA page_count");

@@ -8,6 +8,7 @@
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_lease.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::store {
@@ -169,7 +170,7 @@ TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectO
   EXPECT_EQ(again.duplicates, 3);
 
   // Pin 7's second job waits for its first; the tweet runs beside it.
-  auto run = queue.begin_run("{}");
+  auto run = queue.begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   auto claimed = queue.claim(*run, 10, kLeaseMs);
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
@@ -181,8 +182,8 @@ TEST_F(MigrationsTest, AVersionThreeQueueGetsCompactKeysAndKeepsImportAndObjectO
 // Every attempt row's hash covers its stored values and links to the row before it, as
 // `audit verify` checks (src/audit/chain_verify.cpp); returns the rows that checked out, or -1.
 std::int64_t chained_rows(Database& db) {
-  Statement select(db, "SELECT prev_hash, row_hash, " + chain_select_list() +
-                           " FROM attempts ORDER BY id");
+  Statement select(
+      db, "SELECT prev_hash, row_hash, " + chain_select_list() + " FROM attempts ORDER BY id");
   std::string prev(kChainGenesis);
   std::int64_t rows = 0;
   while (select.step()) {
@@ -227,8 +228,9 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts) FROM jobs"),
             "1succeeded1,2pending1");
   EXPECT_EQ(chained_rows(db_), 2);
-  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
-                             "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
+  EXPECT_EQ(query_int(queue,
+                      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
+                      "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
             8);
   EXPECT_THROW(db_.exec("UPDATE jobs SET state = 'paused' WHERE id = 1"), SqliteError);
   EXPECT_THROW(db_.exec("UPDATE jobs SET op = 'create' WHERE id = 1"), SqliteError);
@@ -238,7 +240,7 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   EXPECT_EQ(foreign_keys.column_int(0), 1);
 
   // The pending job runs on: its attempt continues the chain.
-  auto run = queue.begin_run("{}");
+  auto run = queue.begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   auto claimed = queue.claim(*run, 10, kLeaseMs);
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
@@ -282,11 +284,13 @@ TEST_F(MigrationsTest, AJobAVersionFiveRunLeftRunningIsInFlightAfterTheUpgrade) 
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   SqliteQueue& queue = **opened;
   EXPECT_EQ(user_version(db_), all.back().version);
-  EXPECT_EQ(query_text(queue, "SELECT job_id || ':' || run_id || ':' || attempt || ':' || "
-                              "claimed_at || ':' || lease_until FROM in_flight"),
+  EXPECT_EQ(query_text(queue,
+                       "SELECT job_id || ':' || run_id || ':' || attempt || ':' || "
+                       "claimed_at || ':' || lease_until FROM in_flight"),
             "1:1:2:3:5");
-  EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts || "
-                              "coalesce(run_id, claimed_at, lease_until, '-')) FROM jobs"),
+  EXPECT_EQ(query_text(queue,
+                       "SELECT group_concat(id || state || attempts || "
+                       "coalesce(run_id, claimed_at, lease_until, '-')) FROM jobs"),
             "1pending1-,2pending0-");
   auto status = queue.status();
   ASSERT_TRUE(status.ok()) << status.error().message;
@@ -294,7 +298,7 @@ TEST_F(MigrationsTest, AJobAVersionFiveRunLeftRunningIsInFlightAfterTheUpgrade) 
   EXPECT_EQ(status->by_state[JobState::kPending], 1);
 
   // Its lease ran out long ago: the next run closes the attempt and the job is due again.
-  auto run = queue.begin_run("{}");
+  auto run = queue.begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   EXPECT_EQ(query_text(queue, "SELECT outcome || attempt || run_id FROM attempts"),
             "interrupted21");

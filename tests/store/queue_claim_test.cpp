@@ -7,6 +7,7 @@
 
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
+#include "support/test_lease.hpp"
 
 namespace oneall::store {
 namespace {
@@ -153,7 +154,7 @@ TEST_P(QueueBackendTest, TwoConnectionsNeverClaimTheSameJob) {
   auto other = open_again();  // as a second process would
   ASSERT_TRUE(other.ok()) << other.error().message;
   const std::int64_t run_a = start_run();
-  const std::int64_t run_b = *(*other)->begin_run("{}");
+  const std::int64_t run_b = *(*other)->begin_run("{}", oneall::testing::kTestLeaseMs);
 
   std::set<std::int64_t> seen;
   std::size_t total = 0;

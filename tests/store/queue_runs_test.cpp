@@ -6,6 +6,7 @@
 
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
+#include "support/test_lease.hpp"
 
 namespace oneall::store {
 namespace {
@@ -14,11 +15,12 @@ using namespace oneall::store::testing;
 
 TEST_P(QueueBackendTest, ARunIsRecordedFromBeginToEnd) {
   const EpochMs started = clock_.now_ms();
-  auto run = queue_->begin_run(R"({"concurrency":4})");
+  auto run = queue_->begin_run(R"({"concurrency":4})", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   const std::string select =
       "SELECT started_at, ended_at, pid, options_json, summary_json, exit_code FROM runs "
-      "WHERE id = " + std::to_string(*run);
+      "WHERE id = " +
+      std::to_string(*run);
   auto row = sql_row(select);
   ASSERT_EQ(row.size(), 6u);
   EXPECT_EQ(row[0], std::to_string(started));
@@ -129,7 +131,7 @@ TEST_P(QueueBackendTest, JobsOfAProcessThatDiedComeBack) {
       }
     }
     if (!(*session)->commit().ok()) _exit(13);
-    auto run = (*queue)->begin_run("{}");
+    auto run = (*queue)->begin_run("{}", oneall::testing::kTestLeaseMs);
     if (!run.ok()) _exit(14);
     auto claimed = (*queue)->claim(*run, 2, kLeaseMs);
     if (!claimed.ok() || claimed->size() != 2) _exit(15);

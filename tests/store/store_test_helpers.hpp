@@ -9,8 +9,8 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/action.hpp"
@@ -18,6 +18,7 @@
 #include "store/sqlite_queue.hpp"
 #include "support/pg_test_database.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_lease.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::store::testing {
@@ -186,7 +187,7 @@ class QueueFixture : public ::testing::Test {
   }
 
   std::int64_t start_run() {
-    auto run = queue_->begin_run("{}");
+    auto run = queue_->begin_run("{}", oneall::testing::kTestLeaseMs);
     EXPECT_TRUE(run.ok()) << run.error().message;
     return run.ok() ? *run : 0;
   }
@@ -235,9 +236,9 @@ class QueueFixture : public ::testing::Test {
   // As users see it: a job in flight keeps 'pending' in its row (schema 6) and is running.
   std::string job_state(std::int64_t job_id) {
     return sql_text(
-                      "SELECT CASE WHEN EXISTS (SELECT 1 FROM in_flight WHERE job_id = jobs.id) "
-                      "THEN 'running' ELSE state END FROM jobs WHERE id = " +
-                          std::to_string(job_id));
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM in_flight WHERE job_id = jobs.id) "
+        "THEN 'running' ELSE state END FROM jobs WHERE id = " +
+        std::to_string(job_id));
   }
 
   Backend backend_;
