@@ -93,9 +93,10 @@ void YamlJobBuilder::build(const YamlNode& node, const RecordSink& sink) {
 }
 
 bool YamlJobBuilder::would_inherit_from(const YamlJobFields& late) const {
-  return (unset_.op && late.op.present) || (unset_.target && late.target.present) ||
-         (unset_.identity && late.identity.present) || (unset_.page_id && late.page_id.present) ||
-         (unset_.object_id && late.object_id.present) || (unset_.set && late.set.present);
+  // A broken default is reported where it is written, which already makes the file invalid.
+  return (unset_.op && late.op.value) || (unset_.target && late.target.value) ||
+         (unset_.identity && late.identity.value) || (unset_.page_id && late.page_id.value) ||
+         (unset_.object_id && late.object_id.value) || (unset_.set && late.set.value);
 }
 
 }  // namespace oneall::jobfile
