@@ -30,8 +30,8 @@ const MarkerCase kCases[] = {
     {"jobs: []\n...\n\njobs: []\n", 4},
     {"jobs: []\n...\n---", 3},  // last line without a line break
     {"...\nx\n", 2},
-    {"\r\n---\n", 0},             // a lone CR is no content
-    {" \rx\n---\n", 2},           // but a CR inside a line is
+    {"\r\n---\n", 0},    // a lone CR is no content
+    {" \rx\n---\n", 2},  // but a CR inside a line is
     {"\0\n---\n"sv, 2},  // a NUL byte is content too
     {"  # comment\n---\n", 0},
     {"%TAG ! tag:x,2000:\n---\njobs: []\n---\n", 4},

@@ -41,9 +41,9 @@ TEST(YamlStreamTest, DefaultsAfterTheJobsAreRefusedWhenAJobWouldTakeFromThem) {
 TEST(YamlStreamTest, DefaultsAfterTheJobsAreFineWhenNoJobNeedsThem) {
   // Every job sets the one field the defaults set, so the defaults change nothing: as before.
   oneall::testing::TempDir dir;
-  const auto result = read(dir.write(
-      "jobs.yaml", std::string("jobs:\n") + tweet_delete(1) + tweet_delete(2) +
-                       "defaults: {target: pinterest.pin, set: {board: b}}\n"));
+  const auto result =
+      read(dir.write("jobs.yaml", std::string("jobs:\n") + tweet_delete(1) + tweet_delete(2) +
+                                      "defaults: {target: pinterest.pin, set: {board: b}}\n"));
   EXPECT_TRUE(result.diagnostics.empty()) << result.all_messages();
   EXPECT_EQ(result.records.size(), 2u);
 }

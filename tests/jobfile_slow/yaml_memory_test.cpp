@@ -3,12 +3,11 @@
 // about 7.6 KiB a job) needed 1.2 GiB for these 200,000 jobs. Slow (seconds), hence its own
 // suite (label integration_slow).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -43,8 +42,9 @@ void write_jobs(const std::string& path) {
     std::snprintf(object, sizeof object, "3529696895%08d", i);
     if (i % 2 == 0) {
       out << "  - {op: update, target: pinterest.pin, identity: " << identities[i % 2]
-          << ", object_id: \"" << object << "\", set: {link: \"https://shop.example.com/tour?pin="
-          << i << "\", description: \"Tour photo, day " << i % 31 << "\"}}\n";
+          << ", object_id: \"" << object
+          << "\", set: {link: \"https://shop.example.com/tour?pin=" << i
+          << "\", description: \"Tour photo, day " << i % 31 << "\"}}\n";
     } else {
       out << "  - {op: delete, target: pinterest.pin, identity: " << identities[i % 2]
           << ", object_id: \"" << object << "\"}\n";
