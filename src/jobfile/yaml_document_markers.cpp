@@ -66,6 +66,7 @@ void DocumentMarkerScan::end_line() {
       }
       content_before_ = true;
     } else {
+      if (!content_before_ && length_ > 0 && head_[0] == '%') saw_directive_ = true;
       const bool first_in_row = has_first_ && first_at_ < row_length;
       if (first_in_row && first_ != '#' && first_ != '%') content_before_ = true;
     }

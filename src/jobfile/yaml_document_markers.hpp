@@ -22,6 +22,8 @@ class DocumentMarkerScan {
   // before it (or of the content after a `...`), else 0.
   std::size_t second_document_line() const { return found_line_; }
   bool found() const { return found_line_ != 0; }
+  // Whether a directive line (`%YAML 1.2`, `%TAG ...`) came before the first document.
+  bool saw_directive() const { return saw_directive_; }
 
  private:
   void take(std::string_view part);  // a part of the current line, without its line break
@@ -41,6 +43,7 @@ class DocumentMarkerScan {
   bool content_before_ = false;  // a document (or its `---`) came before this line
   bool after_end_marker_ = false;
   std::size_t found_line_ = 0;
+  bool saw_directive_ = false;
 };
 
 }  // namespace oneall::jobfile

@@ -17,8 +17,52 @@ const char* const kNotAJobFile =
 }  // namespace
 
 YamlDocumentReader::YamlDocumentReader(const std::string& file, const ReadOptions& options,
-                                       const RecordSink& sink)
-    : options_(options), sink_(sink), keys_out_(file), defaults_out_(file), jobs_out_(file) {}
+                                       const RecordSink& sink, const YamlInput* input,
+                                       std::size_t restart_every)
+    : options_(options),
+      sink_(sink),
+      keys_out_(file),
+      defaults_out_(file),
+      jobs_out_(file),
+      input_(input),
+      restart_every_(restart_every),
+      next_restart_at_(restart_every) {}
+
+YAML::Mark YamlDocumentReader::in_file(const YAML::Mark& mark) const {
+  if (mark.is_null()) return mark;
+  YAML::Mark moved = mark;
+  moved.pos = static_cast<int>(mark.pos + pos_shift_);
+  moved.line = mark.line + line_shift_;
+  return moved;
+}
+
+void YamlDocumentReader::resume_after(const YamlRestart& restart) {
+  pos_shift_ = static_cast<long>(restart.offset) - static_cast<long>(kRestartPrefix.size());
+  line_shift_ = restart.line - 1;
+  prefix_events_left_ = 3;  // the top map, the `jobs` key, the list
+  next_restart_at_ = job_count_ + restart_every_;
+}
+
+bool YamlDocumentReader::skip_restart_prefix() {
+  if (prefix_events_left_ == 0) return false;
+  --prefix_events_left_;
+  return true;
+}
+
+// At the start of a job: the file from the start of its line on is the rest of the `jobs` list
+// and of the top map, if that line is the list's indentation, `- `, then the job.
+void YamlDocumentReader::restart_if_due(const YAML::Mark& job_mark) const {
+  if (restart_every_ == 0 || job_count_ < next_restart_at_ || !jobs_are_restartable_ ||
+      saw_anchor_ || input_ == nullptr || !input_->marks_are_offsets()) {
+    return;
+  }
+  if (job_mark.column <= jobs_mark_.column + 1) return;
+  const std::size_t line_start = static_cast<std::size_t>(job_mark.pos - job_mark.column);
+  const std::string item_start =
+      std::string(static_cast<std::size_t>(jobs_mark_.column), ' ') + "- ";
+  if (!input_->holds_at(line_start, item_start)) return;
+  throw YamlRestart{line_start, job_mark.line};
+}
 
 void YamlDocumentReader::move_problems_into(DiagnosticList& out) && {
   out.append(std::move(keys_out_));
@@ -27,25 +71,30 @@ void YamlDocumentReader::move_problems_into(DiagnosticList& out) && {
 }
 
 void YamlDocumentReader::OnAnchor(const YAML::Mark&, const std::string& anchor_name) {
+  saw_anchor_ = true;
   tree_.name_next_anchor(anchor_name);
 }
 
 void YamlDocumentReader::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) {
+  if (skip_restart_prefix()) return;
   YamlNode node;
-  node.mark = mark;
+  node.mark = in_file(mark);
   on_leaf(std::move(node), anchor);
 }
 
 void YamlDocumentReader::OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                                   const std::string& value) {
+  if (skip_restart_prefix()) return;
   YamlNode node;
   node.kind = YamlNode::Kind::kScalar;
-  node.mark = mark;
+  node.mark = in_file(mark);
   node.text = value;
   on_leaf(std::move(node), anchor);
 }
 
-void YamlDocumentReader::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
+void YamlDocumentReader::OnAlias(const YAML::Mark& file_mark, YAML::anchor_t anchor) {
+  if (skip_restart_prefix()) return;
+  const YAML::Mark mark = in_file(file_mark);
   std::optional<YamlNode> node = tree_.alias(mark, anchor);
   if (!node) {
     // yaml-cpp refuses an alias before its anchor, so this one is inside the top map or the
@@ -72,17 +121,19 @@ bool YamlDocumentReader::needs_next_node() const {
 }
 
 void YamlDocumentReader::OnSequenceStart(const YAML::Mark& mark, const std::string&,
-                                         YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  on_open(YamlNode::Kind::kSequence, mark, anchor);
+                                         YAML::anchor_t anchor, YAML::EmitterStyle::value style) {
+  if (skip_restart_prefix()) return;
+  on_open(YamlNode::Kind::kSequence, in_file(mark), anchor, style == YAML::EmitterStyle::Block);
 }
 
 void YamlDocumentReader::OnMapStart(const YAML::Mark& mark, const std::string&,
-                                    YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  on_open(YamlNode::Kind::kMap, mark, anchor);
+                                    YAML::anchor_t anchor, YAML::EmitterStyle::value style) {
+  if (skip_restart_prefix()) return;
+  on_open(YamlNode::Kind::kMap, in_file(mark), anchor, style == YAML::EmitterStyle::Block);
 }
 
-void YamlDocumentReader::on_open(YamlNode::Kind kind, const YAML::Mark& mark,
-                                 YAML::anchor_t anchor) {
+void YamlDocumentReader::on_open(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor,
+                                 bool block) {
   if (tree_.building()) {
     tree_.open(kind, mark, anchor, true);
     return;
@@ -92,6 +143,7 @@ void YamlDocumentReader::on_open(YamlNode::Kind kind, const YAML::Mark& mark,
       if (kind == YamlNode::Kind::kMap) {
         tree_.note_anchor(anchor);
         root_mark_ = mark;
+        root_is_block_at_column_0_ = block && mark.column == 0;
         expect_ = Expect::kRootKey;
       } else {
         keys_out_.add(position(keys_out_, mark), "", kNotAJobFile + describe_kind(kind));
@@ -107,6 +159,7 @@ void YamlDocumentReader::on_open(YamlNode::Kind kind, const YAML::Mark& mark,
         tree_.note_anchor(anchor);
         jobs_anchor_ = anchor;
         jobs_mark_ = mark;
+        jobs_are_restartable_ = root_is_block_at_column_0_ && block;
         start_jobs(position(jobs_out_, mark));
         expect_ = Expect::kJob;
         return;
@@ -114,6 +167,7 @@ void YamlDocumentReader::on_open(YamlNode::Kind kind, const YAML::Mark& mark,
       tree_.open(kind, mark, anchor, value_for_ == ValueFor::kDefaults);
       return;
     case Expect::kJob:
+      if (kind == YamlNode::Kind::kMap) restart_if_due(mark);
       tree_.open(kind, mark, anchor, kind == YamlNode::Kind::kMap);
       return;
     case Expect::kNothing:

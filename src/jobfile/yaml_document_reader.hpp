@@ -12,9 +12,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "jobfile/diagnostic_list.hpp"
 #include "jobfile/reader.hpp"
+#include "jobfile/yaml_input.hpp"
 #include "jobfile/yaml_job_builder.hpp"
 #include "jobfile/yaml_job_fields.hpp"
 #include "jobfile/yaml_node.hpp"
@@ -22,9 +24,28 @@
 
 namespace oneall::jobfile {
 
+// Thrown out of the parser at the start of a job where a fresh parser can take over: the
+// file from `offset` (the start of the job's line) on, after a `jobs:` line of its own, parses
+// into the same events as it did in the whole file.
+struct YamlRestart {
+  std::size_t offset;
+  int line;  // 0-based, of the job's line
+};
+
 class YamlDocumentReader : public YAML::EventHandler {
  public:
-  YamlDocumentReader(const std::string& file, const ReadOptions& options, const RecordSink& sink);
+  // The first line a restarted parser reads, standing for the top map and the `jobs` key.
+  static constexpr std::string_view kRestartPrefix = "jobs:\n";
+
+  // After `restart_every` jobs, at the start of the next job that allows it, throws a
+  // YamlRestart (0: never); `input` says whether the bytes there allow it.
+  YamlDocumentReader(const std::string& file, const ReadOptions& options, const RecordSink& sink,
+                     const YamlInput* input, std::size_t restart_every);
+
+  // Takes the events of a fresh parser that reads from a YamlRestart's offset.
+  void resume_after(const YamlRestart& restart);
+  // A mark of the current parser as a place in the whole file.
+  YAML::Mark in_file(const YAML::Mark& mark) const;
 
   // True when the document is nothing at all (`~`, or only `---`).
   bool document_is_null() const { return document_is_null_; }
@@ -53,7 +74,10 @@ class YamlDocumentReader : public YAML::EventHandler {
 
   // Whether the node of the next event is read (not inside something the reader skips).
   bool needs_next_node() const;
-  void on_open(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor);
+  void on_open(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor, bool block);
+  // Skips the events of the restart prefix; true while skipping.
+  bool skip_restart_prefix();
+  void restart_if_due(const YAML::Mark& job_mark) const;
   void on_close();
   void on_leaf(YamlNode node, YAML::anchor_t anchor);
   void on_node(const YamlNode& node);  // a whole node where `expect_` says
@@ -86,6 +110,17 @@ class YamlDocumentReader : public YAML::EventHandler {
   std::size_t job_count_ = 0;
   YAML::anchor_t jobs_anchor_ = YAML::NullAnchor;
   YAML::Mark jobs_mark_;
+
+  // Restarting the parser (yaml_reader.cpp says why).
+  const YamlInput* input_;
+  std::size_t restart_every_;
+  std::size_t next_restart_at_;
+  bool root_is_block_at_column_0_ = false;
+  bool jobs_are_restartable_ = false;  // a block list under a block top map
+  bool saw_anchor_ = false;            // an alias after a restart could name it
+  int prefix_events_left_ = 0;
+  long pos_shift_ = 0;
+  int line_shift_ = 0;
 };
 
 }  // namespace oneall::jobfile

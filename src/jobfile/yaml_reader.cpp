@@ -1,7 +1,8 @@
 // read_yaml_file and read_yaml_text: yaml-cpp's event parser reads the file through YamlInput in
 // fixed-size chunks, and YamlDocumentReader builds and hands on one job at a time, so memory
-// does not grow with the number of jobs. Only the first document is parsed; a second one is
-// found by its marker line (yaml_document_markers.hpp).
+// does not grow with the number of jobs; every kYamlJobsPerParser jobs a fresh parser takes
+// over (yaml_stream.hpp says why). Only the first document is parsed; a second one is found by
+// its marker line (yaml_document_markers.hpp).
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
@@ -15,21 +16,32 @@
 #include "jobfile/yaml_document_reader.hpp"
 #include "jobfile/yaml_input.hpp"
 #include "jobfile/yaml_node.hpp"
+#include "jobfile/yaml_stream.hpp"
 
 namespace oneall::jobfile {
 namespace {
 
 std::vector<Diagnostic> read_yaml(YamlInput& input, const std::string& name,
-                                  const ReadOptions& options, const RecordSink& sink) {
+                                  const ReadOptions& options, const RecordSink& sink,
+                                  std::size_t jobs_per_parser) {
   std::istream stream(&input);
-  YamlDocumentReader reader(name, options, sink);
+  YamlDocumentReader reader(name, options, sink, &input, jobs_per_parser);
   std::optional<YAML::Exception> syntax_error;
   bool has_document = false;
-  try {
-    YAML::Parser parser(stream);
-    has_document = parser.HandleNextDocument(reader);
-  } catch (const YAML::Exception& error) {
-    syntax_error = error;
+  while (true) {
+    try {
+      YAML::Parser parser(stream);
+      has_document = parser.HandleNextDocument(reader);
+    } catch (const YamlRestart& restart) {
+      input.rewind_to(restart.offset, YamlDocumentReader::kRestartPrefix);
+      stream.clear();
+      reader.resume_after(restart);
+      continue;
+    } catch (const YAML::Exception& error) {
+      syntax_error = error;
+      syntax_error->mark = reader.in_file(error.mark);
+    }
+    break;
   }
   input.drain();
 
@@ -62,8 +74,15 @@ std::vector<Diagnostic> read_yaml(YamlInput& input, const std::string& name,
 
 std::vector<Diagnostic> read_yaml_text(std::string_view text, const std::string& name,
                                        const ReadOptions& options, const RecordSink& sink) {
+  return read_yaml_text_restarting(text, name, options, sink, kYamlJobsPerParser);
+}
+
+std::vector<Diagnostic> read_yaml_text_restarting(std::string_view text, const std::string& name,
+                                                  const ReadOptions& options,
+                                                  const RecordSink& sink,
+                                                  std::size_t jobs_per_parser) {
   YamlInput input(text);
-  return read_yaml(input, name, options, sink);
+  return read_yaml(input, name, options, sink, jobs_per_parser);
 }
 
 std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOptions& options,
@@ -75,7 +94,7 @@ std::vector<Diagnostic> read_yaml_file(const std::string& path, const ReadOption
     return std::move(out).take();
   }
   YamlInput input(std::move(*file));
-  return read_yaml(input, path, options, sink);
+  return read_yaml(input, path, options, sink, kYamlJobsPerParser);
 }
 
 }  // namespace oneall::jobfile

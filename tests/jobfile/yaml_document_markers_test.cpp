@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace oneall::jobfile {
 namespace {
@@ -50,6 +51,21 @@ TEST(DocumentMarkerScanTest, FindsTheSecondDocumentWhateverTheSplit) {
       EXPECT_EQ(scan.second_document_line(), kCases[c].line)
           << "case " << c << " in parts of " << part << ": " << text;
     }
+  }
+}
+
+// Directives change how yaml-cpp counts and reads what follows; only those before the document
+// count.
+TEST(DocumentMarkerScanTest, NotesDirectivesBeforeTheDocumentOnly) {
+  for (const auto& [text, directive] :
+       {std::pair<std::string_view, bool>{"# c\n%YAML 1.2\n---\njobs: []\n", true},
+        {"%TAG ! tag:x,2000:\n---\n", true},
+        {"jobs: []\n%x\n", false},
+        {" %YAML 1.2\n", false}}) {
+    DocumentMarkerScan scan;
+    scan.feed(text);
+    scan.finish();
+    EXPECT_EQ(scan.saw_directive(), directive) << text;
   }
 }
 

@@ -140,5 +140,18 @@ TEST(YamlStreamTest, JobsAcrossManyChunksKeepTheirLines) {
   EXPECT_EQ(result.records[2999].action.object_id, "3000");
 }
 
+TEST(YamlStreamTest, AFileOfOneByteIsReadWhole) {
+  // yaml-cpp reads up to four bytes for a byte-order mark and puts back what is not one, after
+  // the input has already reported its end.
+  oneall::testing::TempDir dir;
+  const auto dash = read(dir.write("dash.yaml", "-"));
+  ASSERT_EQ(dash.diagnostics.size(), 1u) << dash.all_messages();
+  EXPECT_EQ(dash.diagnostics[0].message,
+            "a job file must be a map with a `jobs` list (and optional `defaults`), not a list");
+  const auto bracket = read(dir.write("bracket.yaml", "["));
+  ASSERT_EQ(bracket.diagnostics.size(), 1u) << bracket.all_messages();
+  EXPECT_EQ(bracket.diagnostics[0].message, "YAML syntax error: end of sequence flow not found");
+}
+
 }  // namespace
 }  // namespace oneall::jobfile
