@@ -30,14 +30,15 @@ YamlDocumentReader::YamlDocumentReader(const std::string& file, const ReadOption
 
 YAML::Mark YamlDocumentReader::in_file(const YAML::Mark& mark) const {
   if (mark.is_null()) return mark;
+  // Only the line: `pos` stays the parser's own (an int, which a whole file could overflow).
   YAML::Mark moved = mark;
-  moved.pos = static_cast<int>(mark.pos + pos_shift_);
   moved.line = mark.line + line_shift_;
   return moved;
 }
 
 void YamlDocumentReader::resume_after(const YamlRestart& restart) {
-  pos_shift_ = static_cast<long>(restart.offset) - static_cast<long>(kRestartPrefix.size());
+  offset_shift_ =
+      static_cast<long long>(restart.offset) - static_cast<long long>(kRestartPrefix.size());
   line_shift_ = restart.line - 1;
   prefix_events_left_ = 3;  // the top map, the `jobs` key, the list
   next_restart_at_ = job_count_ + restart_every_;
@@ -57,7 +58,7 @@ void YamlDocumentReader::restart_if_due(const YAML::Mark& job_mark) const {
     return;
   }
   if (job_mark.column <= jobs_mark_.column + 1) return;
-  const std::size_t line_start = static_cast<std::size_t>(job_mark.pos - job_mark.column);
+  const auto line_start = static_cast<std::size_t>(offset_shift_ + job_mark.pos - job_mark.column);
   const std::string item_start =
       std::string(static_cast<std::size_t>(jobs_mark_.column), ' ') + "- ";
   if (!input_->holds_at(line_start, item_start)) return;

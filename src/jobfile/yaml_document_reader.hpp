@@ -44,7 +44,7 @@ class YamlDocumentReader : public YAML::EventHandler {
 
   // Takes the events of a fresh parser that reads from a YamlRestart's offset.
   void resume_after(const YamlRestart& restart);
-  // A mark of the current parser as a place in the whole file.
+  // A mark of the current parser with the line it has in the whole file.
   YAML::Mark in_file(const YAML::Mark& mark) const;
 
   // True when the document is nothing at all (`~`, or only `---`).
@@ -119,7 +119,7 @@ class YamlDocumentReader : public YAML::EventHandler {
   bool jobs_are_restartable_ = false;  // a block list under a block top map
   bool saw_anchor_ = false;            // an alias after a restart could name it
   int prefix_events_left_ = 0;
-  long pos_shift_ = 0;
+  long long offset_shift_ = 0;  // the file offset the current parser's position 0 stands for
   int line_shift_ = 0;
 };
 
