@@ -55,3 +55,6 @@ awk -v r="$rows" -v o="$ours_s" -v f="$floor_s" -v k="$ours_kib" -v fr="$floor_r
   printf "sqlite3 .import    : %8.2f s  %10.0f rows/s  (%d rows)\n", f, fr / f, fr;
   printf "ratio (ours/floor) : %.2f\n", (r / o) / (fr / f);
 }'
+
+# YAML: the same jobs as a YAML file, validated, imported and dry-run (bench/import/yaml.sh).
+"$(dirname "$0")/yaml.sh" "$rows"

@@ -12,6 +12,12 @@ void DiagnosticList::add(SourcePos pos, std::string field, std::string message) 
   stored_.push_back({std::move(pos), std::move(field), std::move(message)});
 }
 
+void DiagnosticList::append(DiagnosticList&& other) {
+  for (Diagnostic& d : other.stored_)
+    add(std::move(d.pos), std::move(d.field), std::move(d.message));
+  dropped_ += other.dropped_;
+}
+
 std::vector<Diagnostic> DiagnosticList::take() && {
   if (dropped_ > 0) {
     stored_.push_back(

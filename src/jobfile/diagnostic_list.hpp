@@ -27,6 +27,10 @@ class DiagnosticList {
 
   std::size_t count() const { return stored_.size() + dropped_; }
 
+  // Adds all of `other`'s problems after these, as if they had been added here (the cap applies
+  // to the whole): for a reader that finds problems in another order than it reports them.
+  void append(DiagnosticList&& other);
+
   // The stored problems, with the overflow summary last when some were dropped.
   std::vector<Diagnostic> take() &&;
 

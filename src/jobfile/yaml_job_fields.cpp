@@ -11,36 +11,36 @@ constexpr const char* kSetKeys = "board, description, link, message, attachments
 
 // Where a value sits. An empty value (`page_id:`) is marked where the next token starts, which
 // can be the next line, so its key's place is used instead.
-SourcePos value_pos(const DiagnosticList& out, const YAML::Node& key, const YAML::Node& value) {
-  SourcePos pos = position(out, value.Mark());
-  return pos.line != 0 && !value.IsNull() ? pos : position(out, key.Mark());
+SourcePos value_pos(const DiagnosticList& out, const YamlNode& key, const YamlNode& value) {
+  SourcePos pos = position(out, value.node_mark());
+  return pos.line != 0 && !value.is_null() ? pos : position(out, key.node_mark());
 }
 
 // A single value as its text. Unquoted numbers (`object_id: 1456789`) are taken as written,
 // so long ids keep every digit and "007" keeps its zeros.
-std::optional<std::string> read_text(const YAML::Node& value, const SourcePos& pos,
+std::optional<std::string> read_text(const YamlNode& value, const SourcePos& pos,
                                      const std::string& field, DiagnosticList& out) {
-  if (value.IsScalar()) return value.Scalar();
+  if (value.is_scalar()) return value.scalar();
   out.add(pos, field,
-          value.IsNull() ? "has no value (give one, or leave the key out)"
-                         : "must be a single value, not " + describe(value));
+          value.is_null() ? "has no value (give one, or leave the key out)"
+                          : "must be a single value, not " + describe(value));
   return std::nullopt;
 }
 
 // Each id is checked here, where its own line and column are known. The scalar's text is what
 // counts, quoted or not: `101` and "101" are the same id, and `0202` is refused rather than
 // guessed at (octal to YAML 1.1, decimal to YAML 1.2).
-std::optional<std::vector<api::PictureId>> read_ids(const YAML::Node& value, const SourcePos& pos,
+std::optional<std::vector<api::PictureId>> read_ids(const YamlNode& value, const SourcePos& pos,
                                                     const std::string& field, DiagnosticList& out) {
-  if (!value.IsSequence()) {
+  if (!value.is_sequence()) {
     out.add(pos, field, "must be a list of picture ids, not " + describe(value));
     return std::nullopt;
   }
   std::vector<api::PictureId> ids;
   bool ok = true;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    const YAML::Node item = value[i];
-    const SourcePos mark = position(out, item.Mark());
+    const YamlNode& item = value.item(i);
+    const SourcePos mark = position(out, item.node_mark());
     const SourcePos& item_pos = mark.line != 0 ? mark : pos;
     const std::string item_field = field + "[" + std::to_string(i) + "]";
     std::optional<std::string> text = read_text(item, item_pos, item_field, out);
@@ -60,9 +60,9 @@ std::optional<std::vector<api::PictureId>> read_ids(const YAML::Node& value, con
   return ids;
 }
 
-std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
+std::optional<SetSpec> read_set(const YamlNode& value, const SourcePos& pos,
                                 const std::string& field, DiagnosticList& out) {
-  if (!value.IsMap()) {
+  if (!value.is_map()) {
     out.add(pos, field,
             std::string("must be a map of the fields to change (") + kSetKeys + "), not " +
                 describe(value));
@@ -72,7 +72,7 @@ std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
   bool ok = true;
   const bool keys_ok = for_each_entry(
       value, field + ".", out,
-      [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& item) {
+      [&](const std::string& key, const YamlNode& key_node, const YamlNode& item) {
         const std::string name = field + "." + key;
         const SourcePos item_pos = value_pos(out, key_node, item);
         api::UpdateFields& fields = set.fields;
@@ -88,7 +88,7 @@ std::optional<SetSpec> read_set(const YAML::Node& value, const SourcePos& pos,
           fields.attachments = read_ids(item, item_pos, name, out);
           ok = ok && fields.attachments.has_value();
         } else {
-          out.add(position(out, key_node.Mark()), name,
+          out.add(position(out, key_node.node_mark()), name,
                   std::string("unknown key (expected one of ") + kSetKeys + ")");
           ok = false;
           return;
@@ -109,12 +109,11 @@ void fill(Slot<T>& slot, const SourcePos& pos, Read&& read) {
 
 }  // namespace
 
-YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
-                              DiagnosticList& out) {
+YamlJobFields read_job_fields(const YamlNode& map, const std::string& prefix, DiagnosticList& out) {
   YamlJobFields job;
   const std::size_t problems_before = out.count();
   for_each_entry(map, prefix, out,
-                 [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+                 [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
                    const std::string field = prefix + key;
                    const SourcePos pos = value_pos(out, key_node, value);
                    if (key == "op") {
@@ -143,7 +142,7 @@ YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
                    } else if (key == "set") {
                      fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
                    } else {
-                     out.add(position(out, key_node.Mark()), field,
+                     out.add(position(out, key_node.node_mark()), field,
                              std::string("unknown key (expected one of ") + kJobKeys + ")");
                    }
                  });

@@ -4,14 +4,13 @@
 // and builds the Action from the result.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <map>
 #include <optional>
 #include <string>
 
 #include "api/action.hpp"
 #include "jobfile/diagnostic_list.hpp"
+#include "jobfile/yaml_node.hpp"
 
 namespace oneall::jobfile {
 
@@ -42,7 +41,6 @@ struct YamlJobFields {
 
 // `map` must be a YAML map (the caller checks). `prefix` goes before every field name in
 // messages: "" for a job, "defaults." for the defaults.
-YamlJobFields read_job_fields(const YAML::Node& map, const std::string& prefix,
-                              DiagnosticList& out);
+YamlJobFields read_job_fields(const YamlNode& map, const std::string& prefix, DiagnosticList& out);
 
 }  // namespace oneall::jobfile

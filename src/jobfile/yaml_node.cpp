@@ -10,41 +10,40 @@ SourcePos position(const DiagnosticList& out, const YAML::Mark& mark) {
                 mark.column < 0 ? 0 : static_cast<std::size_t>(mark.column) + 1);
 }
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
+std::string describe(const YamlNode& node) {
+  switch (node.resolved().kind) {
+    case YamlNode::Kind::kMap:
       return "a map";
-    case YAML::NodeType::Sequence:
+    case YamlNode::Kind::kSequence:
       return "a list";
-    case YAML::NodeType::Scalar:
+    case YamlNode::Kind::kScalar:
       return "a single value";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+    case YamlNode::Kind::kNull:
       break;
   }
   return "nothing";
 }
 
-bool for_each_entry(const YAML::Node& map, const std::string& prefix, DiagnosticList& out,
-                    const std::function<void(const std::string& key, const YAML::Node& key_node,
-                                             const YAML::Node& value)>& visit) {
+bool for_each_entry(const YamlNode& map, const std::string& prefix, DiagnosticList& out,
+                    const std::function<void(const std::string& key, const YamlNode& key_node,
+                                             const YamlNode& value)>& visit) {
   bool clean = true;
-  // yaml-cpp keeps both entries of a repeated key (lookups see only the first), so a second
-  // `link:` further down would otherwise be silently ignored.
+  // Both entries of a repeated key are kept, so a second `link:` further down would otherwise
+  // be silently ignored.
   std::set<std::string> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    // Copies: yaml-cpp's iterator hands out a temporary pair, and Nodes are cheap handles.
-    const YAML::Node key = it->first;
-    const YAML::Node value = it->second;
-    if (!key.IsScalar()) {
-      out.add(position(out, key.Mark()), prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1),
+  const std::vector<YamlNode>& entries = map.resolved().children;
+  for (std::size_t i = 0; i + 1 < entries.size(); i += 2) {
+    const YamlNode& key = entries[i].resolved();
+    const YamlNode& value = entries[i + 1].resolved();
+    if (!key.is_scalar()) {
+      out.add(position(out, key.mark), prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1),
               "a key must be a plain name, not " + describe(key));
       clean = false;
       continue;
     }
-    const std::string& name = key.Scalar();
+    const std::string& name = key.text;
     if (!seen.insert(name).second) {
-      out.add(position(out, key.Mark()), prefix + name, "is written twice in the same map");
+      out.add(position(out, key.mark), prefix + name, "is written twice in the same map");
       clean = false;
       continue;
     }
