@@ -6,17 +6,18 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "support/help_options.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace oneall {
 namespace {
 
+using testing::listed_options;
 using testing::run_oneall;
 using testing::TempDir;
 
@@ -123,39 +124,19 @@ const std::vector<CommandCase>& commands() {
         {"--sandbox", {}},
         {"--json", {}}},
        {0, 2, 4, 5}},
+      {{"completion"}, {"bash"}, {}, {0, 2}},
   };
   return table;
 }
 
 const std::map<std::string, std::string> kNoCredentials = {
-    {"ONEALL_SUBDOMAIN", ""},
-    {"ONEALL_PUBLIC_KEY", ""},
-    {"ONEALL_PRIVATE_KEY", ""},
-    {"ONEALL_BULK_CONFIG", ""},
-    {"XDG_CONFIG_HOME", "/nonexistent"},
-    {"HOME", "/nonexistent"}};
+    {"ONEALL_SUBDOMAIN", ""},   {"ONEALL_PUBLIC_KEY", ""},           {"ONEALL_PRIVATE_KEY", ""},
+    {"ONEALL_BULK_CONFIG", ""}, {"XDG_CONFIG_HOME", "/nonexistent"}, {"HOME", "/nonexistent"}};
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
-}
-
-// The long options of the help's "Options:" lists: lines "  -h,--help ..." / "  --db TEXT ...".
-std::set<std::string> listed_options(const std::string& help) {
-  std::set<std::string> options;
-  std::istringstream lines(help);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("  -", 0) != 0) continue;
-    const std::string names = line.substr(2, line.find(' ', 2) - 2);
-    std::istringstream parts(names);
-    std::string name;
-    while (std::getline(parts, name, ',')) {
-      if (name.rfind("--", 0) == 0 && name != "--help") options.insert(name);
-    }
-  }
-  return options;
 }
 
 TEST(HelpTableE2e, EveryOptionAHelpListsIsAcceptedAndEveryExitCodeIsNamed) {
@@ -209,8 +190,8 @@ TEST(HelpTableE2e, EveryOptionAHelpListsIsAcceptedAndEveryExitCodeIsNamed) {
     ASSERT_NE(exit_status, std::string::npos) << "no exit codes in the help:\n" << help.out;
     const std::string codes = help.out.substr(exit_status);
     for (int code : c.exit_codes) {
-      EXPECT_TRUE(std::regex_search(codes, std::regex("(^|[ \\n])" + std::to_string(code) +
-                                                      " [a-z(]")))
+      EXPECT_TRUE(
+          std::regex_search(codes, std::regex("(^|[ \\n])" + std::to_string(code) + " [a-z(]")))
           << "exit code " << code << " is not named: " << codes;
     }
     EXPECT_EQ(help.out.find("Quick start"), std::string::npos) << help.out;
