@@ -15,4 +15,6 @@ if(NOT oneall_yaml_cpp_version)
   set(oneall_yaml_cpp_version unknown)
 endif()
 set_source_files_properties(src/cli/version_report.cpp PROPERTIES COMPILE_DEFINITIONS
-  "ONEALL_VERSION=\"${PROJECT_VERSION}\";ONEALL_YAML_CPP_VERSION=\"${oneall_yaml_cpp_version}\"")
+  "ONEALL_VERSION=\"${PROJECT_VERSION}\"")
+set_source_files_properties(src/jobfile/yaml_cpp_version.cpp PROPERTIES COMPILE_DEFINITIONS
+  "ONEALL_YAML_CPP_VERSION=\"${oneall_yaml_cpp_version}\"")

@@ -50,9 +50,9 @@ TEST(VersionE2e, NamesTheVersionRevisionAndLibraries) {
 
   const int pq = PQlibVersion();
   for (const std::string& line :
-       {std::string("libcurl ") + curl_version_info(CURLVERSION_NOW)->version + " (run time",
-        std::string("SQLite ") + sqlite3_libversion() + " (run time",
-        "libpq " + std::to_string(pq / 10000) + "." + std::to_string(pq % 10000) + " (run time",
+       {std::string("libcurl ") + curl_version_info(CURLVERSION_NOW)->version + " with ",
+        std::string("SQLite ") + sqlite3_libversion() + " (run time)",
+        "libpq " + std::to_string(pq / 10000) + "." + std::to_string(pq % 10000) + " (run time)",
         std::string("simdjson 3."), std::string("yaml-cpp 0.")}) {
     EXPECT_NE(out.find("\n" + line), std::string::npos) << "no line " << line << " in\n" << out;
   }
