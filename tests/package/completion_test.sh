@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The completion scripts the build made (cmake/install.cmake): both parse (`bash -n`, `zsh -n`;
-# zsh is skipped with a note when it is not installed), and the bash one, sourced, completes
+# zsh is skipped with a note when it is not installed), zsh's compinit registers the zsh one
+# for oneall-bulk, and the bash one, sourced, completes
 # commands, options, option values and subcommands as typed.
 # Usage: completion_test.sh BUILD_DIR
 set -euo pipefail
@@ -10,6 +11,13 @@ status=0
 bash -n "$scripts/oneall-bulk"
 if command -v zsh >/dev/null; then
   zsh -n "$scripts/_oneall-bulk"
+  # compinit finds it by its #compdef line, as it would in vendor-completions.
+  dump=$(mktemp)
+  registered=$(zsh -f -c "fpath=('$scripts' \$fpath); autoload -Uz compinit
+                          compinit -u -d '$dump'; print -r -- \$_comps[oneall-bulk]")
+  rm -f "$dump"
+  [[ $registered == _oneall-bulk ]] ||
+    { echo "FAIL: zsh's compinit did not register _oneall-bulk: [$registered]" >&2; status=1; }
 else
   echo "note: zsh is not installed (scripts/setup.sh --tests installs it); zsh -n skipped" >&2
 fi
