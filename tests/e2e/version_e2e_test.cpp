@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 #include <array>
+#include <filesystem>
+#include <regex>
 #include <string>
 
 #include "support/process.hpp"
@@ -16,18 +18,17 @@ namespace {
 
 using testing::run_oneall;
 
-// The source tree's HEAD commit, or "" when it is not a git checkout.
-std::string source_head() {
+// Runs a git command in the source tree; its exit status, and its output in `out`.
+int git_in_source(const std::string& args, std::string* out = nullptr) {
   const std::string command =
-      std::string("git -C '") + ONEALL_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+      std::string("git -C '") + ONEALL_SOURCE_DIR + "' " + args + " 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
+  if (pipe == nullptr) return -1;
   std::array<char, 128> buffer{};
-  std::string out;
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
-  pclose(pipe);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  std::string text;
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) text += buffer.data();
+  if (out != nullptr) *out = text;
+  return pclose(pipe);
 }
 
 TEST(VersionE2e, NamesTheVersionRevisionAndLibraries) {
@@ -36,16 +37,25 @@ TEST(VersionE2e, NamesTheVersionRevisionAndLibraries) {
   const std::string& out = result.out;
   EXPECT_EQ(out.rfind("oneall-bulk 0.", 0), 0u) << out;
 
-  const std::string head = source_head();
   const auto open = out.find('(');
   const auto close = out.find(')');
   ASSERT_TRUE(open != std::string::npos && close != std::string::npos) << out;
   const std::string revision = out.substr(open + 1, close - open - 1);
-  if (head.empty()) {
+  std::string top;
+  const bool checkout =
+      git_in_source("rev-parse --show-toplevel", &top) == 0 &&
+      std::filesystem::equivalent(top.substr(0, top.find('\n')), ONEALL_SOURCE_DIR);
+  if (!checkout) {  // a tarball, even one unpacked inside another repository
     EXPECT_EQ(revision, "unknown");
   } else {
-    EXPECT_NE(revision.find(head.substr(0, 12)), std::string::npos)
-        << "revision " << revision << ", HEAD " << head;
+    // `git describe --always --dirty`: [TAG-N-g]HASH[-dirty], HASH a commit of this
+    // repository (the one built, which need not be HEAD if a commit came after the build).
+    std::smatch parts;
+    ASSERT_TRUE(
+        std::regex_match(revision, parts, std::regex(R"((?:.*-g)?([0-9a-f]{12,40})(-dirty)?)")))
+        << revision;
+    EXPECT_EQ(git_in_source("cat-file -e " + parts[1].str() + "^{commit}"), 0)
+        << revision << " is not a commit of " << ONEALL_SOURCE_DIR;
   }
 
   const int pq = PQlibVersion();
