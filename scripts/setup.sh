@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages oneall-bulk builds with, when they are missing; with --tests,
-# also the servers its test suite starts on its own (PostgreSQL 15, nginx).
+# also the servers its test suite starts on its own (PostgreSQL 15, nginx) and the tools the
+# package tests check with (lintian, dpkg-dev, man, zsh).
 # Safe to run again: it asks apt only for what dpkg does not already have.
 set -euo pipefail
 
@@ -13,7 +14,10 @@ packages=(
 # a throw-away PostgreSQL cluster (scripts/pg_test_cluster.sh) and nginx for HTTP/2 over TLS
 # (tests/support/nginx_http2_server.cpp).
 test_servers=(postgresql-15 nginx)
-if [[ ${1:-} == --tests ]]; then packages+=("${test_servers[@]}"); fi
+# The package test builds the .deb (dpkg-shlibdeps, file) and runs lintian on it; the man page
+# test renders it with man; the completion test checks the zsh script's syntax.
+test_tools=(lintian dpkg-dev file man-db zsh)
+if [[ ${1:-} == --tests ]]; then packages+=("${test_servers[@]}" "${test_tools[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "api/credentials_file.hpp"
@@ -35,24 +36,30 @@ Credentials sandbox_credentials() {
 
 Result<Credentials> configured_credentials(const std::optional<std::string>& config_flag) {
   std::optional<std::string> path = config_flag;
-  bool named = path.has_value();
+  std::string found_as;  // how a file nobody named was found, for its errors
   if (!path) {
     if (const char* env = std::getenv("ONEALL_BULK_CONFIG"); env != nullptr && *env != '\0') {
       path = env;
-      named = true;
     }
   }
-  if (!path) {
-    path = default_credentials_path();
+  // Files looked for when none is named: each is used only if it exists.
+  const std::pair<std::optional<std::string>, const char*> unnamed[] = {
+      {systemd_credentials_path(), "the systemd credential in $CREDENTIALS_DIRECTORY"},
+      {default_credentials_path(), "the default credentials file"}};
+  for (const auto& [candidate, what] : unnamed) {
+    if (path) break;
     std::error_code ignored;
-    if (path && !std::filesystem::exists(*path, ignored)) path.reset();
+    if (candidate && std::filesystem::exists(*candidate, ignored)) {
+      path = candidate;
+      found_as = what;
+    }
   }
   CredentialFields from_file;
   if (path) {
     auto read = read_credentials_file(*path);
     if (!read) {
-      return Error{named ? read.error().message
-                         : read.error().message + " (the default credentials file)"};
+      return Error{found_as.empty() ? read.error().message
+                                    : read.error().message + " (" + found_as + ")"};
     }
     from_file = *read;
   }

@@ -21,7 +21,8 @@ Credentials sandbox_credentials();
 
 // The credentials a command uses: each field from its environment variable when that is set
 // and not empty, else from the config file (credentials_file.hpp). The file is `config_flag`
-// (--config), else $ONEALL_BULK_CONFIG, else default_credentials_path() if it exists. A file
+// (--config), else $ONEALL_BULK_CONFIG, else systemd_credentials_path() if it exists (a unit's
+// LoadCredential=), else default_credentials_path() if it exists. A file
 // named explicitly must exist; a file that is refused (bad line, readable by others) is an
 // error even when the environment sets every field, so a leaking file is never ignored.
 Result<Credentials> configured_credentials(const std::optional<std::string>& config_flag);

@@ -137,6 +137,12 @@ Result<CredentialFields> read_credentials_file(const std::string& path) {
   return fields;
 }
 
+std::optional<std::string> systemd_credentials_path() {
+  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+  if (directory == nullptr || *directory != '/') return std::nullopt;
+  return fmt::format("{}/{}", directory, kSystemdCredentialName);
+}
+
 std::optional<std::string> default_credentials_path() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg == '/') {
     return fmt::format("{}/oneall-bulk/credentials", xdg);

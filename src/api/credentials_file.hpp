@@ -26,6 +26,14 @@ Result<CredentialFields> parse_credentials_file(std::string_view text, const std
 // access (any of mode 077), naming the mode and the `chmod 600` that fixes it.
 Result<CredentialFields> read_credentials_file(const std::string& path);
 
+// The name of the credential a systemd unit passes with `LoadCredential=credentials:FILE`.
+inline constexpr const char* kSystemdCredentialName = "credentials";
+
+// $CREDENTIALS_DIRECTORY/credentials, where systemd puts the file the unit's LoadCredential=
+// names (readable by the service's user only); nullopt when $CREDENTIALS_DIRECTORY is not set
+// to an absolute path.
+std::optional<std::string> systemd_credentials_path();
+
 // $XDG_CONFIG_HOME/oneall-bulk/credentials, else $HOME/.config/oneall-bulk/credentials;
 // nullopt when neither variable is set.
 std::optional<std::string> default_credentials_path();

@@ -8,7 +8,8 @@ namespace oneall::cli {
 void ApiTarget::add_options(CLI::App& sub) {
   sub.add_option("--config", config_,
                  "Credentials file (`key = value` lines: subdomain, public_key, private_key; "
-                 "mode 600). Default $ONEALL_BULK_CONFIG, else "
+                 "mode 600). Default $ONEALL_BULK_CONFIG, else $CREDENTIALS_DIRECTORY/credentials "
+                 "(systemd's LoadCredential=) or "
                  "$XDG_CONFIG_HOME/oneall-bulk/credentials or ~/.config/oneall-bulk/credentials "
                  "if it exists. ONEALL_* variables override its fields");
   endpoint_option_ = sub.add_option("--endpoint", endpoint_,

@@ -8,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_fallback.hpp"
+#include "cli/version_report.hpp"
 
 namespace oneall::cli {
 
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Command>> make_commands(CLI::App& app) {
   commands.push_back(make_cancel_command(app));
   commands.push_back(make_sandbox_command(app));
   commands.push_back(make_check_command(app));
+  commands.push_back(make_completion_command(app));
   return commands;
 }
 
@@ -44,6 +46,14 @@ int parse_and_run(int argc, char** argv, Streams streams) {
     global.db_source = DbSource::kEnvironment;
   }
   app.add_option("--db", global.db, "Queue database (default ./oneall-bulk.db or $ONEALL_BULK_DB)");
+  app.set_version_flag(
+      "--version",
+      [] {
+        std::string report = version_report();
+        report.pop_back();  // CLI11 ends the line itself
+        return report;
+      },
+      "Print the version, the git revision and the libraries' versions, and exit");
 
   std::vector<std::unique_ptr<Command>> commands = make_commands(app);
   // After the subcommands, which would otherwise inherit it in place of their exit codes.

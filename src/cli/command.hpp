@@ -50,6 +50,7 @@ std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
 std::unique_ptr<Command> make_check_command(CLI::App& app);
+std::unique_ptr<Command> make_completion_command(CLI::App& app);
 
 // Every command above, registered on `app` in the order --help lists them: the one list
 // run_main offers, and the one tests check --help against.

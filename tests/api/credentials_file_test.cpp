@@ -165,6 +165,48 @@ TEST(ConfiguredCredentials, FindsTheDefaultFileUnderXdgConfigHome) {
   EXPECT_EQ(credentials->subdomain, "xdg");
 }
 
+// A systemd unit passes the file with LoadCredential=credentials:FILE; systemd puts a copy in
+// $CREDENTIALS_DIRECTORY. It comes before the default file, after a file named explicitly.
+TEST(ConfiguredCredentials, ReadsTheSystemdCredentialBeforeTheDefaultFile) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "creds");
+  std::filesystem::create_directories(dir.path() / "xdg/oneall-bulk");
+  write_mode(dir, "creds/credentials", "subdomain = systemd\npublic_key = p\nprivate_key = k\n",
+             0400);
+  write_mode(dir, "xdg/oneall-bulk/credentials",
+             "subdomain = xdg\npublic_key = p\nprivate_key = k\n", 0600);
+  EnvOverride env({{"ONEALL_SUBDOMAIN", std::nullopt},
+                   {"ONEALL_PUBLIC_KEY", std::nullopt},
+                   {"ONEALL_PRIVATE_KEY", std::nullopt},
+                   {"ONEALL_BULK_CONFIG", std::nullopt},
+                   {"XDG_CONFIG_HOME", dir.file("xdg")},
+                   {"CREDENTIALS_DIRECTORY", dir.file("creds")}});
+  EXPECT_EQ(systemd_credentials_path(), dir.file("creds/credentials"));
+  auto credentials = configured_credentials(std::nullopt);
+  ASSERT_TRUE(credentials.ok()) << credentials.error().message;
+  EXPECT_EQ(credentials->subdomain, "systemd");
+
+  const std::string named =
+      write_mode(dir, "named", "subdomain = named\npublic_key = p\nprivate_key = k\n", 0600);
+  EXPECT_EQ(configured_credentials(named).value().subdomain, "named");
+
+  // A unit without LoadCredential= for it: the default file, as before.
+  std::filesystem::remove(dir.path() / "creds/credentials");
+  EXPECT_EQ(configured_credentials(std::nullopt).value().subdomain, "xdg");
+}
+
+TEST(ConfiguredCredentials, ARefusedSystemdCredentialIsAnErrorThatSaysWhereItCameFrom) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "creds");
+  write_mode(dir, "creds/credentials", "subdomain = s\nbogus line\n", 0400);
+  EnvOverride env(
+      {{"ONEALL_BULK_CONFIG", std::nullopt}, {"CREDENTIALS_DIRECTORY", dir.file("creds")}});
+  auto refused = configured_credentials(std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("CREDENTIALS_DIRECTORY"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST(ConfiguredCredentials, AFileNamedButMissingOrLeakingIsAnErrorEvenWithAFullEnvironment) {
   TempDir dir;
   EnvOverride env({{"ONEALL_SUBDOMAIN", "s"},

@@ -6,17 +6,18 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "support/help_options.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace oneall {
 namespace {
 
+using testing::listed_options;
 using testing::run_oneall;
 using testing::TempDir;
 
@@ -127,6 +128,7 @@ const std::vector<CommandCase>& commands() {
         {"--sandbox", {}},
         {"--json", {}}},
        {0, 2, 4, 5}},
+      {{"completion"}, {"bash"}, {}, {0, 2}},
   };
   return table;
 }
@@ -139,23 +141,6 @@ std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
-}
-
-// The long options of the help's "Options:" lists: lines "  -h,--help ..." / "  --db TEXT ...".
-std::set<std::string> listed_options(const std::string& help) {
-  std::set<std::string> options;
-  std::istringstream lines(help);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("  -", 0) != 0) continue;
-    const std::string names = line.substr(2, line.find(' ', 2) - 2);
-    std::istringstream parts(names);
-    std::string name;
-    while (std::getline(parts, name, ',')) {
-      if (name.rfind("--", 0) == 0 && name != "--help") options.insert(name);
-    }
-  }
-  return options;
 }
 
 TEST(HelpTableE2e, EveryOptionAHelpListsIsAcceptedAndEveryExitCodeIsNamed) {
