@@ -48,6 +48,9 @@ class PgQueue final : public Queue {
   Result<bool> has_job(std::int64_t job_id) override;
   Status for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) override;
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
+  Result<QueueSize> size() override;
+  Status copy_rows_to(RowSink& sink) override;
+  Result<std::unique_ptr<CopyInSession>> begin_copy_in() override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
 
   const std::string& path() const override { return shown_; }
