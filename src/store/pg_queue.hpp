@@ -2,7 +2,8 @@
 // must outlive one host. The same observable behaviour as SqliteQueue, split by concern the
 // same way: pg_queue.cpp opens it (connection, schema) and holds the helpers its parts share,
 // pg_queue_import.cpp imports, pg_queue_claim.cpp claims and finishes, pg_queue_runs.cpp starts
-// and ends runs, pg_queue_read.cpp / pg_queue_jobs.cpp read and change jobs for the commands.
+// and ends runs, pg_queue_read.cpp / pg_queue_jobs.cpp read and change jobs for the commands,
+// pg_queue_copy.cpp / pg_queue_copy_in.cpp read and write a whole queue for `copy`.
 // One connection per queue; path() is the URI without its password.
 #pragma once
 

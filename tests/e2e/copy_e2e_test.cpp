@@ -183,5 +183,22 @@ TEST_F(CopyE2e, ASourceThatARunHoldsIsRefusedWithThreeAndNothingIsWritten) {
   EXPECT_EQ(run_oneall({"copy", source_, dir_.file("dest.db")}, kEnv).exit_code, 0);
 }
 
+
+TEST(CopyProgressE2e, ALongCopySaysHowFarItIsOnStderrEveryHundredThousandRows) {
+  TempDir dir;
+  std::string csv = "op,target,identity,page_id,object_id,board,description,link,message\n";
+  for (int i = 0; i < 100'000; ++i) {
+    csv += fmt::format("delete,twitter.tweet,2af20011-8965-471b-8f6b-8b66a611aae6,,{},,,,\n",
+                       1'000'000 + i);
+  }
+  const std::string source = dir.file("big.db");
+  ASSERT_EQ(run_oneall({"import", dir.write("big.csv", csv), "--db", source}, kEnv).exit_code, 0);
+  auto copied = run_oneall({"copy", source, dir.file("copy.db")}, kEnv);
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_EQ(copied.err, "copied 100000 of 100001 rows (99%)\n");
+  EXPECT_NE(copied.out.find("1 batch(es), 100000 job(s), 0 run(s)"), std::string::npos)
+      << copied.out;
+}
+
 }  // namespace
 }  // namespace oneall
