@@ -77,10 +77,10 @@ class CountingSink final : public store::Queue::RowSink {
 };
 
 std::string describe(const store::QueueSize& size) {
-  return fmt::format("{} batch(es), {} job(s), {} run(s), {} attempt row(s), {} job(s) in flight, "
-                     "{} setting(s)",
-                     size.batches, size.jobs, size.runs, size.attempts, size.in_flight,
-                     size.settings);
+  return fmt::format(
+      "{} batch(es), {} job(s), {} run(s), {} attempt row(s), {} job(s) in flight, "
+      "{} setting(s)",
+      size.batches, size.jobs, size.runs, size.attempts, size.in_flight, size.settings);
 }
 
 std::string copy_json(const std::string& source, const std::string& dest,
@@ -162,8 +162,8 @@ class CopyCommand final : public Command {
   }
 
  private:
-  int copy(store::Queue& from, store::Queue& to, const std::string& source,
-           const std::string& dest, Streams streams) {
+  int copy(store::Queue& from, store::Queue& to, const std::string& source, const std::string& dest,
+           Streams streams) {
     const auto started = std::chrono::steady_clock::now();
     auto held = to.size();
     if (!held) {

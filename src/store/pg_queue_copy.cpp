@@ -107,9 +107,9 @@ Status PgQueue::copy_rows_to(RowSink& sink) {
         !done) {
       return done;
     }
-    if (auto done = each_row(connection_,
-                             "SELECT id, created_at, description FROM batches ORDER BY id", sink,
-                             batch);
+    if (auto done =
+            each_row(connection_, "SELECT id, created_at, description FROM batches ORDER BY id",
+                     sink, batch);
         !done) {
       return done;
     }

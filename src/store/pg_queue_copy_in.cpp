@@ -134,19 +134,35 @@ class PgCopyInSession final : public Queue::CopyInSession {
   // pid for one of its own host's, and waits for the leases of its jobs, if any, to run out.
   Status add(const RunRecord& row) override {
     copied_runs_ = true;
-    return write(kInsertRun, {"run", row.id},
-                 {row.id, row.started_at, optional_param(row.ended_at), row.host.value_or(""),
-                  row.pid, row.options_json, optional_param(row.summary_json),
-                  optional_param(row.exit_code)});
+    return write(
+        kInsertRun, {"run", row.id},
+        {row.id, row.started_at, optional_param(row.ended_at), row.host.value_or(""), row.pid,
+         row.options_json, optional_param(row.summary_json), optional_param(row.exit_code)});
   }
 
   Status add(const JobRecord& row) override {
     return write(kInsertJob, {"job", row.id},
-                 {row.id, row.batch_id, bytea_param(row.job_key), row.object_hash, row.source,
-                  row.op, row.target, row.identity, row.page_id, row.object_id, row.method,
-                  row.path, row.body, row.state, row.attempts, row.next_attempt_at, row.note,
-                  optional_param(row.last_http_status), optional_param(row.last_outcome),
-                  row.updated_at, row.attempt_base});
+                 {row.id,
+                  row.batch_id,
+                  bytea_param(row.job_key),
+                  row.object_hash,
+                  row.source,
+                  row.op,
+                  row.target,
+                  row.identity,
+                  row.page_id,
+                  row.object_id,
+                  row.method,
+                  row.path,
+                  row.body,
+                  row.state,
+                  row.attempts,
+                  row.next_attempt_at,
+                  row.note,
+                  optional_param(row.last_http_status),
+                  optional_param(row.last_outcome),
+                  row.updated_at,
+                  row.attempt_base});
   }
 
   // Each value as stored: NULL stays NULL, the bytes of retry_after and response_body as BYTEA,
@@ -204,8 +220,7 @@ class PgCopyInSession final : public Queue::CopyInSession {
   // failure may show at a later add() or at commit(), when its INSERT goes out.
   Status write(const char* head, RowLabel label, std::vector<PgParam> row) {
     if (closed_because_) {
-      return Error{
-          fmt::format("cannot copy {} {}: {}", label.kind, label.id, *closed_because_)};
+      return Error{fmt::format("cannot copy {} {}: {}", label.kind, label.id, *closed_because_)};
     }
     try {
       gathered_.add(head, label, std::move(row));
@@ -251,9 +266,10 @@ Result<std::unique_ptr<Queue::CopyInSession>> PgQueue::begin_copy_in() {
     auto held = size();
     if (!held) return held.error();
     if (!held->empty()) {
-      return Error{fmt::format("cannot copy into {}: it already holds {} row(s); copy only into "
-                               "a new or empty queue",
-                               shown_, held->rows())};
+      return Error{
+          fmt::format("cannot copy into {}: it already holds {} row(s); copy only into "
+                      "a new or empty queue",
+                      shown_, held->rows())};
     }
     return std::unique_ptr<Queue::CopyInSession>(std::move(session));
   } catch (const PgError& e) {

@@ -66,13 +66,11 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
   }
 
   Status add(const BatchRecord& row) override {
-    return write([&] { return fmt::format("batch {}", row.id); },
-                 [&] {
-                   insert_batch_.bind(1, row.id)
-                       .bind(2, row.created_at)
-                       .bind(3, row.description)
-                       .run();
-                 });
+    return write(
+        [&] { return fmt::format("batch {}", row.id); },
+        [&] {
+          insert_batch_.bind(1, row.id).bind(2, row.created_at).bind(3, row.description).run();
+        });
   }
 
   // SQLite keeps no host: a run there is on the host that holds the file.
@@ -122,8 +120,8 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
     return write([&] { return fmt::format("attempt row {}", row.id); },
                  [&] {
                    if (row.values.size() != kChainedColumns.size()) {
-                     throw SqliteError(0, fmt::format("it has {} values, not {}",
-                                                      row.values.size(), kChainedColumns.size()));
+                     throw SqliteError(0, fmt::format("it has {} values, not {}", row.values.size(),
+                                                      kChainedColumns.size()));
                    }
                    insert_attempt_.bind(1, row.id);
                    for (std::size_t i = 0; i < row.values.size(); ++i) {
@@ -196,9 +194,10 @@ Result<std::unique_ptr<Queue::CopyInSession>> SqliteQueue::begin_copy_in() {
     auto held = size();
     if (!held) return held.error();
     if (!held->empty()) {
-      return Error{fmt::format("cannot copy into {}: it already holds {} row(s); copy only into "
-                               "a new or empty queue",
-                               path_, held->rows())};
+      return Error{
+          fmt::format("cannot copy into {}: it already holds {} row(s); copy only into "
+                      "a new or empty queue",
+                      path_, held->rows())};
     }
     return std::unique_ptr<Queue::CopyInSession>(std::move(session));
   } catch (const SqliteError& e) {

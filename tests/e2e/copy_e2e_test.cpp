@@ -53,8 +53,7 @@ class CopyE2e : public ::testing::Test {
   // A SQLite queue after one run against the sandbox: 3 succeeded, 1 failed, 4 attempt rows.
   void SetUp() override {
     const std::string jobs = dir_.write("jobs.csv", kJobs);
-    auto run = run_oneall(
-        {"run", "--sandbox", "--concurrency", "1", "--db", source_, jobs}, kEnv);
+    auto run = run_oneall({"run", "--sandbox", "--concurrency", "1", "--db", source_, jobs}, kEnv);
     ASSERT_EQ(run.exit_code, 1) << run.err;  // one job failed
   }
 
@@ -101,7 +100,8 @@ TEST_F(CopyE2e, SqliteToPostgresAndBackVerifiesAndShowsTheSameStatus) {
     auto again = run_oneall({"run", "--sandbox", "--concurrency", "1", "--db", copy}, kEnv);
     EXPECT_TRUE(again.exit_code == 0 || again.exit_code == 1) << again.err;
     const std::string after = status_json(copy);
-    EXPECT_TRUE(std::regex_search(after, std::regex(R"re("last_run":\{"id":2,[^}]*"attempts":1\})re")))
+    EXPECT_TRUE(
+        std::regex_search(after, std::regex(R"re("last_run":\{"id":2,[^}]*"attempts":1\})re")))
         << after;
     auto chained = run_oneall({"audit", "verify", "--db", copy}, kEnv);
     EXPECT_EQ(chained.exit_code, 0) << chained.out;
@@ -124,10 +124,10 @@ TEST_F(CopyE2e, AnEditedAttemptRowIsCopiedAsItIsAndTheCopyShowsTheSameBreak) {
 
 TEST_F(CopyE2e, ADestinationThatHoldsAQueueIsRefusedWithTwoAndKeptAsItIs) {
   const std::string dest = dir_.file("busy.db");
-  const std::string other = dir_.write(
-      "other.csv",
-      "op,target,identity,page_id,object_id,board,description,link,message\n"
-      "delete,twitter.tweet,2af20011-8965-471b-8f6b-8b66a611aae6,,42,,,,\n");
+  const std::string other =
+      dir_.write("other.csv",
+                 "op,target,identity,page_id,object_id,board,description,link,message\n"
+                 "delete,twitter.tweet,2af20011-8965-471b-8f6b-8b66a611aae6,,42,,,,\n");
   ASSERT_EQ(run_oneall({"import", other, "--db", dest}, kEnv).exit_code, 0);
   const std::string before = status_json(dest);
 
@@ -153,8 +153,7 @@ TEST_F(CopyE2e, ASourceThatIsNotThereIsRefusedWithTwoAndNothingIsCreated) {
   const std::string dest = dir_.file("dest.db");
   auto refused = run_oneall({"copy", missing, dest, "--json"}, kEnv);
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("there is no queue at " + missing), std::string::npos)
-      << refused.err;
+  EXPECT_NE(refused.err.find("there is no queue at " + missing), std::string::npos) << refused.err;
   EXPECT_NE(refused.out.find(R"("exit_code":2)"), std::string::npos) << refused.out;
   EXPECT_FALSE(std::filesystem::exists(missing));
   EXPECT_FALSE(std::filesystem::exists(missing + ".lock"));
@@ -182,7 +181,6 @@ TEST_F(CopyE2e, ASourceThatARunHoldsIsRefusedWithThreeAndNothingIsWritten) {
   // Free again once the run's lock is gone.
   EXPECT_EQ(run_oneall({"copy", source_, dir_.file("dest.db")}, kEnv).exit_code, 0);
 }
-
 
 TEST(CopyProgressE2e, ALongCopySaysHowFarItIsOnStderrEveryHundredThousandRows) {
   TempDir dir;

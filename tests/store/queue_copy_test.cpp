@@ -73,9 +73,9 @@ class RowDump final : public Queue::RowSink {
                 text(r.summary_json), text(r.exit_code));
   }
   Status add(const JobRecord& r) override {
-    return line("job", r.id, r.batch_id, r.job_key.size(), r.job_key, r.object_hash, r.source,
-                r.op, r.target, r.identity, r.page_id, r.object_id, r.method, r.path, r.body,
-                r.state, r.attempts, r.next_attempt_at, r.note, text(r.last_http_status),
+    return line("job", r.id, r.batch_id, r.job_key.size(), r.job_key, r.object_hash, r.source, r.op,
+                r.target, r.identity, r.page_id, r.object_id, r.method, r.path, r.body, r.state,
+                r.attempts, r.next_attempt_at, r.note, text(r.last_http_status),
                 text(r.last_outcome), r.updated_at, r.attempt_base);
   }
   Status add(const ChainedAttempt& r) override {
@@ -120,8 +120,9 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
   // A queue with something in every table: two batches, jobs in every state, runs ended and
   // not, attempts of several outcomes, a job in flight, the API root.
   void fill_source() {
-    import_all(*source_, {tweet_delete("1"), pin_update("2", "https://a.example/"),
-                          tweet_delete("3"), page_post_delete("4", "4_5")},
+    import_all(*source_,
+               {tweet_delete("1"), pin_update("2", "https://a.example/"), tweet_delete("3"),
+                page_post_delete("4", "4_5")},
                "first");
     import_all(*source_, {tweet_delete("6"), pin_delete("7")}, "second");
     ASSERT_TRUE(source_->bind_api_root("sandbox").ok());
