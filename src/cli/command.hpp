@@ -48,6 +48,7 @@ std::unique_ptr<Command> make_audit_command(CLI::App& app);
 std::unique_ptr<Command> make_report_command(CLI::App& app);
 std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
+std::unique_ptr<Command> make_copy_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
 std::unique_ptr<Command> make_check_command(CLI::App& app);
 std::unique_ptr<Command> make_completion_command(CLI::App& app);

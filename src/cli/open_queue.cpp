@@ -51,7 +51,7 @@ std::string shown_db(const GlobalOptions& global) { return store::shown_location
 int check_queue_location(const GlobalOptions& global, std::ostream& err) {
   auto location = store::parse_queue_location(global.db);
   if (location) return kExitOk;
-  err << location.error().message << '\n';
+  err << "--db " << location.error().message << '\n';
   return kExitUsage;
 }
 

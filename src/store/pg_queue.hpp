@@ -2,7 +2,8 @@
 // must outlive one host. The same observable behaviour as SqliteQueue, split by concern the
 // same way: pg_queue.cpp opens it (connection, schema) and holds the helpers its parts share,
 // pg_queue_import.cpp imports, pg_queue_claim.cpp claims and finishes, pg_queue_runs.cpp starts
-// and ends runs, pg_queue_read.cpp / pg_queue_jobs.cpp read and change jobs for the commands.
+// and ends runs, pg_queue_read.cpp / pg_queue_jobs.cpp read and change jobs for the commands,
+// pg_queue_copy.cpp / pg_queue_copy_in.cpp read and write a whole queue for `copy`.
 // One connection per queue; path() is the URI without its password.
 #pragma once
 
@@ -52,6 +53,9 @@ class PgQueue final : public Queue {
   Result<bool> has_job(std::int64_t job_id) override;
   Status for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) override;
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
+  Result<QueueSize> size() override;
+  Status copy_rows_to(RowSink& sink) override;
+  Result<std::unique_ptr<CopyInSession>> begin_copy_in() override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
 
   void interrupt() override { connection_.sever(); }

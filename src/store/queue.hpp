@@ -152,6 +152,36 @@ class Queue {
   // The id of the first attempt row whose row_hash is `hash`, if any (asked once, at a break).
   virtual Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) = 0;
 
+  // ---- copy (`copy`, src/cli/cmd_copy.cpp): every row of one queue into another, as stored.
+  // Rows come table by table in the order a RowSink takes them: settings, batches, runs, jobs,
+  // attempts (in id order, so the log's links come in chain order), in_flight; each table's
+  // rows in key order. A sink's Error stops the walk and is returned as it is.
+  class RowSink {
+   public:
+    virtual ~RowSink() = default;
+    virtual Status add(const SettingRecord& row) = 0;
+    virtual Status add(const BatchRecord& row) = 0;
+    virtual Status add(const RunRecord& row) = 0;
+    virtual Status add(const JobRecord& row) = 0;
+    virtual Status add(const ChainedAttempt& row) = 0;
+    virtual Status add(const InFlightRecord& row) = 0;
+  };
+  // How many rows each table holds.
+  virtual Result<QueueSize> size() = 0;
+  // Hands every row to `sink`, read in one snapshot. Streams: memory does not grow with the
+  // queue. Writes nothing, takes no lock: keeping runs away meanwhile is the caller's business.
+  virtual Status copy_rows_to(RowSink& sink) = 0;
+  // Takes rows as copy_rows_to gives them and writes them as they are (ids, hashes and all; the
+  // log is not hashed again), all in one transaction: commit() or nothing. Refused (an Error)
+  // unless the queue holds no row at all; the session holds the queue's write lock until it
+  // ends, so nothing is written beside it. After a failed add() it refuses further adds and the
+  // commit. A session must not outlive its Queue.
+  class CopyInSession : public RowSink {
+   public:
+    virtual Status commit() = 0;
+  };
+  virtual Result<std::unique_ptr<CopyInSession>> begin_copy_in() = 0;
+
   // Starts what the backend does beside a run (RunUpkeep); the run holds it to its end.
   virtual Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() = 0;
 

@@ -61,7 +61,7 @@ Result<QueueLocation> parse_queue_location(const std::string& text) {
   if (!options) {
     std::string why = message ? std::string(message.get()) : std::string("out of memory");
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    return Error{fmt::format("--db {} is not a valid PostgreSQL URI: {}", shown, why)};
+    return Error{fmt::format("{} is not a valid PostgreSQL URI: {}", shown, why)};
   }
   return QueueLocation{QueueLocation::Kind::kPostgres, text, shown};
 }

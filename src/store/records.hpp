@@ -179,4 +179,80 @@ struct AttemptFilter {
   std::optional<std::int64_t> run_id;
 };
 
+// ---- `copy`: a queue's rows as stored, every column, so that a queue moves between backends
+// unchanged (its ids, states, leases and the attempt log's links and hashes). The attempt log's
+// rows travel as ChainedAttempt: its values are every column of the row but the id and the
+// two hashes, each with its storage class.
+
+struct BatchRecord {
+  std::int64_t id = 0;
+  EpochMs created_at = 0;
+  std::string description;
+};
+
+struct JobRecord {
+  std::int64_t id = 0;
+  std::int64_t batch_id = 0;
+  std::string job_key;  // the stored key's bytes (job_keys.hpp)
+  std::int64_t object_hash = 0;
+  std::string source;
+  std::string op;
+  std::string target;
+  std::string identity;
+  std::string page_id;
+  std::string object_id;
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string state;  // as stored: a job in flight says 'pending' and has an InFlightRecord
+  std::int64_t attempts = 0;
+  EpochMs next_attempt_at = 0;
+  std::string note;
+  std::optional<std::int64_t> last_http_status;
+  std::optional<std::string> last_outcome;
+  EpochMs updated_at = 0;
+  std::int64_t attempt_base = 0;
+};
+
+struct RunRecord {
+  std::int64_t id = 0;
+  EpochMs started_at = 0;
+  std::optional<EpochMs> ended_at;
+  // Where the run's process was; none when the queue did not record it (SQLite: a run there
+  // is on the host that holds the file).
+  std::optional<std::string> host;
+  std::int64_t pid = 0;
+  std::string options_json;
+  std::optional<std::string> summary_json;
+  std::optional<std::int64_t> exit_code;
+};
+
+// A job a run holds (its lease).
+struct InFlightRecord {
+  std::int64_t job_id = 0;
+  std::int64_t run_id = 0;
+  std::int64_t attempt = 0;
+  EpochMs claimed_at = 0;
+  EpochMs lease_until = 0;
+};
+
+// One row of queue_settings (the API root the queue is bound to).
+struct SettingRecord {
+  std::string name;
+  std::string value;
+};
+
+// How many rows a queue holds, table by table.
+struct QueueSize {
+  std::int64_t settings = 0;
+  std::int64_t batches = 0;
+  std::int64_t runs = 0;
+  std::int64_t jobs = 0;
+  std::int64_t attempts = 0;
+  std::int64_t in_flight = 0;
+
+  std::int64_t rows() const { return settings + batches + runs + jobs + attempts + in_flight; }
+  bool empty() const { return rows() == 0; }
+};
+
 }  // namespace oneall::store

@@ -2,7 +2,8 @@
 // default backend. Its parts are split by concern: sqlite_queue.cpp opens the file (pragmas,
 // schema, statements), queue_import.cpp imports, queue_claim.cpp claims and finishes,
 // queue_runs.cpp starts and ends runs, queue_read.cpp / queue_jobs.cpp / queue_pending.cpp read
-// and change jobs for the commands, wal_checkpointer.* copies the log back during a run.
+// and change jobs for the commands, queue_copy.cpp / queue_copy_in.cpp read and write a whole
+// queue for `copy`, wal_checkpointer.* copies the log back during a run.
 #pragma once
 
 #include <memory>
@@ -48,6 +49,9 @@ class SqliteQueue final : public Queue {
   Result<bool> has_job(std::int64_t job_id) override;
   Status for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) override;
   Result<std::optional<std::int64_t>> attempt_with_hash(const std::string& hash) override;
+  Result<QueueSize> size() override;
+  Status copy_rows_to(RowSink& sink) override;
+  Result<std::unique_ptr<CopyInSession>> begin_copy_in() override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
 
   void interrupt() override;

@@ -104,6 +104,7 @@ const std::vector<CommandCase>& commands() {
         {"--all", {}},
         {"--db", {"DB"}}},
        {0, 2, 5}},
+      {{"copy"}, {"DB", "NEW"}, {{"--json", {}}}, {0, 2, 3, 5}},
       {{"sandbox"},
        {"--host", "192.0.2.1"},
        {{"--host", {"192.0.2.1"}},
