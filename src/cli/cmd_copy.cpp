@@ -26,15 +26,25 @@ constexpr std::int64_t kProgressEveryRows = 100'000;
 
 // What keeps runs away from SOURCE while it is copied, or, when a run holds it, who that is.
 struct SourceHold {
-  std::optional<RunLock> lock;  // held until the copy ends
-  std::string holder;           // when !lock: the run that holds SOURCE, for the message
+  std::optional<RunLock> lock;  // SQLite: held until the copy ends
+  std::string holder;           // the run that holds SOURCE, for the message; empty: none
 };
 
-// The one place `copy` decides whether a run holds SOURCE: it takes `run`'s own lock (SQLite:
-// flock on SOURCE.lock; PostgreSQL: the run lock's advisory lock), so no run starts while the
-// copy reads.
-Result<SourceHold> hold_source(const std::string& source, EpochMs now) {
-  auto lock = RunLock::try_acquire(source, now);
+// The one place `copy` decides whether a run holds SOURCE. A SQLite queue: `copy` takes `run`'s
+// own lock (flock on SOURCE.lock) until it ends, so no run starts while it reads. A PostgreSQL
+// queue takes many runs at once and has no such lock: a live run (status's) refuses the copy,
+// and one that starts while the copy reads changes nothing the copy sees (one snapshot), but its
+// work is not in the copy (docs/cli.md#copy).
+Result<SourceHold> hold_source(store::Queue& source, const std::string& location, EpochMs now) {
+  if (source.runs_at_once()) {
+    auto status = source.status();
+    if (!status) return status.error();
+    if (status->live_runs.empty()) return SourceHold{std::nullopt, ""};
+    const store::LiveRun& run = status->live_runs.front();
+    return SourceHold{std::nullopt, fmt::format("run {}, pid {} on host {}, since {}", run.run_id,
+                                                run.pid, run.host, format_utc_ms(run.started_at))};
+  }
+  auto lock = RunLock::try_acquire(location, now);
   if (!lock) return lock.error();
   if (!lock->owns_lock()) return SourceHold{std::nullopt, lock->holder()};
   return SourceHold{std::move(lock).value(), ""};
@@ -135,23 +145,22 @@ class CopyCommand final : public Command {
     }
 
     SystemClock clock;
-    auto hold = hold_source(source_, clock.now_ms());
+    auto from = store::Queue::open(source_, clock, store::QueueOpen::kExistingOnly);
+    if (!from) {
+      streams.err << from.error().message << '\n';
+      return kExitStorage;
+    }
+    auto hold = hold_source(**from, source_, clock.now_ms());
     if (!hold) {
       streams.err << hold.error().message << '\n';
       return kExitStorage;
     }
-    if (!hold->lock) {
+    if (!hold->holder.empty()) {
       streams.err << fmt::format(
           "a run is working on {}: {}.\nWait for it to end (or stop it with SIGTERM), then copy "
           "again: a queue is copied while no run changes it.\n",
           source, hold->holder);
       return kExitLocked;
-    }
-
-    auto from = store::Queue::open(source_, clock, store::QueueOpen::kExistingOnly);
-    if (!from) {
-      streams.err << from.error().message << '\n';
-      return kExitStorage;
     }
     auto to = store::Queue::open(dest_, clock, store::QueueOpen::kCreateIfMissing);
     if (!to) {

@@ -15,9 +15,11 @@
 #include <string>
 
 #include "cli/run_lock.hpp"
+#include "store/queue.hpp"
 #include "support/pg_test_database.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "util/clock.hpp"
 
 namespace oneall {
 namespace {
@@ -165,21 +167,35 @@ TEST_F(CopyE2e, ASourceThatIsNotThereIsRefusedWithTwoAndNothingIsCreated) {
 }
 
 TEST_F(CopyE2e, ASourceThatARunHoldsIsRefusedWithThreeAndNothingIsWritten) {
-  PgTestDatabase pg;
-  ASSERT_EQ(run_oneall({"copy", source_, pg.uri()}, kEnv).exit_code, 0);
-  for (const std::string& held : {source_, pg.uri()}) {
-    SCOPED_TRACE(held);
-    auto lock = cli::RunLock::try_acquire(held, 0);  // as a run holds it
+  const std::string dest = dir_.file("dest.db");
+  {
+    auto lock = cli::RunLock::try_acquire(source_, 0);  // as a run on the SQLite queue holds it
     ASSERT_TRUE(lock.ok()) << lock.error().message;
     ASSERT_TRUE(lock->owns_lock());
-    const std::string dest = dir_.file("dest.db");
-    auto refused = run_oneall({"copy", held, dest}, kEnv);
+    auto refused = run_oneall({"copy", source_, dest}, kEnv);
     EXPECT_EQ(refused.exit_code, 3);
-    EXPECT_NE(refused.err.find("a run is working on " + held), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("a run is working on " + source_), std::string::npos) << refused.err;
     EXPECT_FALSE(std::filesystem::exists(dest));
   }
-  // Free again once the run's lock is gone.
-  EXPECT_EQ(run_oneall({"copy", source_, dir_.file("dest.db")}, kEnv).exit_code, 0);
+  // A PostgreSQL queue has no run lock: a live run (one that has begun and not ended, its
+  // heartbeat fresh) holds it.
+  PgTestDatabase pg;
+  ASSERT_EQ(run_oneall({"copy", source_, pg.uri()}, kEnv).exit_code, 0);
+  SystemClock clock;
+  auto queue = store::Queue::open(pg.uri(), clock, store::QueueOpen::kExistingOnly);
+  ASSERT_TRUE(queue.ok()) << queue.error().message;
+  auto run = (*queue)->begin_run("{}", 60'000);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  auto refused = run_oneall({"copy", pg.uri(), dest}, kEnv);
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find(fmt::format("a run is working on {}: run {}, pid ", pg.uri(), *run)),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dest));
+  ASSERT_TRUE((*queue)->end_run(*run, 0, "{}").ok());
+
+  // Free again once the runs are over.
+  EXPECT_EQ(run_oneall({"copy", pg.uri(), dest}, kEnv).exit_code, 0);
 }
 
 TEST(CopyProgressE2e, ALongCopySaysHowFarItIsOnStderrEveryHundredThousandRows) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/store_test_helpers.hpp"
+#include "support/test_lease.hpp"
 
 namespace oneall::store {
 namespace {
@@ -126,7 +127,7 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
                "first");
     import_all(*source_, {tweet_delete("6"), pin_delete("7")}, "second");
     ASSERT_TRUE(source_->bind_api_root("sandbox").ok());
-    auto run = source_->begin_run(R"({"concurrency":2})");
+    auto run = source_->begin_run(R"({"concurrency":2})", oneall::testing::kTestLeaseMs);
     ASSERT_TRUE(run.ok()) << run.error().message;
     auto claimed = source_->claim(*run, 3, kLeaseMs);
     ASSERT_TRUE(claimed.ok() && claimed->size() == 3);
@@ -156,7 +157,7 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
     ASSERT_TRUE(source_->end_run(*run, 1, R"({"failed":1})").ok());
     auto cancelled = source_->cancel_jobs({2, std::nullopt, std::nullopt});
     ASSERT_TRUE(cancelled.ok());
-    auto second = source_->begin_run("{}");
+    auto second = source_->begin_run("{}", oneall::testing::kTestLeaseMs);
     ASSERT_TRUE(second.ok());
     ASSERT_EQ(source_->claim(*second, 1, kLeaseMs)->size(), 1u);  // stays in flight
   }
@@ -216,7 +217,7 @@ TEST_P(QueueCopyTest, TheCopyWorksOnAsAQueueWithNewRunIds) {
   fill_source();
   copy();
   clock_.advance_ms(kLeaseMs + 1);  // the lease of the job left in flight has run out
-  auto run = dest_->begin_run("{}");
+  auto run = dest_->begin_run("{}", oneall::testing::kTestLeaseMs);
   ASSERT_TRUE(run.ok()) << run.error().message;
   EXPECT_EQ(*run, 3);
   auto claimed = dest_->claim(*run, 10, kLeaseMs);
