@@ -101,6 +101,8 @@ echo
 
 python3 "$runner_bench/gen_jobs.py" $N 18190 "$work/nginx" --csv-only
 "$runner_bench/servers.sh" start-nginx >/dev/null
+export ONEALL_SUBDOMAIN=bench ONEALL_PUBLIC_KEY=bench-public-key ONEALL_PRIVATE_KEY=bench-private-key
+export ONEALL_BULK_DB=
 
 sqlite_rates=() pg_rates=() three_rates=()
 for r in $(seq "$runs"); do

@@ -74,25 +74,59 @@ PgChainTail lock_chain_tail(PgConnection& connection) {
   return {last.integer(0, 0), last.is_null(0, 1) ? std::string(kChainGenesis) : last.text(0, 1)};
 }
 
-void append_attempt(PgConnection& connection, const AttemptRecord& a, PgChainTail& tail) {
+void append_attempts(PgConnection& connection, std::span<const AttemptRecord* const> attempts,
+                     PgChainTail& tail) {
+  constexpr std::size_t kColumns = 22;
   ChainScratch scratch;
-  std::string hash = chain_hash(a, tail.hash, scratch);
-  const std::int64_t id = tail.id + 1;
-  connection.query(
+  std::string sql =
       "INSERT INTO attempts (id, run_id, job_id, attempt, started_at, ended_at, method, path, "
       "request_body, http_status, curl_error, retry_after, api_flag, api_code, api_info, "
       "response_body, response_truncated, outcome, note, requests_sent, prev_hash, row_hash) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-      "$19, $20, $21, $22)",
-      {id, a.run_id, a.job_id, a.attempt, a.started_at, a.ended_at, a.method, a.path,
-       a.request_body,
-       a.http_status != 0 ? PgParam(a.http_status) : PgParam(std::nullopt), a.curl_error,
-       bytea_param(a.retry_after), a.api_flag,
-       a.api_code ? PgParam(*a.api_code) : PgParam(std::nullopt), a.api_info,
-       bytea_param(a.response_body), a.response_truncated ? 1 : 0, a.outcome, a.note,
-       a.requests_sent, tail.hash, hash});
-  tail.id = id;
-  tail.hash = std::move(hash);
+      "VALUES ";
+  std::vector<PgParam> params;
+  params.reserve(attempts.size() * kColumns);
+  for (std::size_t row = 0; row < attempts.size(); ++row) {
+    const AttemptRecord& a = *attempts[row];
+    std::string hash = chain_hash(a, tail.hash, scratch);
+    sql += row == 0 ? "(" : ", (";
+    for (std::size_t column = 1; column <= kColumns; ++column) {
+      sql += fmt::format("{}${}", column == 1 ? "" : ", ", row * kColumns + column);
+    }
+    sql += ')';
+    const std::int64_t id = tail.id + 1;
+    for (PgParam value : {PgParam(id),
+                          PgParam(a.run_id),
+                          PgParam(a.job_id),
+                          PgParam(a.attempt),
+                          PgParam(a.started_at),
+                          PgParam(a.ended_at),
+                          PgParam(a.method),
+                          PgParam(a.path),
+                          PgParam(a.request_body),
+                          a.http_status != 0 ? PgParam(a.http_status) : PgParam(std::nullopt),
+                          PgParam(a.curl_error),
+                          PgParam(bytea_param(a.retry_after)),
+                          PgParam(a.api_flag),
+                          a.api_code ? PgParam(*a.api_code) : PgParam(std::nullopt),
+                          PgParam(a.api_info),
+                          PgParam(bytea_param(a.response_body)),
+                          PgParam(a.response_truncated ? 1 : 0),
+                          PgParam(a.outcome),
+                          PgParam(a.note),
+                          PgParam(a.requests_sent),
+                          PgParam(tail.hash),
+                          PgParam(hash)}) {
+      params.push_back(std::move(value));
+    }
+    tail.id = id;
+    tail.hash = std::move(hash);
+  }
+  if (!attempts.empty()) connection.query_range(sql, params);
+}
+
+void append_attempt(PgConnection& connection, const AttemptRecord& attempt, PgChainTail& tail) {
+  const AttemptRecord* one[] = {&attempt};
+  append_attempts(connection, one, tail);
 }
 
 PgQueue::PgQueue(std::string shown, PgConnection connection, const Clock& clock, bool created_now)
@@ -107,7 +141,8 @@ Result<std::unique_ptr<PgQueue>> PgQueue::open(const std::string& uri, const std
                                                const Clock& clock, QueueOpen how) {
   auto connected = connect_quietly(uri);
   if (!connected) {
-    return Error{fmt::format("cannot open queue database {}: {}", shown, connected.error().message)};
+    return Error{
+        fmt::format("cannot open queue database {}: {}", shown, connected.error().message)};
   }
   PgConnection connection = std::move(connected).value();
   bool created_now = false;
@@ -117,8 +152,8 @@ Result<std::unique_ptr<PgQueue>> PgQueue::open(const std::string& uri, const std
     return pg_store_error(e, fmt::format("open queue database {}", shown));
   }
   if (created_now && how == QueueOpen::kExistingOnly) {
-    return Error{fmt::format("there is no queue at {}: the database holds no oneall-bulk queue",
-                             shown)};
+    return Error{
+        fmt::format("there is no queue at {}: the database holds no oneall-bulk queue", shown)};
   }
   if (auto migrated = migrate_pg(connection); !migrated) {
     return Error{fmt::format("cannot open queue database {}: {}", shown, migrated.error().message)};

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "store/pg.hpp"
@@ -71,6 +72,8 @@ class PgQueue final : public Queue {
                                              std::optional<std::int64_t> batch) override;
   // The parts of write_turn and begin_run, inside their transaction; PgError escapes.
   Status record_finished(std::span<const Completion> completions);
+  Status release_finished(std::span<const Completion> chunk);
+  Status move_finished_jobs(std::span<const Completion> chunk);
   enum class OrphanCheck { kExpired, kExpiredOrDeadHere };
   void take_back_orphans(EpochMs now, OrphanCheck check);
   std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
@@ -104,5 +107,8 @@ PgChainTail lock_chain_tail(PgConnection& connection);
 // Appends one attempt row after `tail`, hashed as SQLite would hash it (attempt_chain.hpp), and
 // moves `tail` to it.
 void append_attempt(PgConnection& connection, const AttemptRecord& attempt, PgChainTail& tail);
+// The same for many rows, in order, with one statement.
+void append_attempts(PgConnection& connection, std::span<const AttemptRecord* const> attempts,
+                     PgChainTail& tail);
 
 }  // namespace oneall::store

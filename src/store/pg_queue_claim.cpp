@@ -3,7 +3,9 @@
 // rows FOR UPDATE SKIP LOCKED, so two claimers never hold one job nor two jobs of one object.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,39 +54,94 @@ Result<std::vector<ClaimedJob>> PgQueue::write_turn(std::span<const Completion> 
   }
 }
 
+// Three statements for a whole turn, whatever its size (each a round trip to the server): the
+// leases given up, the attempt rows appended to the chain, the jobs moved on. A job no longer
+// held by its run, or whose row is not pending, fails the turn, which then writes nothing.
 Status PgQueue::record_finished(std::span<const Completion> completions) {
-  std::optional<PgChainTail> tail;  // locked and read once, for the first row; then passed on
-  for (const Completion& c : completions) {
-    const AttemptRecord& a = c.attempt;
-    const JobTransition& next = c.transition;
+  // Parameters per statement stay far below PostgreSQL's 65,535 (22 per attempt row).
+  constexpr std::size_t kChunk = 1'000;
+  std::optional<PgChainTail> tail;  // locked and read once, for the first chunk; then passed on
+  for (std::size_t start = 0; start < completions.size(); start += kChunk) {
+    const auto chunk = completions.subspan(start, std::min(kChunk, completions.size() - start));
     try {
-      if (connection_
-              .query("DELETE FROM in_flight WHERE job_id = $1 AND run_id = $2",
-                     {a.job_id, a.run_id})
-              .affected() != 1) {
-        return Error{fmt::format(
-            "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
-            "expired and another run took it over?); nothing was written",
-            a.attempt, a.job_id, a.run_id)};
-      }
+      if (Status released = release_finished(chunk); !released) return released;
       if (!tail) tail = lock_chain_tail(connection_);
-      append_attempt(connection_, a, *tail);
-      PgRows moved = connection_.query(
-          "UPDATE jobs SET state = $2, next_attempt_at = $3, note = $4, last_http_status = $5, "
-          "last_outcome = $6, attempts = $7, updated_at = $8 WHERE id = $1 AND state = 'pending'",
-          {a.job_id, state_name(next.state), next.next_attempt_at, next.note,
-           a.http_status != 0 ? PgParam(a.http_status) : PgParam(std::nullopt), a.outcome,
-           a.attempt, clock_.now_ms()});
-      if (moved.affected() != 1) {  // a job in flight is pending in its row; anything else is a bug
-        return Error{fmt::format(
-            "cannot record attempt {} of job {}: the job's row is not pending; nothing was written",
-            a.attempt, a.job_id)};
-      }
+      std::vector<const AttemptRecord*> rows;
+      rows.reserve(chunk.size());
+      for (const Completion& c : chunk) rows.push_back(&c.attempt);
+      append_attempts(connection_, rows, *tail);
+      if (Status moved = move_finished_jobs(chunk); !moved) return moved;
     } catch (const PgError& e) {
-      return pg_store_error(e, fmt::format("record attempt {} of job {}", a.attempt, a.job_id));
+      const AttemptRecord& first = chunk.front().attempt;
+      const std::string which = fmt::format("attempt {} of job {}", first.attempt, first.job_id);
+      return pg_store_error(e, chunk.size() == 1 ? "record " + which
+                                                 : fmt::format("record {} attempts (the first: {})",
+                                                               chunk.size(), which));
     }
   }
   return Ok{};
+}
+
+// Gives up the leases the completions' runs hold on their jobs; refused if any job is no
+// longer held by the run its attempt was made under.
+Status PgQueue::release_finished(std::span<const Completion> chunk) {
+  std::string sql = "DELETE FROM in_flight WHERE (job_id, run_id) IN (VALUES ";
+  std::vector<PgParam> params;
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    sql += fmt::format("{}(${}::BIGINT, ${}::BIGINT)", i == 0 ? "" : ", ", 2 * i + 1, 2 * i + 2);
+    params.emplace_back(chunk[i].attempt.job_id);
+    params.emplace_back(chunk[i].attempt.run_id);
+  }
+  sql += ") RETURNING job_id";
+  PgRows released = connection_.query_range(sql, params);
+  if (static_cast<std::size_t>(released.size()) == chunk.size()) return Ok{};
+  std::set<std::int64_t> held;
+  for (int i = 0; i < released.size(); ++i) held.insert(released.integer(i, 0));
+  for (const Completion& c : chunk) {
+    if (held.count(c.attempt.job_id) != 0) continue;
+    return Error{fmt::format(
+        "cannot record attempt {} of job {}: the job is no longer held by run {} (its lease "
+        "expired and another run took it over?); nothing was written",
+        c.attempt.attempt, c.attempt.job_id, c.attempt.run_id)};
+  }
+  return Error{"cannot record a turn's attempts: a job appears twice in it; nothing was written"};
+}
+
+// Moves each job to where its attempt left it; a job in flight is pending in its row, so a row
+// that is not pending (anything else is a bug) fails the turn.
+Status PgQueue::move_finished_jobs(std::span<const Completion> chunk) {
+  constexpr std::size_t kColumns = 7;
+  std::string sql =
+      "UPDATE jobs AS j SET state = v.state, next_attempt_at = v.next_attempt_at, note = v.note, "
+      "last_http_status = v.http_status, last_outcome = v.outcome, attempts = v.attempts, "
+      "updated_at = $1 FROM (VALUES ";
+  std::vector<PgParam> params = {clock_.now_ms()};
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    const std::size_t p = 2 + i * kColumns;
+    sql += fmt::format(
+        "{}(${}::BIGINT, ${}::TEXT, ${}::BIGINT, ${}::TEXT, ${}::INTEGER, ${}::TEXT, "
+        "${}::INTEGER)",
+        i == 0 ? "" : ", ", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+    const AttemptRecord& a = chunk[i].attempt;
+    const JobTransition& next = chunk[i].transition;
+    params.emplace_back(a.job_id);
+    params.emplace_back(state_name(next.state));
+    params.emplace_back(next.next_attempt_at);
+    params.emplace_back(next.note);
+    params.push_back(a.http_status != 0 ? PgParam(a.http_status) : PgParam(std::nullopt));
+    params.emplace_back(a.outcome);
+    params.emplace_back(a.attempt);
+  }
+  sql +=
+      ") AS v (id, state, next_attempt_at, note, http_status, outcome, attempts) "
+      "WHERE j.id = v.id AND j.state = 'pending'";
+  if (static_cast<std::size_t>(connection_.query_range(sql, params).affected()) == chunk.size()) {
+    return Ok{};
+  }
+  return Error{fmt::format(
+      "cannot record {} attempt(s) (the first: attempt {} of job {}): a job's row is not "
+      "pending; nothing was written",
+      chunk.size(), chunk.front().attempt.attempt, chunk.front().attempt.job_id)};
 }
 
 std::vector<ClaimedJob> PgQueue::claim_rows(std::int64_t run_id, std::size_t limit,
