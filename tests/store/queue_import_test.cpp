@@ -37,6 +37,32 @@ TEST_P(QueueBackendTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   EXPECT_EQ(sql_int("SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
 }
 
+// A job listed twice in one import is queued once, and the jobs after the repeat keep ids
+// without a gap, in file order (the SQLite import finds repeats only at commit and closes the
+// gaps then).
+TEST_P(QueueBackendTest, RepeatsWithinAnImportLeaveNoGapInTheIds) {
+  const ImportSummary first = import_all(
+      *queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("1"), tweet_delete("3"),
+                tweet_delete("2"), tweet_delete("2"), tweet_delete("4")});
+  EXPECT_EQ(first.new_jobs, 4);
+  EXPECT_EQ(first.duplicates, 3);
+  const std::map<JobState, std::int64_t> pending_three = {{JobState::kPending, 3}};
+  EXPECT_EQ(first.duplicates_by_state, pending_three);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 4);
+  for (int id = 1; id <= 4; ++id) {
+    EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = " + std::to_string(id)),
+              std::to_string(id));
+    EXPECT_EQ(sql_text("SELECT source FROM jobs WHERE id = " + std::to_string(id)),
+              std::string("test.yaml:") + (id == 1 ? "1" : id == 2 ? "2" : id == 3 ? "4" : "7"));
+  }
+  // Each key still finds its own job: importing them again adds nothing, a new one numbers on.
+  const ImportSummary again =
+      import_all(*queue_, {tweet_delete("4"), tweet_delete("3"), tweet_delete("5")});
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 2);
+  EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = 5"), "5");
+}
+
 // What became of the jobs an import finds already queued, so that `import` can say "3
 // cancelled" instead of letting them pass for queued.
 TEST_P(QueueBackendTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
