@@ -92,7 +92,7 @@ Status PgImportSession::add(const api::Action& action, const api::HttpRequest& r
   if (closed_because_) {
     return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
-  const std::string key = stored_job_key(hasher_.hex(api::job_key_text(action, request)));
+  const std::string key = stored_job_key(hasher_, action, request);
   chunk_ += std::to_string(next_seq_++);
   chunk_ += '\t';
   append_copy_field(chunk_, bytea_param(key));  // "\\x…": its backslash is escaped too

@@ -137,7 +137,7 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
     return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
   try {
-    const std::string key = stored_job_key(hasher_.hex(api::job_key_text(action, request)));
+    const std::string key = stored_job_key(hasher_, action, request);
     // Into an empty queue nothing is queued already (repeats within the import are found at
     // commit): no lookup.
     if (jobs_before_ > 0 && is_queued(key)) return Ok{};
