@@ -28,6 +28,8 @@ constexpr std::int64_t kImportLockKey = 0x6f6e65616c6c02;  // "oneall" 02
 // per million rows, and bounded memory on both sides.
 constexpr std::int64_t kMaxChunkRows = 65'536;
 constexpr std::size_t kMaxChunkBytes = 16u << 20;
+// COPY text is handed to libpq in pieces of about this size, so the client holds little of it.
+constexpr std::size_t kCopyPieceBytes = 256u << 10;
 
 // The state a duplicate's job is in, as `import` reports it: in flight is running.
 constexpr const char* kQueuedState =
@@ -46,8 +48,10 @@ class PgImportSession final : public Queue::ImportSession {
   Result<ImportSummary> commit() override;
 
  private:
-  // Sends the rows gathered so far and adds their new jobs.
+  // Ends the chunk: sends its last rows and adds its new jobs.
   void flush();
+  // Hands the rows gathered to the chunk's COPY, starting it if need be.
+  void send_piece();
 
   PgConnection& connection_;
   const Clock& clock_;
@@ -56,7 +60,9 @@ class PgImportSession final : public Queue::ImportSession {
   std::int64_t batch_id_ = 0;
   std::int64_t next_job_id_ = 1;
   std::int64_t next_seq_ = 0;  // file order within the import
-  std::string chunk_;          // COPY text of the rows not sent yet
+  std::optional<PgCopyIn> copy_;  // the chunk's COPY while rows are added to it
+  std::string piece_;             // COPY text of rows not handed to libpq yet
+  std::size_t chunk_bytes_ = 0;
   std::int64_t chunk_rows_ = 0;
   std::int64_t chunk_limit_ = 1;
   std::string last_source_;  // of the chunk's last row, to say where a failed chunk ended
@@ -93,27 +99,32 @@ Status PgImportSession::add(const api::Action& action, const api::HttpRequest& r
     return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
   const std::string key = stored_job_key(hasher_, action, request);
-  chunk_ += std::to_string(next_seq_++);
-  chunk_ += '\t';
-  append_copy_field(chunk_, bytea_param(key));  // "\\x…": its backslash is escaped too
-  chunk_ += '\t';
-  chunk_ += std::to_string(object_hash(api::object_key(action)));
-  chunk_ += '\t';
+  const std::size_t before = piece_.size();
+  piece_ += std::to_string(next_seq_++);
+  piece_ += '\t';
+  append_copy_field(piece_, bytea_param(key));  // "\\x…": its backslash is escaped too
+  piece_ += '\t';
+  piece_ += std::to_string(object_hash(api::object_key(action)));
+  piece_ += '\t';
   for (std::string_view field : {std::string_view(source), api::op_name(action.op),
                                  api::target_name(action.target),
                                  std::string_view(action.identity),
                                  std::string_view(action.page_id),
                                  std::string_view(action.object_id),
                                  std::string_view(request.method), std::string_view(request.path)}) {
-    append_copy_field(chunk_, field);
-    chunk_ += '\t';
+    append_copy_field(piece_, field);
+    piece_ += '\t';
   }
-  append_copy_field(chunk_, request.body);
-  chunk_ += '\n';
+  append_copy_field(piece_, request.body);
+  piece_ += '\n';
+  chunk_bytes_ += piece_.size() - before;
   last_source_ = source;
-  if (++chunk_rows_ < chunk_limit_ && chunk_.size() < kMaxChunkBytes) return Ok{};
   try {
-    flush();
+    if (++chunk_rows_ >= chunk_limit_ || chunk_bytes_ >= kMaxChunkBytes) {
+      flush();
+    } else if (piece_.size() >= kCopyPieceBytes) {
+      send_piece();
+    }
     return Ok{};
   } catch (const PgError& e) {
     closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
@@ -121,18 +132,24 @@ Status PgImportSession::add(const api::Action& action, const api::HttpRequest& r
   }
 }
 
+void PgImportSession::send_piece() {
+  if (!copy_) {
+    connection_.exec("TRUNCATE import_rows");
+    copy_.emplace(connection_,
+                  "COPY import_rows (seq, job_key, object_hash, source, op, target, identity, "
+                  "page_id, object_id, method, path, body) FROM STDIN");
+  }
+  copy_->put(piece_);
+  piece_.clear();
+}
+
 void PgImportSession::flush() {
   if (chunk_rows_ == 0) return;
   const std::int64_t rows = chunk_rows_;
-  connection_.exec("TRUNCATE import_rows");
-  {
-    PgCopyIn copy(connection_,
-                  "COPY import_rows (seq, job_key, object_hash, source, op, target, identity, "
-                  "page_id, object_id, method, path, body) FROM STDIN");
-    copy.put(chunk_);
-    copy.finish();
-  }
-  chunk_.clear();
+  send_piece();
+  copy_->finish();
+  copy_.reset();
+  chunk_bytes_ = 0;
   chunk_rows_ = 0;
   chunk_limit_ = std::min(chunk_limit_ * 2, kMaxChunkRows);
   // One pass over the chunk: each row's queued job if any (a probe of jobs_by_key), the counts
