@@ -127,8 +127,7 @@ PgRows PgConnection::run(std::string_view sql, const char* const* values, int co
   return rows;
 }
 
-PgCopyIn::PgCopyIn(PgConnection& connection, std::string_view copy_sql)
-    : connection_(connection) {
+PgCopyIn::PgCopyIn(PgConnection& connection, std::string_view copy_sql) : connection_(connection) {
   const std::string text(copy_sql);
   pg_conn* conn = connection_.connection_.get();
   PgRows started(PQexec(conn, text.c_str()));
@@ -176,11 +175,20 @@ std::int64_t PgCopyIn::finish() {
 void append_copy_field(std::string& line, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '\\': line += "\\\\"; break;
-      case '\t': line += "\\t"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += c;
+      case '\\':
+        line += "\\\\";
+        break;
+      case '\t':
+        line += "\\t";
+        break;
+      case '\n':
+        line += "\\n";
+        break;
+      case '\r':
+        line += "\\r";
+        break;
+      default:
+        line += c;
     }
   }
 }

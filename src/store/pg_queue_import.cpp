@@ -59,7 +59,7 @@ class PgImportSession final : public Queue::ImportSession {
   Sha256 hasher_;
   std::int64_t batch_id_ = 0;
   std::int64_t next_job_id_ = 1;
-  std::int64_t next_seq_ = 0;  // file order within the import
+  std::int64_t next_seq_ = 0;     // file order within the import
   std::optional<PgCopyIn> copy_;  // the chunk's COPY while rows are added to it
   std::string piece_;             // COPY text of rows not handed to libpq yet
   std::size_t chunk_bytes_ = 0;
@@ -106,12 +106,11 @@ Status PgImportSession::add(const api::Action& action, const api::HttpRequest& r
   piece_ += '\t';
   piece_ += std::to_string(object_hash(api::object_key(action)));
   piece_ += '\t';
-  for (std::string_view field : {std::string_view(source), api::op_name(action.op),
-                                 api::target_name(action.target),
-                                 std::string_view(action.identity),
-                                 std::string_view(action.page_id),
-                                 std::string_view(action.object_id),
-                                 std::string_view(request.method), std::string_view(request.path)}) {
+  for (std::string_view field :
+       {std::string_view(source), api::op_name(action.op), api::target_name(action.target),
+        std::string_view(action.identity), std::string_view(action.page_id),
+        std::string_view(action.object_id), std::string_view(request.method),
+        std::string_view(request.path)}) {
     append_copy_field(piece_, field);
     piece_ += '\t';
   }
@@ -181,7 +180,8 @@ void PgImportSession::flush() {
       continue;
     }
     queued += count;
-    if (auto state = parse_state(counts.text(row, 0))) summary_.duplicates_by_state[*state] += count;
+    if (auto state = parse_state(counts.text(row, 0)))
+      summary_.duplicates_by_state[*state] += count;
   }
   summary_.new_jobs += added;
   next_job_id_ += added;

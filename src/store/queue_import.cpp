@@ -52,9 +52,7 @@ class TempFilesOnDisk {
 
 class SmallerCacheForSorting {
  public:
-  explicit SmallerCacheForSorting(Database& db) : db_(db) {
-    db_.exec("PRAGMA cache_size = -8192");
-  }
+  explicit SmallerCacheForSorting(Database& db) : db_(db) { db_.exec("PRAGMA cache_size = -8192"); }
   ~SmallerCacheForSorting() {
     try {
       db_.exec(kQueueCacheSize);
@@ -185,8 +183,9 @@ void SqliteImportSession::drop_object_index_if_worth_it() {
       summary_.new_jobs < jobs_before_ / 8) {
     return;
   }
-  Statement sql(db_, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = "
-                     "'jobs_by_object'");
+  Statement sql(db_,
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = "
+                "'jobs_by_object'");
   if (!sql.step()) return;
   object_index_sql_ = sql.column_text(0);
   sql.reset();
@@ -209,9 +208,10 @@ void SqliteImportSession::add_keys_in_key_order() {
 // twice), so done plainly.
 void SqliteImportSession::take_out_repeats_within_the_import() {
   db_.exec("CREATE TEMP TABLE import_repeats (id INTEGER PRIMARY KEY)");
-  Statement find(db_,
-                 "INSERT INTO temp.import_repeats (id) SELECT j.id FROM jobs AS j "
-                 "JOIN job_keys AS k ON k.job_key = j.job_key WHERE j.id > ?1 AND k.job_id <> j.id");
+  Statement find(
+      db_,
+      "INSERT INTO temp.import_repeats (id) SELECT j.id FROM jobs AS j "
+      "JOIN job_keys AS k ON k.job_key = j.job_key WHERE j.id > ?1 AND k.job_id <> j.id");
   find.bind(1, jobs_before_).run();
   const int repeats = db_.changes();
   db_.exec(

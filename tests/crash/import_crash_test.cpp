@@ -42,9 +42,10 @@ std::uintmax_t file_size(const std::string& path) {
 TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   testing::TempDir dir;
   const std::string db = dir.file("queue.db");
-  const std::string first = dir.write(
-      "first.csv", "op,target,identity,object_id\n"
-                   "delete,twitter.tweet,2af20011-8965-471b-8f6b-8b66a611aae6,1\n");
+  const std::string first =
+      dir.write("first.csv",
+                "op,target,identity,object_id\n"
+                "delete,twitter.tweet,2af20011-8965-471b-8f6b-8b66a611aae6,1\n");
   const std::string big = dir.write("big.csv", big_csv());
   ASSERT_EQ(testing::run_oneall({"import", first, "--db", db}).exit_code, 0);
 

@@ -229,8 +229,9 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
             "1succeeded1,2pending1");
   EXPECT_EQ(chained_rows(db_), 2);
   // Version 4's eight indexes, less jobs_by_key, which version 9 made the table job_keys.
-  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
-                             "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
+  EXPECT_EQ(query_int(queue,
+                      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
+                      "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
             7);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(hex(job_key) || '>' || job_id) FROM job_keys"),
             "01>1,02>2");
@@ -396,8 +397,9 @@ TEST_F(MigrationsTest, AVersionEightQueueKeepsItsKeysAndChainAndImportsOn) {
   EXPECT_EQ(user_version(db_), all.back().version);
   EXPECT_EQ(chained_rows(db_), 1);
   EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'jobs_by_key'"), 0);
-  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM job_keys AS k JOIN jobs AS j "
-                             "ON j.id = k.job_id AND j.job_key = k.job_key"),
+  EXPECT_EQ(query_int(queue,
+                      "SELECT COUNT(*) FROM job_keys AS k JOIN jobs AS j "
+                      "ON j.id = k.job_id AND j.job_key = k.job_key"),
             2);
 
   const ImportSummary again = import_all(queue, {first, second, tweet_delete("3")});

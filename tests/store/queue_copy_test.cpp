@@ -236,9 +236,9 @@ TEST_P(QueueCopyTest, TheCopyWorksOnAsAQueueWithNewRunIds) {
 TEST_P(QueueCopyTest, ImportIntoTheCopyIsStillIdempotent) {
   fill_source();
   copy();
-  const ImportSummary again = import_all(
-      *dest_, {tweet_delete("1"), pin_update("2", "https://a.example/"), pin_delete("7"),
-               tweet_delete("8")});
+  const ImportSummary again =
+      import_all(*dest_, {tweet_delete("1"), pin_update("2", "https://a.example/"), pin_delete("7"),
+                          tweet_delete("8")});
   EXPECT_EQ(again.new_jobs, 1);
   EXPECT_EQ(again.duplicates, 3);
   EXPECT_EQ(again.batch_id, 3);

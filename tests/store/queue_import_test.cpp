@@ -53,7 +53,10 @@ TEST_P(QueueBackendTest, RepeatsWithinAnImportLeaveNoGapInTheIds) {
     EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = " + std::to_string(id)),
               std::to_string(id));
     EXPECT_EQ(sql_text("SELECT source FROM jobs WHERE id = " + std::to_string(id)),
-              std::string("test.yaml:") + (id == 1 ? "1" : id == 2 ? "2" : id == 3 ? "4" : "7"));
+              std::string("test.yaml:") + (id == 1   ? "1"
+                                           : id == 2 ? "2"
+                                           : id == 3 ? "4"
+                                                     : "7"));
   }
   // Each key still finds its own job: importing them again adds nothing, a new one numbers on.
   const ImportSummary again =
@@ -122,12 +125,11 @@ TEST_P(QueueBackendTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
   const api::Action action = page_post_delete("1234", "1234_5678");
   import_all(*queue_, {action}, "cleanup.yaml");
   const api::HttpRequest request = *api::render(action);
-  auto row = sql_row(
-      std::string("SELECT ") +
-      (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
-      ", object_hash, source, op, target, identity, page_id, object_id, "
-      "method, path, body, state, attempts, created_at, description "
-      "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
+  auto row = sql_row(std::string("SELECT ") +
+                     (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
+                     ", object_hash, source, op, target, identity, page_id, object_id, "
+                     "method, path, body, state, attempts, created_at, description "
+                     "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
   ASSERT_EQ(row.size(), 15u);
   // Stored compactly (schema 4): the key's first 16 bytes, and a 64-bit hash of the object.
   EXPECT_EQ(row[0], api::job_key(action, request).substr(0, 32));
@@ -189,12 +191,12 @@ TEST_P(QueueBackendTest, ACommittedSessionTakesNoMoreJobs) {
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
 }
 
-
 // What COPY's text format escapes (tab, newline, carriage return, backslash) and text beyond
 // ASCII arrive byte for byte, in the rendered body and in the source.
 TEST_P(QueueBackendTest, ImportStoresOddBytesExactly) {
   api::Action action = pin_update("9", "https://a.example/\u00e9?q=a\\b");
-  action.fields.description = "tab\there\nnew line\r\\back\\slash \\N \"quoted\" \u00e9\u2713\U0001F600";
+  action.fields.description =
+      "tab\there\nnew line\r\\back\\slash \\N \"quoted\" \u00e9\u2713\U0001F600";
   const api::HttpRequest request = *api::render(action);
   const std::string source = "odd\tname\\with\nnewline \u00e9.csv:2";
   auto session = queue_->begin_import("odd");
