@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Import speed and memory: generates a CSV job file of ROWS valid rows (pin updates and deletes),
-# imports it with `oneall-bulk import` into a fresh database, then imports the same file with
-# sqlite3's own `.import` into a plain table (the floor for CSV -> SQLite), and prints rows/s for
-# both, their ratio, and our peak RSS. Usage:
+# Import speed and memory (bench/README.md, "import"). In one run, at ROWS rows:
+#   csv      a CSV job file of ROWS valid rows (pin updates and deletes) imported with
+#            `oneall-bulk import` into a fresh SQLite queue, then the same file with sqlite3's own
+#            `.import` into a plain table (the floor for CSV -> SQLite): rows/s of both, their
+#            ratio, our peak RSS; then a second, different file of ROWS rows into the queue that
+#            already holds the first, and its ratio to the same floor.
+#   pg       the first file imported into PostgreSQL, on a throw-away cluster started with
+#            scripts/pg_test_cluster.sh (as the tests do): rows/s and our peak RSS.
+#   yaml     the same jobs as a YAML file, validated, imported and dry-run (bench/import/yaml.sh).
+# Usage:
 #   bench/import/run.sh [ROWS]            (default 1000000)
 #   ONEALL_BINARY=path/to/oneall-bulk bench/import/run.sh
+#   BENCH_CASES="csv" bench/import/run.sh 200000      (a subset of the cases; default all)
 # Build the binary with optimisation first, e.g.
 #   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DONEALL_TESTS=OFF
 #   cmake --build build-release -j2 --target oneall-bulk
@@ -12,6 +19,7 @@ set -euo pipefail
 rows="${1:-1000000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 binary="${ONEALL_BINARY:-$root/build-release/oneall-bulk}"
+cases="${BENCH_CASES:-csv pg yaml}"
 [ -x "$binary" ] || { echo "no binary at $binary (set ONEALL_BINARY)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed: apt-get install sqlite3" >&2; exit 2; }
 if [ ! -x /usr/bin/time ]; then
@@ -20,41 +28,92 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/oneall-bench-import.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-csv="$work/jobs.csv"
+pg_state="$work/pg.state"
+cleanup() {
+  [ -f "$pg_state" ] && bash "$root/scripts/pg_test_cluster.sh" stop "$pg_state" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-# Half updates (link and a quoted description with a comma), half deletes, two identities.
-awk -v rows="$rows" 'BEGIN {
-  print "op,target,identity,object_id,link,description";
-  ids[0] = "2af20011-8965-471b-8f6b-8b66a611aae6"; ids[1] = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-  for (i = 0; i < rows; i++) {
-    id = ids[i % 2]; object = sprintf("3529696895%08d", i);
-    if (i % 2 == 0) {
-      printf "update,pinterest.pin,%s,%s,https://shop.example.com/tour?pin=%d,\"Tour photo, day %d\"\n", id, object, i, i % 31;
-    } else {
-      printf "delete,pinterest.pin,%s,%s,,\n", id, object;
-    }
-  }
-}' >"$csv"
-echo "file: $rows rows, $(du -m "$csv" | cut -f1) MiB"
+# ---- shared helpers ------------------------------------------------------------------------
 
 seconds() { awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'; }
 
-/usr/bin/time -v "$binary" import "$csv" --db "$work/queue.db" >"$work/ours.out" 2>"$work/ours.time"
-ours_s="$(grep 'Elapsed (wall clock)' "$work/ours.time" | awk '{print $NF}' | seconds)"
-ours_kib="$(grep 'Maximum resident set size' "$work/ours.time" | awk '{print $NF}')"
-echo "oneall-bulk import: $(cat "$work/ours.out")"
+# timed NAME COMMAND...: runs COMMAND under GNU time; its stdout in $work/NAME.out, and sets
+# timed_s (wall seconds) and timed_kib (peak RSS).
+timed() {
+  local name="$1"; shift
+  /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time" ||
+    { cat "$work/$name.time" >&2; exit 1; }
+  timed_s="$(grep 'Elapsed (wall clock)' "$work/$name.time" | awk '{print $NF}' | seconds)"
+  timed_kib="$(grep 'Maximum resident set size' "$work/$name.time" | awk '{print $NF}')"
+}
 
-/usr/bin/time -v sqlite3 "$work/floor.db" -cmd '.mode csv' ".import '$csv' jobs" \
-  2>"$work/floor.time" >/dev/null
-floor_s="$(grep 'Elapsed (wall clock)' "$work/floor.time" | awk '{print $NF}' | seconds)"
-floor_rows="$(sqlite3 "$work/floor.db" 'SELECT count(*) FROM jobs')"
+# ---- CSV into SQLite -----------------------------------------------------------------------
 
-awk -v r="$rows" -v o="$ours_s" -v f="$floor_s" -v k="$ours_kib" -v fr="$floor_rows" 'BEGIN {
-  printf "oneall-bulk import : %8.2f s  %10.0f rows/s  peak RSS %.1f MiB\n", o, r / o, k / 1024;
-  printf "sqlite3 .import    : %8.2f s  %10.0f rows/s  (%d rows)\n", f, fr / f, fr;
-  printf "ratio (ours/floor) : %.2f\n", (r / o) / (fr / f);
-}'
+# csv_file PATH OBJECT_PREFIX: ROWS rows, half updates (link and a quoted description with a
+# comma), half deletes, two identities; the prefix makes the objects (so the jobs) differ.
+csv_file() {
+  awk -v rows="$rows" -v prefix="$2" 'BEGIN {
+    print "op,target,identity,object_id,link,description";
+    ids[0] = "2af20011-8965-471b-8f6b-8b66a611aae6"; ids[1] = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+    for (i = 0; i < rows; i++) {
+      id = ids[i % 2]; object = sprintf("%s%08d", prefix, i);
+      if (i % 2 == 0) {
+        printf "update,pinterest.pin,%s,%s,https://shop.example.com/tour?pin=%d,\"Tour photo, day %d\"\n", id, object, i, i % 31;
+      } else {
+        printf "delete,pinterest.pin,%s,%s,,\n", id, object;
+      }
+    }
+  }' >"$1"
+}
 
-# YAML: the same jobs as a YAML file, validated, imported and dry-run (bench/import/yaml.sh).
-"$(dirname "$0")/yaml.sh" "$rows"
+csv_case() {
+  local first="$work/jobs.csv" second="$work/jobs2.csv"
+  csv_file "$first" 3529696895
+  csv_file "$second" 4529696895
+  echo "csv: $rows rows, $(du -m "$first" | cut -f1) MiB a file"
+
+  timed floor sqlite3 "$work/floor.db" -cmd '.mode csv' ".import '$first' jobs"
+  local floor_s="$timed_s" floor_rows
+  floor_rows="$(sqlite3 "$work/floor.db" 'SELECT count(*) FROM jobs')"
+
+  timed first "$binary" import "$first" --db "$work/queue.db"
+  local first_s="$timed_s" first_kib="$timed_kib"
+  echo "first file : $(tail -1 "$work/first.out")"
+  timed second "$binary" import "$second" --db "$work/queue.db"
+  local second_s="$timed_s" second_kib="$timed_kib"
+  echo "second file: $(tail -1 "$work/second.out")"
+
+  awk -v r="$rows" -v o="$first_s" -v t="$second_s" -v f="$floor_s" -v k="$first_kib" \
+      -v k2="$second_kib" -v fr="$floor_rows" 'BEGIN {
+    printf "sqlite3 .import           : %7.2f s %9.0f rows/s  (%d rows)\n", f, fr / f, fr;
+    printf "import, fresh queue       : %7.2f s %9.0f rows/s  peak RSS %.1f MiB  ratio %.2f (aim >= 0.5)\n", o, r / o, k / 1024, (r / o) / (fr / f);
+    printf "import, second file       : %7.2f s %9.0f rows/s  peak RSS %.1f MiB  ratio %.2f (aim >= 0.3)\n", t, r / t, k2 / 1024, (r / t) / (fr / f);
+  }'
+}
+
+# ---- CSV into PostgreSQL -------------------------------------------------------------------
+
+pg_case() {
+  local file="$work/jobs.csv"
+  [ -f "$file" ] || csv_file "$file" 3529696895
+  bash "$root/scripts/pg_test_cluster.sh" start "$pg_state"
+  local uri
+  uri="$(cat "$pg_state")"
+  timed pg "$binary" import "$file" --db "$uri"
+  echo "postgresql : $(tail -1 "$work/pg.out")"
+  awk -v r="$rows" -v o="$timed_s" -v k="$timed_kib" 'BEGIN {
+    printf "import into PostgreSQL    : %7.2f s %9.0f rows/s  peak RSS %.1f MiB (aim >= 100000 rows/s)\n", o, r / o, k / 1024;
+  }'
+}
+
+# ---- YAML ----------------------------------------------------------------------------------
+
+yaml_case() {
+  "$(dirname "$0")/yaml.sh" "$rows"
+}
+
+for case in $cases; do
+  "${case}_case"
+done

@@ -187,10 +187,14 @@ Result<HttpRequest> render(const Action& action) {
 }
 
 std::string job_key(const Action& action, const HttpRequest& request) {
+  return sha256_hex(job_key_text(action, request));
+}
+
+std::string job_key_text(const Action& action, const HttpRequest& request) {
   // The rendered method, path and body already hold op, target, ids and the canonical body;
   // the separators cannot occur inside a checked path.
-  return sha256_hex(fmt::format("{}\n{}\n{}\n{}", op_name(action.op), request.method, request.path,
-                                request.body));
+  return fmt::format("{}\n{}\n{}\n{}", op_name(action.op), request.method, request.path,
+                     request.body);
 }
 
 std::string object_key(const Action& action) {

@@ -59,6 +59,8 @@ Result<HttpRequest> render(const Action& action);
 
 // The key that makes import idempotent: a hash of what the job does (op, target, ids, body).
 std::string job_key(const Action& action, const HttpRequest& request);
+// What job_key hashes, for a caller that hashes many with one Sha256 (import).
+std::string job_key_text(const Action& action, const HttpRequest& request);
 
 // Jobs on the same object run one at a time, in file order: identity|target|page|object.
 std::string object_key(const Action& action);

@@ -31,6 +31,11 @@ std::string stored_job_key(std::string_view hex_key) {
   return bytes;
 }
 
+std::string stored_job_key(Sha256& hasher, const api::Action& action,
+                           const api::HttpRequest& request) {
+  return hasher.digest(api::job_key_text(action, request)).substr(0, kStoredJobKeyBytes);
+}
+
 std::int64_t object_hash(std::string_view object_key) {
   std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis
   for (char c : object_key) {

@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "api/action.hpp"
+#include "util/sha256.hpp"
+
 namespace oneall::store {
 
 // Bytes of the job key kept: 128 bits. Two different jobs share a key (and the second would be
@@ -18,6 +21,10 @@ inline constexpr std::size_t kStoredJobKeyBytes = 16;
 // Something that is not 64 hex digits (a hand-made row in an old database) is hashed first, so
 // it still gets a key of the same form.
 std::string stored_job_key(std::string_view hex_key);
+// The same key for a job about to be queued, hashed with `hasher`: an import keeps one for all
+// its rows rather than setting up libcrypto's digest for each.
+std::string stored_job_key(Sha256& hasher, const api::Action& action,
+                           const api::HttpRequest& request);
 
 // 64-bit FNV-1a of api::object_key(), as SQLite's signed INTEGER. Used only to keep jobs on one
 // object in file order: two objects sharing a hash merely run one after the other, never at once,

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <charconv>
+#include <optional>
 #include <vector>
 
 namespace oneall::store {
@@ -124,6 +125,72 @@ PgRows PgConnection::run(std::string_view sql, const char* const* values, int co
     throw PgError(state != nullptr ? state : "", first_line(PQerrorMessage(connection_.get())));
   }
   return rows;
+}
+
+PgCopyIn::PgCopyIn(PgConnection& connection, std::string_view copy_sql) : connection_(connection) {
+  const std::string text(copy_sql);
+  pg_conn* conn = connection_.connection_.get();
+  PgRows started(PQexec(conn, text.c_str()));
+  if (PQresultStatus(started.result_.get()) != PGRES_COPY_IN) {
+    const char* state = PQresultErrorField(started.result_.get(), PG_DIAG_SQLSTATE);
+    throw PgError(state != nullptr ? state : "", first_line(PQerrorMessage(conn)));
+  }
+}
+
+PgCopyIn::~PgCopyIn() {
+  if (done_) return;
+  pg_conn* conn = connection_.connection_.get();
+  PQputCopyEnd(conn, "the import stopped");
+  while (PgRows(PQgetResult(conn)).result_) {  // drained, so the connection is idle again
+  }
+}
+
+void PgCopyIn::put(std::string_view data) {
+  pg_conn* conn = connection_.connection_.get();
+  if (PQputCopyData(conn, data.data(), static_cast<int>(data.size())) != 1) {
+    throw PgError("", first_line(PQerrorMessage(conn)));
+  }
+}
+
+std::int64_t PgCopyIn::finish() {
+  pg_conn* conn = connection_.connection_.get();
+  done_ = true;
+  if (PQputCopyEnd(conn, nullptr) != 1) throw PgError("", first_line(PQerrorMessage(conn)));
+  std::optional<PgError> failure;
+  std::int64_t rows = 0;
+  // The verdict, then nothing: every result is read so that the connection is idle after.
+  for (PgRows result(PQgetResult(conn)); result.result_; result = PgRows(PQgetResult(conn))) {
+    if (PQresultStatus(result.result_.get()) == PGRES_COMMAND_OK) {
+      rows = result.affected();
+    } else if (!failure) {
+      const char* state = PQresultErrorField(result.result_.get(), PG_DIAG_SQLSTATE);
+      failure.emplace(state != nullptr ? state : "",
+                      first_line(PQresultErrorMessage(result.result_.get())));
+    }
+  }
+  if (failure) throw *failure;
+  return rows;
+}
+
+void append_copy_field(std::string& line, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        line += "\\\\";
+        break;
+      case '\t':
+        line += "\\t";
+        break;
+      case '\n':
+        line += "\\n";
+        break;
+      case '\r':
+        line += "\\r";
+        break;
+      default:
+        line += c;
+    }
+  }
 }
 
 PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) {

@@ -1,5 +1,6 @@
 // RAII owners for libpq, in the style of sqlite.hpp: a PgConnection owns its PGconn*, a PgRows
-// its PGresult*, a PgTransaction rolls back in its destructor unless committed. No raw libpq
+// its PGresult*, a PgTransaction rolls back in its destructor unless committed, a PgCopyIn
+// ends its COPY (aborting it unless finished). No raw libpq
 // handle lives outside this file's classes. Connecting is part of normal life (a server that
 // is down, a refused login) and returns an Error; a failed statement throws PgError, which the
 // queue turns into an Error at its boundary. No message ever holds the password.
@@ -62,6 +63,7 @@ class PgRows {
 
  private:
   friend class PgConnection;
+  friend class PgCopyIn;
   struct Clear {
     void operator()(pg_result* result) const;
   };
@@ -86,6 +88,7 @@ class PgConnection {
   PgRows query_range(std::string_view sql, const Params& params);
 
  private:
+  friend class PgCopyIn;
   struct Finish {
     void operator()(pg_conn* connection) const;
   };
@@ -104,6 +107,27 @@ PgRows PgConnection::query_range(std::string_view sql, const Params& params) {
   }
   return run(sql, values.data(), static_cast<int>(values.size()));
 }
+
+// One `COPY ... FROM STDIN` (text format): the rows are sent with put() in as many pieces as the
+// caller likes, and finish() waits for the server's verdict on all of them. Destroyed unfinished
+// (an exception on the way), it aborts the COPY so that the connection takes commands again.
+class PgCopyIn {
+ public:
+  PgCopyIn(PgConnection& connection, std::string_view copy_sql);
+  ~PgCopyIn();
+  PgCopyIn(const PgCopyIn&) = delete;
+  PgCopyIn& operator=(const PgCopyIn&) = delete;
+  void put(std::string_view data);
+  std::int64_t finish();  // the rows the server took
+
+ private:
+  PgConnection& connection_;
+  bool done_ = false;
+};
+
+// `text` as one field of COPY's text format: backslash, tab, newline and carriage return
+// escaped; every other byte as it is.
+void append_copy_field(std::string& line, std::string_view text);
 
 class PgTransaction {
  public:

@@ -36,7 +36,8 @@ void bind_stored(Statement& insert, int index, const ChainValue& value) {
 class SqliteCopyInSession final : public Queue::CopyInSession {
  public:
   SqliteCopyInSession(Database& db, std::string path)
-      : path_(std::move(path)),
+      : db_(db),
+        path_(std::move(path)),
         transaction_(db),
         insert_setting_(db, "INSERT INTO queue_settings (name, value) VALUES (?1, ?2)"),
         insert_batch_(db, "INSERT INTO batches (id, created_at, description) VALUES (?1, ?2, ?3)"),
@@ -147,6 +148,10 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
     if (closed_because_) return Error{fmt::format("cannot commit the copy: {}", *closed_because_)};
     closed_because_ = "this copy was already committed";
     try {
+      // The keys import looks jobs up by (schema 9's job_keys), in key order as import writes
+      // them; two jobs with one key fail here, as they would in the queue they came from.
+      db_.exec(
+          "INSERT INTO job_keys (job_key, job_id) SELECT job_key, id FROM jobs ORDER BY job_key");
       transaction_.commit();
       return Ok{};
     } catch (const SqliteError& e) {
@@ -173,6 +178,7 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
     }
   }
 
+  Database& db_;
   std::string path_;
   Transaction transaction_;  // first: rolls back after the statements are finalized
   Statement insert_setting_;

@@ -1,115 +1,258 @@
 // SqliteQueue::begin_import and its import session: all jobs of one invocation go in one
 // transaction, each keyed by what it does so that importing the same job again adds nothing.
+//
+// Written for speed at millions of rows (bench/README.md, "import"): jobs go into the table in
+// file order, with the next ids, so the table and its (state, id)-like indexes only grow at
+// their end. The two indexes keyed by a hash are kept apart from that stream:
+// - job_keys (schema 9) is only read while jobs are added, to find the jobs already queued;
+//   the new keys go in at commit, sorted, so each of its pages is written once. A job repeated
+//   within the import is found then, and taken out again with the ids after it closed up.
+// - jobs_by_object is dropped once an import is large next to the queue, and built again
+//   (one sort) before the commit.
+// All of it happens in the one transaction: a failure or a crash leaves the queue as it was.
 #include <fmt/format.h>
 
 #include <optional>
 #include <string>
 
 #include "store/job_keys.hpp"
+#include "store/job_state.hpp"
 #include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
+#include "util/sha256.hpp"
 
 namespace oneall::store {
 namespace {
 
-struct ImportState {
-  ImportState(Database& db_, QueueStatements& statements_, const Clock& clock_)
-      : db(db_),
-        statements(statements_),
-        clock(clock_),
-        transaction(db_),
-        // Only duplicates are looked up, through the job_key index: a first import pays nothing.
-        duplicate_state(db_, "SELECT CASE WHEN " + in_flight_sql("jobs.id") +
-                                 " THEN 'running' ELSE state END FROM jobs WHERE job_key = ?1") {}
+// jobs_by_object is rebuilt rather than kept once an import has added this many rows and at
+// least an eighth of the jobs already queued: a rebuild reads the whole table once, while each
+// kept insert lands at a random page of the index.
+constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
 
-  Database& db;
-  QueueStatements& statements;
-  const Clock& clock;
-  Transaction transaction;
-  Statement duplicate_state;
-  std::int64_t batch_id = 0;
-  ImportSummary summary;
-  // Set when add() failed or commit() ran: the session accepts nothing more, so a caller
-  // that carries on after an error cannot commit half an import.
-  std::optional<std::string> closed_because;
+// Spill files (the sort of the keys, the statement journal of the statements that add
+// thousands of rows) go to temporary files while an import runs, so memory stays bounded
+// whatever the file's size; the queue's connection keeps them in memory otherwise
+// (sqlite_queue.cpp). SQLite only changes this outside a transaction: this is set before the
+// import's transaction begins, and put back after it ended.
+class TempFilesOnDisk {
+ public:
+  explicit TempFilesOnDisk(Database& db) : db_(db) { db_.exec("PRAGMA temp_store=FILE"); }
+  ~TempFilesOnDisk() {
+    try {
+      db_.exec("PRAGMA temp_store=MEMORY");
+    } catch (const SqliteError&) {  // only slower claims if it stays on disk
+    }
+  }
+  TempFilesOnDisk(const TempFilesOnDisk&) = delete;
+  TempFilesOnDisk& operator=(const TempFilesOnDisk&) = delete;
+
+ private:
+  Database& db_;
 };
+
+class SmallerCacheForSorting {
+ public:
+  explicit SmallerCacheForSorting(Database& db) : db_(db) { db_.exec("PRAGMA cache_size = -8192"); }
+  ~SmallerCacheForSorting() {
+    try {
+      db_.exec(kQueueCacheSize);
+    } catch (const SqliteError&) {  // only a smaller cache for the rest of this process
+    }
+  }
+  SmallerCacheForSorting(const SmallerCacheForSorting&) = delete;
+  SmallerCacheForSorting& operator=(const SmallerCacheForSorting&) = delete;
+
+ private:
+  Database& db_;
+};
+
+std::int64_t single_integer(Database& db, const char* sql) {
+  Statement select(db, sql);
+  return select.step() ? select.column_int(0) : 0;
+}
 
 // One import: its transaction holds everything it added, so destroying the session before
 // commit() rolls all of it back.
 class SqliteImportSession final : public Queue::ImportSession {
  public:
   SqliteImportSession(Database& db, QueueStatements& statements, const Clock& clock)
-      : state_(db, statements, clock) {}
+      : db_(db),
+        statements_(statements),
+        clock_(clock),
+        temp_files_(db),
+        transaction_(db),
+        // A row only for a key already queued: the state its job is in.
+        queued_state_(db, "SELECT CASE WHEN " + in_flight_sql("j.id") +
+                              " THEN 'running' ELSE j.state END FROM job_keys AS k "
+                              "JOIN jobs AS j ON j.id = k.job_id WHERE k.job_key = ?1"),
+        insert_job_(db,
+                    "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
+                    "identity, page_id, object_id, method, path, body, updated_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)") {}
 
+  // Adds the batch's row and numbers the jobs after the last one queued.
+  void start(const std::string& description);
   Status add(const api::Action& action, const api::HttpRequest& request,
              const std::string& source) override;
   Result<ImportSummary> commit() override;
-  void set_batch_id(std::int64_t batch_id) { state_.batch_id = batch_id; }
 
  private:
-  ImportState state_;
+  // Whether a job with this key is queued already; if so, counts it as a duplicate.
+  bool is_queued(const std::string& key);
+  void drop_object_index_if_worth_it();
+  void add_keys_in_key_order();
+  void take_out_repeats_within_the_import();
+
+  Database& db_;
+  QueueStatements& statements_;
+  const Clock& clock_;
+  TempFilesOnDisk temp_files_;  // before transaction_: put back after it ended
+  Transaction transaction_;
+  Statement queued_state_;
+  Statement insert_job_;
+  Sha256 hasher_;
+  std::int64_t batch_id_ = 0;
+  std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
+  std::int64_t next_job_id_ = 1;
+  // jobs_by_object's own CREATE statement while this import has dropped it.
+  std::optional<std::string> object_index_sql_;
+  ImportSummary summary_;
+  // Set when add() failed or commit() ran: the session accepts nothing more, so a caller
+  // that carries on after an error cannot commit half an import.
+  std::optional<std::string> closed_because_;
 };
+
+void SqliteImportSession::start(const std::string& description) {
+  statements_.insert_batch.bind(1, clock_.now_ms()).bind(2, description).run();
+  batch_id_ = db_.last_insert_rowid();
+  jobs_before_ = single_integer(db_, "SELECT COALESCE(MAX(id), 0) FROM jobs");
+  next_job_id_ = jobs_before_ + 1;
+}
 
 Status SqliteImportSession::add(const api::Action& action, const api::HttpRequest& request,
                                 const std::string& source) {
-  if (state_.closed_because) {
-    return Error{fmt::format("cannot queue the job of {}: {}", source, *state_.closed_because)};
+  if (closed_because_) {
+    return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
   try {
-    Statement& insert = state_.statements.insert_job;
-    const std::string key = stored_job_key(api::job_key(action, request));
-    insert.bind(1, state_.batch_id)
-        .bind_blob(2, key)
-        .bind(3, object_hash(api::object_key(action)))
-        .bind(4, source)
-        .bind(5, api::op_name(action.op))
-        .bind(6, api::target_name(action.target))
-        .bind(7, action.identity)
-        .bind(8, action.page_id)
-        .bind(9, action.object_id)
-        .bind(10, request.method)
-        .bind(11, request.path)
-        .bind(12, request.body)
-        .bind(13, state_.clock.now_ms())
+    const std::string key = stored_job_key(hasher_, action, request);
+    // Into an empty queue nothing is queued already (repeats within the import are found at
+    // commit): no lookup.
+    if (jobs_before_ > 0 && is_queued(key)) return Ok{};
+
+    insert_job_.bind(1, next_job_id_)
+        .bind(2, batch_id_)
+        .bind_blob(3, key)
+        .bind(4, object_hash(api::object_key(action)))
+        .bind_borrowed(5, source)
+        .bind_borrowed(6, api::op_name(action.op))
+        .bind_borrowed(7, api::target_name(action.target))
+        .bind_borrowed(8, action.identity)
+        .bind_borrowed(9, action.page_id)
+        .bind_borrowed(10, action.object_id)
+        .bind_borrowed(11, request.method)
+        .bind_borrowed(12, request.path)
+        .bind_borrowed(13, request.body)
+        .bind(14, clock_.now_ms())
         .run();
-    if (state_.db.changes() == 1) {
-      ++state_.summary.new_jobs;
-    } else {
-      ++state_.summary.duplicates;
-      Statement& lookup = state_.duplicate_state;
-      lookup.bind_blob(1, key);
-      if (lookup.step()) {
-        if (auto queued = parse_state(lookup.column_text(0))) {
-          ++state_.summary.duplicates_by_state[*queued];
-        }
-      }
-      lookup.reset();
-    }
+    ++next_job_id_;
+    ++summary_.new_jobs;
+    drop_object_index_if_worth_it();
     return Ok{};
   } catch (const SqliteError& e) {
-    state_.closed_because =
-        "an earlier job of this import could not be queued, so none of it will be";
+    closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
     return store_error(e, fmt::format("queue the job of {}", source), "nothing was queued");
   }
 }
 
-Result<ImportSummary> SqliteImportSession::commit() {
-  if (state_.closed_because) {
-    return Error{fmt::format("cannot commit the import: {}", *state_.closed_because)};
-  }
-  state_.closed_because = "this import was already committed";
-  try {
-    // A batch that added nothing is noise in `status`: keep no row for it, and report batch 0.
-    if (state_.summary.new_jobs == 0) {
-      state_.statements.delete_batch.bind(1, state_.batch_id).run();
-      state_.summary.batch_id = 0;
-    } else {
-      state_.summary.batch_id = state_.batch_id;
+bool SqliteImportSession::is_queued(const std::string& key) {
+  queued_state_.bind_blob(1, key);
+  const bool queued = queued_state_.step();
+  if (queued) {
+    ++summary_.duplicates;
+    if (auto state = parse_state(queued_state_.column_text(0))) {
+      ++summary_.duplicates_by_state[*state];
     }
-    state_.transaction.commit();
-    return state_.summary;
+  }
+  queued_state_.reset();
+  return queued;
+}
+
+void SqliteImportSession::drop_object_index_if_worth_it() {
+  if (object_index_sql_ || summary_.new_jobs < kRebuildObjectIndexAfter ||
+      summary_.new_jobs < jobs_before_ / 8) {
+    return;
+  }
+  Statement sql(db_,
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = "
+                "'jobs_by_object'");
+  if (!sql.step()) return;
+  object_index_sql_ = sql.column_text(0);
+  sql.reset();
+  db_.exec("DROP INDEX jobs_by_object");
+}
+
+void SqliteImportSession::add_keys_in_key_order() {
+  // Keys already queued were skipped in add(), so a conflict here is a job repeated within this
+  // import: its first occurrence (the lower id) comes first in this order and keeps the key.
+  Statement insert(db_,
+                   "INSERT INTO job_keys (job_key, job_id) SELECT job_key, id FROM jobs "
+                   "WHERE id > ?1 ORDER BY job_key, id ON CONFLICT DO NOTHING");
+  insert.bind(1, jobs_before_).run();
+  if (db_.changes() < summary_.new_jobs) take_out_repeats_within_the_import();
+}
+
+// A job repeated within the import went into jobs as if new, each time: the repeats leave
+// again, counted as already queued (pending: their first occurrence is), and the jobs after
+// them move down so that ids stay without gaps, in file order. Rare (a file that lists a job
+// twice), so done plainly.
+void SqliteImportSession::take_out_repeats_within_the_import() {
+  db_.exec("CREATE TEMP TABLE import_repeats (id INTEGER PRIMARY KEY)");
+  Statement find(
+      db_,
+      "INSERT INTO temp.import_repeats (id) SELECT j.id FROM jobs AS j "
+      "JOIN job_keys AS k ON k.job_key = j.job_key WHERE j.id > ?1 AND k.job_id <> j.id");
+  find.bind(1, jobs_before_).run();
+  const int repeats = db_.changes();
+  db_.exec(
+      "DELETE FROM jobs WHERE id IN (SELECT id FROM temp.import_repeats);"
+      // Ascending ids, each moved down by the repeats before it: its new id was freed by a
+      // repeat or by a job already moved.
+      "UPDATE jobs SET id = id - (SELECT COUNT(*) FROM temp.import_repeats AS r "
+      "WHERE r.id < jobs.id) WHERE id > (SELECT MIN(id) FROM temp.import_repeats);"
+      "UPDATE job_keys SET job_id = job_id - (SELECT COUNT(*) FROM temp.import_repeats AS r "
+      "WHERE r.id < job_keys.job_id) WHERE job_id > (SELECT MIN(id) FROM temp.import_repeats);"
+      "DROP TABLE temp.import_repeats");
+  summary_.new_jobs -= repeats;
+  summary_.duplicates += repeats;
+  summary_.duplicates_by_state[JobState::kPending] += repeats;
+}
+
+Result<ImportSummary> SqliteImportSession::commit() {
+  if (closed_because_) {
+    return Error{fmt::format("cannot commit the import: {}", *closed_because_)};
+  }
+  closed_because_ = "this import was already committed";
+  try {
+    {
+      // The sorts below take as much memory as the page cache may hold (SQLite sizes its
+      // sorter's runs by cache_size) on top of the cache already filled: a smaller cache for
+      // them keeps the import within its memory bound; the runs spill to temporary files.
+      SmallerCacheForSorting smaller_cache(db_);
+      if (summary_.new_jobs > 0) add_keys_in_key_order();
+      if (object_index_sql_) db_.exec(*object_index_sql_);
+    }
+    // A batch that added nothing is noise in `status`: keep no row for it, and report batch 0.
+    if (summary_.new_jobs == 0) {
+      statements_.delete_batch.bind(1, batch_id_).run();
+      summary_.batch_id = 0;
+    } else {
+      summary_.batch_id = batch_id_;
+    }
+    transaction_.commit();
+    return summary_;
   } catch (const SqliteError& e) {
-    state_.closed_because = "its commit failed";
+    closed_because_ = "its commit failed";
     return store_error(e, "commit the import", "nothing was queued");
   }
 }
@@ -120,8 +263,7 @@ Result<std::unique_ptr<Queue::ImportSession>> SqliteQueue::begin_import(
     const std::string& description) {
   try {
     auto session = std::make_unique<SqliteImportSession>(db_, *statements_, clock_);
-    statements_->insert_batch.bind(1, clock_.now_ms()).bind(2, description).run();
-    session->set_batch_id(db_.last_insert_rowid());
+    session->start(description);
     return std::unique_ptr<Queue::ImportSession>(std::move(session));
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("start an import into {}", path_));

@@ -41,11 +41,6 @@ std::string in_flight_sql(std::string_view job_id) {
 QueueStatements::QueueStatements(const Database& db)
     : insert_batch(db, "INSERT INTO batches (created_at, description) VALUES (?1, ?2)"),
       delete_batch(db, "DELETE FROM batches WHERE id = ?1"),
-      insert_job(db,
-                 "INSERT INTO jobs (batch_id, job_key, object_hash, source, op, target, identity, "
-                 "page_id, object_id, method, path, body, updated_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-                 "ON CONFLICT (job_key) DO NOTHING"),
       insert_run(db,
                  "INSERT INTO runs (started_at, pid, options_json, heartbeat_at, live_until) "
                  "VALUES (?1, ?2, ?3, ?1, ?4)"),

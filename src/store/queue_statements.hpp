@@ -30,7 +30,6 @@ struct QueueStatements {
 
   Statement insert_batch;
   Statement delete_batch;
-  Statement insert_job;
   Statement insert_run;
   Statement end_run;
   Statement running_jobs;

@@ -17,11 +17,6 @@
 namespace oneall::store {
 namespace {
 
-// Pages kept in memory per connection (negative: KiB). A bound, so memory does not grow with
-// the queue; large enough that importing millions of rows does not spill to the WAL page by
-// page while the job-key index is built.
-constexpr const char* kCacheSize = "PRAGMA cache_size = -32768";
-
 // The queue holds request bodies of users' accounts: a new file is readable by its owner only,
 // whatever the umask. SQLite gives its -wal and -shm files the same mode as the database file.
 // An existing file keeps the mode its owner gave it.
@@ -79,7 +74,7 @@ Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path, 
     // crash model here); only an OS crash or power loss may lose the last commits, never
     // corrupt the file.
     db.exec("PRAGMA synchronous=NORMAL");
-    db.exec(kCacheSize);
+    db.exec(kQueueCacheSize);
     // A claim changes many rows in one statement inside a transaction, so SQLite keeps a
     // statement journal to undo just that statement; past 64 KiB it went to a temporary file
     // (34 MB written, ~300 files created and unlinked per 20,000 jobs). In memory it is a few

@@ -14,7 +14,7 @@ Sha256::Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), context_(EVP_M
   if (!md_ || !context_) throw std::runtime_error("libcrypto has no SHA-256 (or no memory)");
 }
 
-std::string Sha256::hex(std::string_view data) {
+std::string Sha256::digest(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_DigestInit_ex2(context_.get(), md_.get(), nullptr) != 1 ||
@@ -22,12 +22,18 @@ std::string Sha256::hex(std::string_view data) {
       EVP_DigestFinal_ex(context_.get(), digest.data(), &length) != 1) {
     throw std::runtime_error("SHA-256 failed");  // only on a broken libcrypto
   }
+  return std::string(reinterpret_cast<const char*>(digest.data()), length);
+}
+
+std::string Sha256::hex(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const std::string bytes = digest(data);
   std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
+  hex.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0f]);
   }
   return hex;
 }

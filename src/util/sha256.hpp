@@ -18,6 +18,7 @@ class Sha256 {
  public:
   Sha256();  // throws std::runtime_error when libcrypto has no SHA-256
   std::string hex(std::string_view data);
+  std::string digest(std::string_view data);  // the 32 bytes themselves
 
  private:
   struct Free {

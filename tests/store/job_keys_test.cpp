@@ -54,5 +54,22 @@ TEST(ObjectHash, TellsObjectsApart) {
   EXPECT_NE(object_hash("i|pinterest.pin||1"), object_hash("i|twitter.tweet||1"));
 }
 
+// The import's own hashing (one Sha256 for all rows) gives the key api::job_key's hex stands
+// for, row after row.
+TEST(StoredJobKey, AnImportsHasherGivesTheKeyOfTheHexDigest) {
+  Sha256 hasher;
+  for (const char* id : {"1", "2", "352969689546669253"}) {
+    api::Action action;
+    action.op = api::Op::kDelete;
+    action.target = api::Target::kPinterestPin;
+    action.identity = "2af20011-8965-471b-8f6b-8b66a611aae6";
+    action.object_id = id;
+    const api::HttpRequest request = *api::render(action);
+    EXPECT_EQ(stored_job_key(hasher, action, request),
+              stored_job_key(api::job_key(action, request)))
+        << id;
+  }
+}
+
 }  // namespace
 }  // namespace oneall::store

@@ -228,10 +228,13 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
   EXPECT_EQ(query_text(queue, "SELECT group_concat(id || state || attempts) FROM jobs"),
             "1succeeded1,2pending1");
   EXPECT_EQ(chained_rows(db_), 2);
+  // Version 4's eight indexes, less jobs_by_key, which version 9 made the table job_keys.
   EXPECT_EQ(query_int(queue,
                       "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
                       "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
-            8);
+            7);
+  EXPECT_EQ(query_text(queue, "SELECT group_concat(hex(job_key) || '>' || job_id) FROM job_keys"),
+            "01>1,02>2");
   EXPECT_THROW(db_.exec("UPDATE jobs SET state = 'paused' WHERE id = 1"), SqliteError);
   EXPECT_THROW(db_.exec("UPDATE jobs SET op = 'create' WHERE id = 1"), SqliteError);
   EXPECT_THROW(db_.exec("UPDATE attempts SET outcome = 'maybe' WHERE id = 1"), SqliteError);
@@ -345,6 +348,69 @@ TEST_F(MigrationsTest, AVersionSixQueueRunForRealOnlyKeepsItsRootAndOneNeverRunI
   auto never_run = SqliteQueue::open(other.file("n.db"), clock);
   ASSERT_TRUE(never_run.ok());
   EXPECT_EQ((*never_run)->status()->api_root, std::nullopt);
+}
+
+// Version 9 moves the job keys from the index jobs_by_key into the table job_keys: a queue
+// written by version 8, with jobs and a chained log, keeps every row, its chain verifies, its
+// jobs are still found by key (importing them again adds nothing) and a new import numbers on.
+TEST_F(MigrationsTest, AVersionEightQueueKeepsItsKeysAndChainAndImportsOn) {
+  using namespace oneall::store::testing;
+  const auto all = embedded_migrations();
+  ASSERT_TRUE(migrate(db_, all.first(8)).ok());
+  const api::Action first = tweet_delete("1");
+  const api::Action second = tweet_delete("2");
+  Statement insert_job(db_,
+                       "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
+                       "identity, page_id, object_id, method, path, body, state, attempts, "
+                       "updated_at) VALUES (?1, 1, ?2, ?3, ?4, 'delete', 'twitter.tweet', "
+                       "?5, '', ?6, 'DELETE', ?7, '', ?8, ?9, 0)");
+  db_.exec("INSERT INTO batches VALUES (1, 0, 'old.csv')");
+  int id = 0;
+  for (const api::Action* action : {&first, &second}) {
+    ++id;
+    const api::HttpRequest request = *api::render(*action);
+    insert_job.bind(1, id)
+        .bind_blob(2, stored_job_key(api::job_key(*action, request)))
+        .bind(3, object_hash(api::object_key(*action)))
+        .bind(4, "old.csv:" + std::to_string(id + 1))
+        .bind(5, action->identity)
+        .bind(6, action->object_id)
+        .bind(7, request.path)
+        .bind(8, id == 1 ? "succeeded" : "pending")
+        .bind(9, id == 1 ? 1 : 0)
+        .run();
+  }
+  db_.exec(
+      "INSERT INTO runs (id, started_at, pid, options_json) VALUES (1, 0, 1, '{}');"
+      "INSERT INTO attempts (run_id, job_id, attempt, started_at, ended_at, method, path, "
+      "request_body, http_status, curl_error, retry_after, api_flag, api_info, response_body, "
+      "response_truncated, outcome, note, requests_sent) VALUES "
+      "(1, 1, 1, 0, 5, 'DELETE', '/a', '', 200, '', '', 'success', '', 'ok', 0, 'succeeded', "
+      "'', 1)");
+  chain_unhashed_attempts(db_);
+  ASSERT_EQ(chained_rows(db_), 1);
+
+  ManualClock clock;
+  auto opened = SqliteQueue::open(dir_.file("m.db"), clock);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  SqliteQueue& queue = **opened;
+  EXPECT_EQ(user_version(db_), all.back().version);
+  EXPECT_EQ(chained_rows(db_), 1);
+  EXPECT_EQ(query_int(queue, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'jobs_by_key'"), 0);
+  EXPECT_EQ(query_int(queue,
+                      "SELECT COUNT(*) FROM job_keys AS k JOIN jobs AS j "
+                      "ON j.id = k.job_id AND j.job_key = k.job_key"),
+            2);
+
+  const ImportSummary again = import_all(queue, {first, second, tweet_delete("3")});
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 2);
+  const std::map<JobState, std::int64_t> expected = {{JobState::kSucceeded, 1},
+                                                     {JobState::kPending, 1}};
+  EXPECT_EQ(again.duplicates_by_state, expected);
+  EXPECT_EQ(query_text(queue, "SELECT group_concat(id || ':' || object_id) FROM jobs"),
+            "1:1,2:2,3:3");
+  EXPECT_EQ(chained_rows(db_), 1);
 }
 
 }  // namespace

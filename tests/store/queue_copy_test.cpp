@@ -232,6 +232,18 @@ TEST_P(QueueCopyTest, TheCopyWorksOnAsAQueueWithNewRunIds) {
   EXPECT_NE(last_attempt.find("text:interrupted|"), std::string::npos) << last_attempt;
 }
 
+// The copy finds its jobs by key as the source did: importing them again adds nothing.
+TEST_P(QueueCopyTest, ImportIntoTheCopyIsStillIdempotent) {
+  fill_source();
+  copy();
+  const ImportSummary again =
+      import_all(*dest_, {tweet_delete("1"), pin_update("2", "https://a.example/"), pin_delete("7"),
+                          tweet_delete("8")});
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 3);
+  EXPECT_EQ(again.batch_id, 3);
+}
+
 TEST_P(QueueCopyTest, ADestinationThatHoldsAnythingIsRefusedAndKeptAsItIs) {
   fill_source();
   import_all(*dest_, {tweet_delete("99")});

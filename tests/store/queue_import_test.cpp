@@ -37,6 +37,35 @@ TEST_P(QueueBackendTest, ImportOfPartlyKnownJobsQueuesOnlyTheNewOnes) {
   EXPECT_EQ(sql_int("SELECT batch_id FROM jobs WHERE object_id = '3'"), 2);
 }
 
+// A job listed twice in one import is queued once, and the jobs after the repeat keep ids
+// without a gap, in file order (the SQLite import finds repeats only at commit and closes the
+// gaps then).
+TEST_P(QueueBackendTest, RepeatsWithinAnImportLeaveNoGapInTheIds) {
+  const ImportSummary first = import_all(
+      *queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("1"), tweet_delete("3"),
+                tweet_delete("2"), tweet_delete("2"), tweet_delete("4")});
+  EXPECT_EQ(first.new_jobs, 4);
+  EXPECT_EQ(first.duplicates, 3);
+  const std::map<JobState, std::int64_t> pending_three = {{JobState::kPending, 3}};
+  EXPECT_EQ(first.duplicates_by_state, pending_three);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 4);
+  for (int id = 1; id <= 4; ++id) {
+    EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = " + std::to_string(id)),
+              std::to_string(id));
+    EXPECT_EQ(sql_text("SELECT source FROM jobs WHERE id = " + std::to_string(id)),
+              std::string("test.yaml:") + (id == 1   ? "1"
+                                           : id == 2 ? "2"
+                                           : id == 3 ? "4"
+                                                     : "7"));
+  }
+  // Each key still finds its own job: importing them again adds nothing, a new one numbers on.
+  const ImportSummary again =
+      import_all(*queue_, {tweet_delete("4"), tweet_delete("3"), tweet_delete("5")});
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 2);
+  EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = 5"), "5");
+}
+
 // What became of the jobs an import finds already queued, so that `import` can say "3
 // cancelled" instead of letting them pass for queued.
 TEST_P(QueueBackendTest, ImportCountsDuplicatesByTheStateTheirJobIsIn) {
@@ -96,12 +125,11 @@ TEST_P(QueueBackendTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
   const api::Action action = page_post_delete("1234", "1234_5678");
   import_all(*queue_, {action}, "cleanup.yaml");
   const api::HttpRequest request = *api::render(action);
-  auto row = sql_row(
-      std::string("SELECT ") +
-      (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
-      ", object_hash, source, op, target, identity, page_id, object_id, "
-      "method, path, body, state, attempts, created_at, description "
-      "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
+  auto row = sql_row(std::string("SELECT ") +
+                     (on_postgres() ? "encode(job_key, 'hex')" : "lower(hex(job_key))") +
+                     ", object_hash, source, op, target, identity, page_id, object_id, "
+                     "method, path, body, state, attempts, created_at, description "
+                     "FROM jobs JOIN batches ON batches.id = jobs.batch_id");
   ASSERT_EQ(row.size(), 15u);
   // Stored compactly (schema 4): the key's first 16 bytes, and a 64-bit hash of the object.
   EXPECT_EQ(row[0], api::job_key(action, request).substr(0, 32));
@@ -161,6 +189,84 @@ TEST_P(QueueBackendTest, ACommittedSessionTakesNoMoreJobs) {
   EXPECT_FALSE((*session)->add(tweet_delete("2"), *api::render(tweet_delete("2")), "f:2").ok());
   EXPECT_FALSE((*session)->commit().ok());
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
+}
+
+// What COPY's text format escapes (tab, newline, carriage return, backslash) and text beyond
+// ASCII arrive byte for byte, in the rendered body and in the source.
+TEST_P(QueueBackendTest, ImportStoresOddBytesExactly) {
+  api::Action action = pin_update("9", "https://a.example/\u00e9?q=a\\b");
+  action.fields.description =
+      "tab\there\nnew line\r\\back\\slash \\N \"quoted\" \u00e9\u2713\U0001F600";
+  const api::HttpRequest request = *api::render(action);
+  const std::string source = "odd\tname\\with\nnewline \u00e9.csv:2";
+  auto session = queue_->begin_import("odd");
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  ASSERT_TRUE((*session)->add(action, request, source).ok());
+  ASSERT_TRUE((*session)->commit().ok());
+  EXPECT_EQ(sql_text("SELECT body FROM jobs WHERE id = 1"), request.body);
+  EXPECT_EQ(sql_text("SELECT path FROM jobs WHERE id = 1"), request.path);
+  EXPECT_EQ(sql_text("SELECT source FROM jobs WHERE id = 1"), source);
+  EXPECT_NE(request.body.find('\\'), std::string::npos);  // JSON escapes made it this far
+  // And the key is the one the job hashes to: importing it again adds nothing.
+  EXPECT_EQ(import_all(*queue_, {action}).duplicates, 1);
+}
+
+// A row the database refuses in the middle of a large import (here a trigger, after rows that
+// went out in several COPY chunks): nothing of the import stays, whether the refusal comes back
+// from an add() or from the commit.
+TEST_P(QueueBackendTest, ARowRefusedInTheMiddleOfALargeImportLeavesNothing) {
+  if (on_postgres()) {
+    exec(
+        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
+        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
+  } else {
+    exec(
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
+        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  }
+  import_all(*queue_, {tweet_delete("before")});
+  auto session = queue_->begin_import("large");
+  ASSERT_TRUE(session.ok());
+  bool refused = false;
+  for (int row = 1; row <= 3000 && !refused; ++row) {
+    const api::Action action = tweet_delete(row == 2000 ? "bad" : std::to_string(row));
+    refused = !(*session)->add(action, *api::render(action), "f:" + std::to_string(row)).ok();
+  }
+  if (!refused) {
+    auto committed = (*session)->commit();
+    ASSERT_FALSE(committed.ok());
+    EXPECT_NE(committed.error().message.find("disk says no"), std::string::npos)
+        << committed.error().message;
+  }
+  session->reset();
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 1);
+  // The queue takes the next import as if the failed one had never been.
+  const ImportSummary next = import_all(*queue_, {tweet_delete("1"), tweet_delete("before")});
+  EXPECT_EQ(next.new_jobs, 1);
+  EXPECT_EQ(next.batch_id, 2);
+  EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = 2"), "1");
+}
+
+// Text PostgreSQL refuses (bytes that are not UTF-8) in the middle of a COPY chunk: the chunk
+// fails, and with it the import. (SQLite stores such bytes as they are.)
+TEST_P(QueueBackendTest, AChunkPostgresRefusesMidwayLeavesNothing) {
+  if (!on_postgres()) GTEST_SKIP() << "SQLite keeps the bytes";
+  auto session = queue_->begin_import("large");
+  ASSERT_TRUE(session.ok());
+  bool refused = false;
+  for (int row = 1; row <= 3000 && !refused; ++row) {
+    const api::Action action = tweet_delete(std::to_string(row));
+    const std::string source = row == 2000 ? "bad\xff.csv:2000" : "f:" + std::to_string(row);
+    refused = !(*session)->add(action, *api::render(action), source).ok();
+  }
+  if (!refused) EXPECT_FALSE((*session)->commit().ok());
+  session->reset();
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
+  EXPECT_EQ(import_all(*queue_, {tweet_delete("1")}).new_jobs, 1);
 }
 
 }  // namespace
