@@ -262,7 +262,9 @@ TEST_P(QueueBackendTest, AChunkPostgresRefusesMidwayLeavesNothing) {
     const std::string source = row == 2000 ? "bad\xff.csv:2000" : "f:" + std::to_string(row);
     refused = !(*session)->add(action, *api::render(action), source).ok();
   }
-  if (!refused) EXPECT_FALSE((*session)->commit().ok());
+  if (!refused) {
+    EXPECT_FALSE((*session)->commit().ok());
+  }
   session->reset();
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 0);
