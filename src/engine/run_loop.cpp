@@ -183,7 +183,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
   turn.renew_leases = now >= renew_at_;
   if (shared_rate_) {
     turn.holds = shared_rate_->take_holds();
-    if (!stopping()) turn.reservations = shared_rate_->take_reservations();
+    if (!stopping()) turn.reservations = shared_rate_->take_reservations(ready_.size());
   }
   if (!turn_is_due(now, turn)) return;  // holds and reservations make a turn due
   if (turn.renew_leases) {

@@ -7,9 +7,14 @@ namespace oneall::engine {
 namespace {
 
 constexpr std::string_view kRunScope = "run";
-// A reservation covers this much of a second's sends: short enough that a run which stops
-// leaves little of the budget unused, long enough that reserving costs a few turns a second.
-constexpr double kWindowSeconds = 0.2;
+// A reservation covers at most this much of a second's sends: long enough that reserving
+// costs a couple of turns a second, short enough that the budget a run reserves and cannot use
+// (its jobs ran out) is little.
+constexpr double kWindowSeconds = 0.5;
+// A reserved send may still start this late: a loop that wakes late (a loaded machine) sends
+// what it missed at once, a burst of at most this long's worth, as SendGate's own burst allows.
+// Older sends are given up, so that a run idle for a while does not send its window at once.
+constexpr std::int64_t kLateToleranceUs = 100'000;
 
 std::optional<std::int64_t> interval_us(std::optional<double> per_second) {
   if (!per_second || *per_second <= 0) return std::nullopt;
@@ -25,23 +30,33 @@ int window_sends(std::int64_t interval) {
 SharedRate::SharedRate(std::optional<double> rate, std::optional<double> identity_rate)
     : run_interval_us_(interval_us(rate)), identity_interval_us_(interval_us(identity_rate)) {}
 
-EpochMs SharedRate::scope_ready_at(const std::string& scope, std::int64_t interval, EpochMs now) {
-  Window& window = windows_[scope];
-  window.interval_us = interval;
-  // Reserved sends more than one interval in the past are gone: using them late would send a
-  // burst above the rate the other runs count on.
+int SharedRate::Scope::left() const {
+  int sum = 0;
+  for (const Window& window : windows) sum += window.left;
+  return sum;
+}
+
+EpochMs SharedRate::scope_ready_at(const std::string& name, std::int64_t interval, EpochMs now) {
+  Scope& scope = scopes_[name];
+  scope.interval_us = interval;
+  scope.is_run = name == kRunScope;
+  ++scope.wanted;
+  // Reserved sends later than the tolerance are gone: using them would send a burst above the
+  // rate the other runs count on.
   const std::int64_t now_us = now * 1000;
-  if (window.left > 0 && window.next_us < now_us - interval) {
-    const std::int64_t missed = (now_us - window.next_us) / interval;
-    const std::int64_t dropped = std::min<std::int64_t>(missed, window.left);
-    window.left -= static_cast<int>(dropped);
-    window.next_us += dropped * interval;
+  const std::int64_t tolerance = std::max(interval, kLateToleranceUs);
+  while (!scope.windows.empty()) {
+    Window& window = scope.windows.front();
+    if (window.next_us < now_us - tolerance) {
+      const std::int64_t missed = (now_us - tolerance - window.next_us) / interval + 1;
+      const std::int64_t dropped = std::min<std::int64_t>(missed, window.left);
+      window.left -= static_cast<int>(dropped);
+      window.next_us += dropped * interval;
+    }
+    if (window.left > 0) return (window.next_us + 999) / 1000;
+    scope.windows.pop_front();
   }
-  if (window.left == 0) {
-    ++window.wanted;
-    return kNotReserved;
-  }
-  return (window.next_us + 999) / 1000;
+  return kNotReserved;
 }
 
 EpochMs SharedRate::ready_at(const std::string& identity, EpochMs now, bool& run_scope_waits) {
@@ -61,11 +76,12 @@ EpochMs SharedRate::ready_at(const std::string& identity, EpochMs now, bool& run
 }
 
 void SharedRate::started(const std::string& identity, EpochMs /*now*/) {
-  auto use = [this](const std::string& scope) {
-    Window& window = windows_[scope];
-    if (window.left == 0) return;
-    --window.left;
-    window.next_us += window.interval_us;
+  auto use = [this](const std::string& name) {
+    Scope& scope = scopes_[name];
+    if (scope.windows.empty()) return;
+    Window& window = scope.windows.front();
+    window.next_us += scope.interval_us;
+    if (--window.left == 0) scope.windows.pop_front();
   };
   if (run_interval_us_) use(std::string(kRunScope));
   if (identity_interval_us_) use(identity_scope(identity));
@@ -83,17 +99,23 @@ void SharedRate::throttled(const std::string& identity, EpochMs now) {
     return;  // no shared limit to hold: SendGate slows this run
   }
   holds_.push_back({scope, now + kHoldMs});
-  windows_[scope].left = 0;  // what was reserved before the hold is not used
+  scopes_[scope].windows.clear();  // what was reserved before the hold is not used
 }
 
-std::vector<SharedRate::Reservation> SharedRate::take_reservations() {
+std::vector<SharedRate::Reservation> SharedRate::take_reservations(std::size_t ready_jobs) {
   std::vector<Reservation> wanted;
-  for (auto& [scope, window] : windows_) {
-    if (window.asked || window.left > 0 || window.wanted == 0) continue;
-    wanted.push_back(
-        {scope, window.interval_us, std::min(window.wanted, window_sends(window.interval_us))});
-    window.asked = true;
-    window.wanted = 0;
+  for (auto& [name, scope] : scopes_) {
+    const int window = window_sends(scope.interval_us);
+    const int left = scope.left();
+    if (scope.asked || scope.wanted == 0 || left > window / 2) continue;
+    // The run's ready jobs that its reserved sends do not cover yet; an identity's waits.
+    const int demand = scope.is_run
+                           ? static_cast<int>(std::min<std::size_t>(ready_jobs, INT32_MAX)) - left
+                           : scope.wanted;
+    if (demand <= 0) continue;
+    wanted.push_back({name, scope.interval_us, std::min(demand, window)});
+    scope.asked = true;
+    scope.wanted = 0;
   }
   return wanted;
 }
@@ -102,10 +124,9 @@ std::vector<SharedRate::Hold> SharedRate::take_holds() { return std::exchange(ho
 
 void SharedRate::granted(const std::vector<store::SendWindow>& windows) {
   for (const store::SendWindow& granted : windows) {
-    Window& window = windows_[granted.scope];
-    window.asked = false;
-    window.next_us = granted.first_at_us;
-    window.left = granted.count;
+    Scope& scope = scopes_[granted.scope];
+    scope.asked = false;
+    scope.windows.push_back({granted.first_at_us, granted.count});
   }
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,25 +44,33 @@ class SharedRate {
   void started(const std::string& identity, EpochMs now);
   void throttled(const std::string& identity, EpochMs now);
 
-  // What the next turn should ask of the queue; each scope at most once until its reply.
-  std::vector<Reservation> take_reservations();
+  // What the next turn should ask of the queue; each scope at most once until its reply. A
+  // scope asks again once half its reserved sends are used, so the next window is there before
+  // the last one runs out: the run scope for the `ready_jobs` the run holds, an identity for the
+  // sends waited for, a window at most (a window reserved and not used is budget lost to all).
+  std::vector<Reservation> take_reservations(std::size_t ready_jobs);
   std::vector<Hold> take_holds();
   void granted(const std::vector<store::SendWindow>& windows);
 
  private:
-  struct Window {
-    std::int64_t next_us = 0;  // the next reserved send
+  struct Window {              // one reservation the queue granted
+    std::int64_t next_us = 0;  // its next send
+    int left = 0;              // its sends not used yet
+  };
+  struct Scope {
+    std::deque<Window> windows;  // in the order granted
     std::int64_t interval_us = 0;
-    int left = 0;        // reserved sends not used yet
-    int wanted = 0;      // sends waited for since the last reservation was asked
+    bool is_run = false;
+    int wanted = 0;      // sends asked about since the last reservation was asked for
     bool asked = false;  // a reservation is in the writer's hands
+    int left() const;
   };
   EpochMs scope_ready_at(const std::string& scope, std::int64_t interval_us, EpochMs now);
   static std::string identity_scope(const std::string& identity) { return "identity:" + identity; }
 
   std::optional<std::int64_t> run_interval_us_;
   std::optional<std::int64_t> identity_interval_us_;
-  std::unordered_map<std::string, Window> windows_;  // by scope
+  std::unordered_map<std::string, Scope> scopes_;  // by name
   std::vector<Hold> holds_;
 };
 

@@ -17,10 +17,10 @@ Result<std::int64_t> PgQueue::begin_run(const std::string& options_json, std::in
     // A runner cut off mid-transaction keeps its locks (the claim's, the chain's) on the server
     // until its session ends, and every other runner's turns wait behind them until their own
     // leases run short. So the server ends a run's session that sits idle in a transaction for
-    // an eighth of a lease: far longer than any of our transactions pauses, well before the
-    // others' fences (docs/cli.md#many-runners).
+    // a quarter of a lease: far longer than any of our transactions pauses (30 s by default),
+    // before the others' fences (docs/cli.md#many-runners).
     connection_.query("SELECT set_config('idle_in_transaction_session_timeout', $1, false)",
-                      {fmt::format("{}ms", std::max<std::int64_t>(250, lease_ms / 8))});
+                      {fmt::format("{}ms", std::max<std::int64_t>(1'000, lease_ms / 4))});
     const EpochMs now = clock_.now_ms();
     PgTransaction transaction(connection_);
     const std::int64_t run_id =

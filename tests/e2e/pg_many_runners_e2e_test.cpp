@@ -68,7 +68,7 @@ class PgManyRunnersE2e : public testing::SandboxFixture {
 
   std::vector<std::string> run_args(const std::string& uri) const {
     return {"run", "--db",      uri,  "--endpoint", base_url(), "--concurrency",
-            "4",   "--timeout", "1s", "--lease",    "6s"};
+            "4",   "--timeout", "1s", "--lease",    "10s"};
   }
 
   TempDir dir_;
@@ -103,8 +103,8 @@ TEST_F(PgManyRunnersE2e, ThreeRunnersLoseNothingWhenOneIsKilledAndOneIsCutOff) {
   killed.signal(SIGKILL);
   proxy.freeze();
   EXPECT_EQ(killed.wait(5s), -1);
-  // The cut-off run stops before its leases could run out (6 s), and says why.
-  EXPECT_EQ(cut_off.wait(6s), 5) << cut_off.err();
+  // The cut-off run stops before its leases could run out (10 s), and says why.
+  EXPECT_EQ(cut_off.wait(10s), 5) << cut_off.err();
   EXPECT_NE(cut_off.err().find("confirmed no lease renewal"), std::string::npos) << cut_off.err();
   // The survivor waits for the jobs the other two held and sends them once their leases end.
   EXPECT_EQ(survivor.wait(60s), 0) << survivor.err();

@@ -60,7 +60,7 @@ TEST_P(PgSharedRateE2e, RunnersTogetherKeepTheQueuesRate) {
   for (int i = 0; i < runners; ++i) {
     runs.push_back(std::make_unique<ChildProcess>(
         std::vector<std::string>{"run", "--db", database_.uri(), "--endpoint", base_url(),
-                                 "--concurrency", "8", "--rate", fmt::format("{}", kRate)},
+                                 "--concurrency", "32", "--rate", fmt::format("{}", kRate)},
         env, dir_.path()));
   }
   for (auto& run : runs) EXPECT_EQ(run->wait(60s), 0) << run->err();

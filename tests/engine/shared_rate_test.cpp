@@ -7,6 +7,7 @@ namespace {
 
 constexpr EpochMs kNow = 1'000'000;
 const std::string kIdentity = "id-1";
+constexpr std::size_t kReady = 64;  // jobs the run holds ready
 
 store::SendWindow window(const std::string& scope, EpochMs first_ms, std::int64_t interval_us,
                          int count) {
@@ -18,12 +19,12 @@ TEST(SharedRate, AsksForAWindowThenStartsSendsOnItsSlots) {
   bool run_waits = false;
   EXPECT_EQ(rate.ready_at(kIdentity, kNow, run_waits), SharedRate::kNotReserved);
   EXPECT_TRUE(run_waits);
-  auto wanted = rate.take_reservations();
+  auto wanted = rate.take_reservations(kReady);
   ASSERT_EQ(wanted.size(), 1u);
   EXPECT_EQ(wanted[0].scope, "run");
   EXPECT_EQ(wanted[0].interval_us, 10'000);
-  EXPECT_EQ(wanted[0].count, 1);  // one send waited for so far
-  EXPECT_TRUE(rate.take_reservations().empty()) << "asked once until the reply";
+  EXPECT_EQ(wanted[0].count, 50);  // the run's scope asks for a window: 0.5 s at 100/s
+  EXPECT_TRUE(rate.take_reservations(kReady).empty()) << "asked once until the reply";
 
   rate.granted({window("run", kNow + 5, 10'000, 3)});
   EXPECT_EQ(rate.ready_at(kIdentity, kNow, run_waits), kNow + 5);
@@ -34,25 +35,68 @@ TEST(SharedRate, AsksForAWindowThenStartsSendsOnItsSlots) {
   EXPECT_EQ(rate.ready_at(kIdentity, kNow + 25, run_waits), SharedRate::kNotReserved);
 }
 
-TEST(SharedRate, AskingIsCappedAtAWindowOfAFifthOfASecond) {
-  SharedRate rate(100.0, std::nullopt);
+// The next window is asked for once half the last one is used, and its sends follow that one's.
+TEST(SharedRate, TheNextWindowIsAskedForBeforeTheLastRunsOut) {
+  SharedRate rate(100.0, std::nullopt);  // a window: 50 sends, 0.5 s
   bool run_waits = false;
-  for (int i = 0; i < 500; ++i) (void)rate.ready_at(kIdentity, kNow, run_waits);
-  auto wanted = rate.take_reservations();
-  ASSERT_EQ(wanted.size(), 1u);
-  EXPECT_EQ(wanted[0].count, 20);
+  (void)rate.ready_at(kIdentity, kNow, run_waits);
+  (void)rate.take_reservations(kReady);
+  rate.granted({window("run", kNow, 10'000, 50)});
+  for (int i = 0; i < 24; ++i) {
+    ASSERT_EQ(rate.ready_at(kIdentity, kNow + 10 * i, run_waits), kNow + 10 * i);
+    rate.started(kIdentity, kNow + 10 * i);
+  }
+  EXPECT_TRUE(rate.take_reservations(kReady).empty()) << "26 of 50 left";
+  (void)rate.ready_at(kIdentity, kNow + 240, run_waits);
+  rate.started(kIdentity, kNow + 240);
+  (void)rate.ready_at(kIdentity, kNow + 250, run_waits);
+  auto wanted = rate.take_reservations(kReady);
+  ASSERT_EQ(wanted.size(), 1u) << "25 of 50 left";
+  EXPECT_EQ(wanted[0].count, static_cast<int>(kReady) - 25) << "the ready jobs not covered yet";
+  rate.granted({window("run", kNow + 900, 10'000, 39)});  // others reserved in between
+  for (int i = 25; i < 50; ++i) rate.started(kIdentity, kNow + 10 * i);
+  EXPECT_EQ(rate.ready_at(kIdentity, kNow + 500, run_waits), kNow + 900);
 }
 
-// Sends reserved but not used in time are given up: using them late would burst above the
-// rate that the other runs count on.
-TEST(SharedRate, SlotsLeftBehindAreDropped) {
+// What the run's reserved sends already cover is not asked for again.
+TEST(SharedRate, ReadyJobsThatReservedSendsCoverAreNotAskedForAgain) {
   SharedRate rate(100.0, std::nullopt);
   bool run_waits = false;
   (void)rate.ready_at(kIdentity, kNow, run_waits);
-  (void)rate.take_reservations();
-  rate.granted({window("run", kNow, 10'000, 10)});
-  // 55 ms later: the slots at 0..40 ms are gone, the one at 50 ms is still usable.
-  EXPECT_EQ(rate.ready_at(kIdentity, kNow + 55, run_waits), kNow + 50);
+  (void)rate.take_reservations(kReady);
+  rate.granted({window("run", kNow, 10'000, 20)});
+  (void)rate.ready_at(kIdentity, kNow, run_waits);
+  EXPECT_TRUE(rate.take_reservations(20).empty());
+  EXPECT_EQ(rate.take_reservations(21).size(), 1u);
+}
+
+TEST(SharedRate, TheRunAsksForWhatItHoldsReadyUpToHalfASecondsWorth) {
+  SharedRate rate(100.0, std::nullopt);
+  bool run_waits = false;
+  (void)rate.ready_at(kIdentity, kNow, run_waits);
+  auto wanted = rate.take_reservations(7);
+  ASSERT_EQ(wanted.size(), 1u);
+  EXPECT_EQ(wanted[0].count, 7);
+  SharedRate fast(1000.0, std::nullopt);
+  (void)fast.ready_at(kIdentity, kNow, run_waits);
+  wanted = fast.take_reservations(5000);
+  ASSERT_EQ(wanted.size(), 1u);
+  EXPECT_EQ(wanted[0].count, 500);
+}
+
+// A loop that wakes late sends what it missed, up to a tenth of a second's worth; sends
+// reserved longer ago are given up: using them would burst above the rate that the other runs
+// count on.
+TEST(SharedRate, LateSlotsAreUsedWithinATenthOfASecondAndDroppedAfter) {
+  SharedRate rate(100.0, std::nullopt);
+  bool run_waits = false;
+  (void)rate.ready_at(kIdentity, kNow, run_waits);
+  (void)rate.take_reservations(kReady);
+  rate.granted({window("run", kNow, 10'000, 30)});
+  // 60 ms late: nothing is lost yet.
+  EXPECT_EQ(rate.ready_at(kIdentity, kNow + 60, run_waits), kNow);
+  // 155 ms after the first slot: those at 0..50 ms are gone, the one at 60 ms is still usable.
+  EXPECT_EQ(rate.ready_at(kIdentity, kNow + 155, run_waits), kNow + 60);
 }
 
 TEST(SharedRate, IdentityScopesAreReservedApartAndA429HoldsTheIdentity) {
@@ -60,7 +104,7 @@ TEST(SharedRate, IdentityScopesAreReservedApartAndA429HoldsTheIdentity) {
   bool run_waits = false;
   EXPECT_EQ(rate.ready_at(kIdentity, kNow, run_waits), SharedRate::kNotReserved);
   EXPECT_FALSE(run_waits);
-  auto wanted = rate.take_reservations();
+  auto wanted = rate.take_reservations(kReady);
   ASSERT_EQ(wanted.size(), 1u);
   EXPECT_EQ(wanted[0].scope, "identity:id-1");
   EXPECT_EQ(wanted[0].interval_us, 500'000);
@@ -82,7 +126,7 @@ TEST(SharedRate, WithoutALimitNothingIsReserved) {
   EXPECT_EQ(rate.ready_at(kIdentity, kNow, run_waits), kNow);
   rate.throttled(kIdentity, kNow);
   EXPECT_TRUE(rate.take_holds().empty());
-  EXPECT_TRUE(rate.take_reservations().empty());
+  EXPECT_TRUE(rate.take_reservations(kReady).empty());
 }
 
 }  // namespace
