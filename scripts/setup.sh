@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages oneall-bulk builds with, when they are missing; with --tests,
 # also the servers its test suite starts on its own (PostgreSQL 15, nginx) and the tools the
-# package tests check with (lintian, dpkg-dev, man, zsh).
+# package and metrics tests check with (lintian, dpkg-dev, man, zsh, promtool).
 # Safe to run again: it asks apt only for what dpkg does not already have.
 set -euo pipefail
 
@@ -15,8 +15,9 @@ packages=(
 # (tests/support/nginx_http2_server.cpp).
 test_servers=(postgresql-15 nginx)
 # The package test builds the .deb (dpkg-shlibdeps, file) and runs lintian on it; the man page
-# test renders it with man; the completion test checks the zsh script's syntax.
-test_tools=(lintian dpkg-dev file man-db zsh)
+# test renders it with man; the completion test checks the zsh script's syntax; the metrics
+# tests check the Prometheus output and the README's alert rules with promtool (prometheus).
+test_tools=(lintian dpkg-dev file man-db zsh prometheus)
 if [[ ${1:-} == --tests ]]; then packages+=("${test_servers[@]}" "${test_tools[@]}"); fi
 
 missing=()
@@ -35,7 +36,7 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 # The test servers' packages would start system services (nginx on port 80, a PostgreSQL
-# cluster on 5432) that nothing here uses: Debian's policy-rc.d hook tells their install not
+# cluster on 5432, a Prometheus server on 9090) that nothing here uses: Debian's policy-rc.d hook tells their install not
 # to start them, unless the machine already has a policy of its own.
 policy=/usr/sbin/policy-rc.d
 if [[ ! -e $policy ]]; then

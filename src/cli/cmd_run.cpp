@@ -17,6 +17,7 @@
 #include "cli/identity_option.hpp"
 #include "cli/job_files.hpp"
 #include "cli/known_ids.hpp"
+#include "cli/metrics_file.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/parsed_option.hpp"
 #include "cli/progress_line.hpp"
@@ -113,6 +114,11 @@ class RunCommand final : public Command {
                    "No progress line, notes or stop notice on stderr; the summary only when the "
                    "exit status is not 0 (for cron)");
     sub_->add_flag("--json", json_, "Print the run summary as one JSON object on stdout");
+    sub_->add_option("--metrics-file", metrics_path_,
+                     "Keep the run's metrics in this file, in Prometheus text format, for "
+                     "node_exporter's textfile collector: written whole at the start, every 5s "
+                     "and at the end")
+        ->type_name("PATH");
     sub_->get_option("--sandbox")->excludes(target_.endpoint_option());
   }
 
@@ -264,20 +270,35 @@ class RunCommand final : public Command {
   }
 
   // The run's record in the queue is ended whatever happens, with the exit code it ends with.
+  // The metrics file, if asked for, is written at the start and at the end whatever the ending.
   int work_queue(const GlobalOptions& global, store::Queue& queue, const Clock& clock,
                  Streams streams) {
+    const EpochMs started_at = clock.now_ms();
     auto run_id = queue.begin_run(options_json(), options_.lease_ms);
     if (!run_id) {
       streams.err << run_id.error().message << '\n';
       return kExitStorage;
     }
-    Result<RunEnding> ending = send_jobs(global, queue, *run_id, clock, streams);
+    std::optional<RunMetricsFile> metrics;
+    if (!metrics_path_.empty()) metrics.emplace(metrics_path_, clock, started_at);
+    const Status metrics_ready = metrics ? metrics->write() : Status(Ok{});
+    Result<RunEnding> ending =
+        metrics_ready
+            ? send_jobs(global, queue, *run_id, clock, metrics, streams)
+            : Result<RunEnding>(Error{metrics_ready.error().message + "; nothing was sent"});
     if (ending) {
       if (Status ended = queue.end_run(*run_id, ending->exit_code, ending->json); !ended) {
         ending = ended.error();
       }
     } else {
       (void)queue.end_run(*run_id, kExitStorage, "{}");  // best effort: storage already failed
+    }
+    if (metrics && metrics_ready) {
+      if (Status written =
+              metrics->finish(ending ? ending->exit_code : kExitStorage, clock.now_ms());
+          !written) {
+        streams.err << written.error().message << '\n';
+      }
     }
     if (!ending) {
       streams.err << ending.error().message << '\n';
@@ -295,7 +316,8 @@ class RunCommand final : public Command {
   };
 
   Result<RunEnding> send_jobs(const GlobalOptions& global, store::Queue& queue, std::int64_t run_id,
-                              const Clock& clock, Streams streams) {
+                              const Clock& clock, std::optional<RunMetricsFile>& metrics,
+                              Streams streams) {
     // After begin_run, which returns the jobs of crashed runs to pending.
     auto before = queue.status();
     if (!before) return before.error();
@@ -310,8 +332,12 @@ class RunCommand final : public Command {
     std::optional<ProgressLine> progress;
     if (const auto width = terminal_width(STDERR_FILENO); width && !quiet_) {
       progress.emplace(streams.err, clock, total, *width);
-      runner.on_progress(
-          [&progress](const engine::RunSummary& so_far) { progress->update(so_far); });
+    }
+    if (progress || metrics) {
+      runner.on_progress([&progress, &metrics](const engine::RunSummary& so_far) {
+        if (progress) progress->update(so_far);
+        if (metrics) metrics->update(so_far);
+      });
     }
     auto summary = runner.run(run_id);
     if (progress) progress->finish();
@@ -355,6 +381,7 @@ class RunCommand final : public Command {
   int sandbox_latency_ms_ = 0;
   bool quiet_ = false;
   bool json_ = false;
+  std::string metrics_path_;
 };
 
 }  // namespace

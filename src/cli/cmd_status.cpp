@@ -1,5 +1,5 @@
 // `status`: how many jobs are in each state, per batch, the last run, and the runs working the
-// queue now (many at once on PostgreSQL).
+// queue now (many at once on PostgreSQL); as text, JSON, or Prometheus gauges (queue_metrics).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/open_queue.hpp"
+#include "cli/queue_metrics.hpp"
 #include "cli/state_counts_json.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
@@ -69,7 +70,12 @@ class StatusCommand final : public Command {
       : sub_(app.add_subcommand("status", "Show jobs per state, per batch, and the last run")) {
     sub_->footer(
         "Exit status: 0 shown, 2 bad usage or no queue at the path, 5 storage or system error.");
-    sub_->add_flag("--json", json_, "Print one JSON object");
+    auto* format = sub_->add_option("--format", format_,
+                                    "Output format: text, json (one JSON object) or prometheus "
+                                    "(the queue's gauges in Prometheus text format)")
+                       ->check(CLI::IsMember({"text", "json", "prometheus"}))
+                       ->capture_default_str();
+    sub_->add_flag("--json", json_, "Print one JSON object (--format json)")->excludes(format);
   }
 
   CLI::App& subcommand() override { return *sub_; }
@@ -83,8 +89,12 @@ class StatusCommand final : public Command {
       streams.err << status.error().message << '\n';
       return kExitStorage;
     }
-    if (json_) {
+    if (json_ || format_ == "json") {
       streams.out << status_json(global, *status) << '\n';
+      return kExitOk;
+    }
+    if (format_ == "prometheus") {
+      streams.out << queue_metrics_text(*status, clock.now_ms());
       return kExitOk;
     }
     streams.out << queue_line(global, *opened.queue) << '\n';
@@ -116,6 +126,7 @@ class StatusCommand final : public Command {
  private:
   CLI::App* sub_;
   bool json_ = false;
+  std::string format_ = "text";
 };
 
 }  // namespace

@@ -80,9 +80,8 @@ OutputFile::~OutputFile() {
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
-Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path,
-                                                     ExistingFile existing,
-                                                     std::ostream& fallback) {
+Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path, ExistingFile existing,
+                                                     std::ostream& fallback, FileAccess access) {
   auto output = std::make_unique<OutputFile>(fallback);
   if (path.empty()) return output;
   if (auto allowed = check_output_target(path, existing); !allowed) return allowed.error();
@@ -96,6 +95,11 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path,
     const int error = errno;
     return Error{fmt::format("cannot write {}: cannot create a new file in its folder: {}", path,
                              std::strerror(error))};
+  }
+  if (access == FileAccess::kReadableByAll && ::fchmod(fd.get(), 0644) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return cannot_write(path, error);
   }
   output->path_ = path;
   output->temp_path_ = temp;

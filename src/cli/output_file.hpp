@@ -19,6 +19,9 @@
 namespace oneall::cli {
 
 enum class ExistingFile { kRefuse, kReplace };
+// kReadableByAll (0644) is for what holds no account data and another user must read: the
+// metrics file node_exporter's textfile collector reads.
+enum class FileAccess { kOwnerOnly, kReadableByAll };
 
 // Whether writing to `path` would be refused: an Error naming the file and the way out (--force)
 // when something (a file, a symlink, even a dangling one) is there and `existing` is kRefuse.
@@ -30,7 +33,8 @@ class OutputFile {
   // `path` empty: writes go to `fallback` (stdout). Otherwise a new private file is created
   // beside `path`.
   static Result<std::unique_ptr<OutputFile>> open(const std::string& path, ExistingFile existing,
-                                                  std::ostream& fallback);
+                                                  std::ostream& fallback,
+                                                  FileAccess access = FileAccess::kOwnerOnly);
 
   std::ostream& stream() { return *out_; }
   // Flushes and, for a file, syncs it and gives it the target's name. An Error says writing

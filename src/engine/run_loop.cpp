@@ -397,6 +397,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   if (decision.next == store::JobState::kDead) ++summary_.dead;
   finished_.push_back(
       {attempt_row(run_id_, request, result, api, decision, ended, options_.credentials), next});
+  summary_.metrics.count(finished_.back().attempt);
   return Ok{};
 }
 
@@ -428,6 +429,7 @@ Status RunLoop::interrupt_in_flight() {
                                      interrupted, now, options_.credentials),
                          {store::JobState::kPending, now, interrupted.note}});
     ++summary_.requests;
+    summary_.metrics.count(finished_.back().attempt);
   }
   for (std::int64_t job_id : unsent) {
     if (Status released = (*queue)->release(job_id); !released) return released;

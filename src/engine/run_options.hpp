@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/credentials.hpp"
+#include "engine/request_metrics.hpp"
 #include "util/clock.hpp"
 
 namespace oneall::engine {
@@ -66,6 +67,7 @@ struct RunSummary {
   bool stopped_early = false;  // work may remain
   StopCause stop_cause = StopCause::kNone;
   std::string stop_reason;  // why stopped_early, for the user; empty otherwise
+  RequestMetrics metrics;   // every attempt recorded, interrupted ones included
 };
 
 }  // namespace oneall::engine

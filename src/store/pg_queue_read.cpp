@@ -104,19 +104,33 @@ Result<QueueStatus> PgQueue::status() {
       }
     }
 
-    PgRows last_run = connection_.query(
-        "SELECT id, started_at, ended_at, exit_code, "
-        "(SELECT COUNT(*) FROM attempts WHERE run_id = runs.id) "
-        "FROM runs ORDER BY id DESC LIMIT 1");
-    if (last_run.size() > 0) {
+    auto read_run = [this](const char* order) -> std::optional<RunRow> {
+      PgRows select =
+          connection_.query(fmt::format("SELECT id, started_at, ended_at, exit_code, "
+                                        "(SELECT COUNT(*) FROM attempts WHERE run_id = runs.id) "
+                                        "FROM runs {} LIMIT 1",
+                                        order));
+      if (select.size() == 0) return std::nullopt;
       RunRow run;
-      run.run_id = last_run.integer(0, 0);
-      run.started_at = last_run.integer(0, 1);
-      run.ended_at = last_run.optional_integer(0, 2);
-      if (auto code = last_run.optional_integer(0, 3)) run.exit_code = static_cast<int>(*code);
-      run.attempts = last_run.integer(0, 4);
-      status.last_run = run;
-    }
+      run.run_id = select.integer(0, 0);
+      run.started_at = select.integer(0, 1);
+      run.ended_at = select.optional_integer(0, 2);
+      if (auto code = select.optional_integer(0, 3)) run.exit_code = static_cast<int>(*code);
+      run.attempts = select.integer(0, 4);
+      return run;
+    };
+    status.last_run = read_run("ORDER BY id DESC");
+    status.last_ended_run = read_run("WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC");
+    status.last_success_at = connection_.query("SELECT MAX(ended_at) FROM runs WHERE exit_code = 0")
+                                 .optional_integer(0, 0);
+    status.oldest_due_since =
+        connection_
+            .query(
+                "SELECT MIN(GREATEST(j.next_attempt_at, j.updated_at)) FROM jobs AS j "
+                "WHERE j.state = 'pending' AND j.next_attempt_at <= $1 AND NOT EXISTS "
+                "(SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)",
+                {clock_.now_ms()})
+            .optional_integer(0, 0);
     PgRows live = connection_.query(
         "SELECT id, host, pid, started_at, heartbeat_at FROM runs "
         "WHERE ended_at IS NULL AND live_until >= $1 ORDER BY id",

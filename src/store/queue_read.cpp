@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/attempt_chain.hpp"
+#include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
 #include "util/this_host.hpp"
 
@@ -49,19 +50,30 @@ Result<QueueStatus> SqliteQueue::status() {
       }
     }
 
-    Statement last_run(db_,
-                       "SELECT id, started_at, ended_at, exit_code, "
-                       "(SELECT COUNT(*) FROM attempts WHERE run_id = runs.id) "
-                       "FROM runs ORDER BY id DESC LIMIT 1");
-    if (last_run.step()) {
+    auto read_run = [this](const char* order) -> std::optional<RunRow> {
+      Statement select(db_, fmt::format("SELECT id, started_at, ended_at, exit_code, "
+                                        "(SELECT COUNT(*) FROM attempts WHERE run_id = runs.id) "
+                                        "FROM runs {} LIMIT 1",
+                                        order));
+      if (!select.step()) return std::nullopt;
       RunRow run;
-      run.run_id = last_run.column_int(0);
-      run.started_at = last_run.column_int(1);
-      run.ended_at = last_run.column_optional_int(2);
-      if (auto code = last_run.column_optional_int(3)) run.exit_code = static_cast<int>(*code);
-      run.attempts = last_run.column_int(4);
-      status.last_run = run;
-    }
+      run.run_id = select.column_int(0);
+      run.started_at = select.column_int(1);
+      run.ended_at = select.column_optional_int(2);
+      if (auto code = select.column_optional_int(3)) run.exit_code = static_cast<int>(*code);
+      run.attempts = select.column_int(4);
+      return run;
+    };
+    status.last_run = read_run("ORDER BY id DESC");
+    status.last_ended_run = read_run("WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC");
+    Statement success(db_, "SELECT MAX(ended_at) FROM runs WHERE exit_code = 0");
+    if (success.step()) status.last_success_at = success.column_optional_int(0);
+    Statement oldest_due(db_,
+                         "SELECT MIN(MAX(j.next_attempt_at, j.updated_at)) FROM jobs AS j "
+                         "WHERE j.state = 'pending' AND j.next_attempt_at <= ?1 AND NOT " +
+                             in_flight_sql("j.id"));
+    oldest_due.bind(1, clock_.now_ms());
+    if (oldest_due.step()) status.oldest_due_since = oldest_due.column_optional_int(0);
     // A SQLite queue is worked from this host only (its write-ahead log needs shared memory).
     Statement live(db_,
                    "SELECT id, pid, started_at, heartbeat_at FROM runs "

@@ -113,7 +113,13 @@ struct LiveRun {
 struct QueueStatus {
   std::map<JobState, std::int64_t> by_state;  // every state present, zero included
   std::vector<BatchCounts> batches;
-  std::optional<RunRow> last_run;
+  std::optional<RunRow> last_run;          // the run started last, ended or not
+  std::optional<RunRow> last_ended_run;    // the run that ended last
+  std::optional<EpochMs> last_success_at;  // when a run last ended with exit 0
+  // Since when the longest-waiting due pending job (not in flight) has been runnable: its
+  // next_attempt_at, or its last change if that is later (its import, a `retry`). None when no
+  // job is due.
+  std::optional<EpochMs> oldest_due_since;
   std::vector<LiveRun> live_runs;       // in run id order
   std::optional<std::string> api_root;  // what the queue is bound to; none before its first run
 };

@@ -54,5 +54,6 @@ expect "verify" oneall-bulk audit v
 expect "--db --help --json" oneall-bulk audit verify --
 expect "bash zsh" oneall-bulk completion ""
 expect "" oneall-bulk run --rate ""              # a free value: bash's file names
-expect "--db --help --json" oneall-bulk status --
+expect "--db --format --help --json" oneall-bulk status --
+expect "json prometheus text" oneall-bulk status --format ""
 exit $status

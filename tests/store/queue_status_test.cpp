@@ -83,6 +83,83 @@ TEST_P(QueueBackendTest, LastRunIsReportedWithItsAttempts) {
   EXPECT_EQ(last->started_at + 500, last->ended_at);
 }
 
+// The gauges of `status --format prometheus`: the run that ended last (not the one started
+// last, which may still go), and when a run last ended with exit 0.
+TEST_P(QueueBackendTest, StatusTellsTheRunThatEndedLastAndTheLastSuccess) {
+  auto status = queue_->status();
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_FALSE(status->last_ended_run.has_value());
+  EXPECT_FALSE(status->last_success_at.has_value());
+
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
+  const std::int64_t succeeded = start_run();
+  clock_.advance_ms(1000);
+  const EpochMs succeeded_at = clock_.now_ms();
+  ASSERT_TRUE(queue_->end_run(succeeded, 0, "{}").ok());
+  const std::int64_t still_going = start_run();
+  const std::int64_t failed = start_run();
+  claim_ids(failed, 1);
+  finish(failed, 1, JobState::kFailed, 400);
+  clock_.advance_ms(1000);
+  const EpochMs failed_at = clock_.now_ms();
+  ASSERT_TRUE(queue_->end_run(failed, 1, "{}").ok());
+
+  status = queue_->status();
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  ASSERT_TRUE(status->last_run.has_value());
+  EXPECT_EQ(status->last_run->run_id, failed);
+  ASSERT_TRUE(status->last_ended_run.has_value());
+  EXPECT_EQ(status->last_ended_run->run_id, failed);
+  EXPECT_EQ(status->last_ended_run->ended_at, failed_at);
+  EXPECT_EQ(status->last_ended_run->exit_code, 1);
+  EXPECT_EQ(status->last_ended_run->attempts, 1);
+  EXPECT_EQ(status->last_success_at, succeeded_at);
+
+  // The run started before the failed one ends after it: it is the one that ended last.
+  clock_.advance_ms(1000);
+  ASSERT_TRUE(queue_->end_run(still_going, 4, "{}").ok());
+  status = queue_->status();
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  ASSERT_TRUE(status->last_ended_run.has_value());
+  EXPECT_EQ(status->last_ended_run->run_id, still_going);
+  EXPECT_EQ(status->last_ended_run->exit_code, 4);
+  EXPECT_EQ(status->last_success_at, succeeded_at);
+}
+
+// How long the longest-waiting due job has waited: from its import, its retry's due time, or a
+// `retry`; jobs in flight, not yet due, or finished do not count.
+TEST_P(QueueBackendTest, StatusTellsSinceWhenTheOldestDueJobWaits) {
+  EXPECT_FALSE(queue_->status()->oldest_due_since.has_value());
+  const EpochMs imported_at = clock_.now_ms();
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  clock_.advance_ms(5000);
+  EXPECT_EQ(queue_->status()->oldest_due_since, imported_at);
+
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 3).size(), 3u);
+  EXPECT_FALSE(queue_->status()->oldest_due_since.has_value());  // all in flight
+
+  // Job 1 succeeds; job 2 is to be retried in 10 s; job 3 stays in flight.
+  finish(run, 1, JobState::kSucceeded);
+  const EpochMs retry_at = clock_.now_ms() + 10'000;
+  finish(run, 2, JobState::kPending, 503, retry_at);
+  EXPECT_FALSE(queue_->status()->oldest_due_since.has_value());  // not due yet
+  clock_.advance_ms(15'000);
+  EXPECT_EQ(queue_->status()->oldest_due_since, retry_at);
+
+  // A failed job moved back by `retry` is due from then on.
+  finish(run, 3, JobState::kFailed, 400);
+  clock_.advance_ms(1000);
+  const EpochMs retried_at = clock_.now_ms();
+  JobFilter failed;
+  failed.state = JobState::kFailed;
+  ASSERT_EQ(*queue_->retry_jobs(failed), 1);
+  clock_.advance_ms(1000);
+  EXPECT_EQ(queue_->status()->oldest_due_since, retry_at);
+  ASSERT_EQ(claim_ids(run, 1), std::vector<std::int64_t>{2});
+  EXPECT_EQ(queue_->status()->oldest_due_since, retried_at);
+}
+
 TEST_P(QueueBackendTest, AttemptsAreListedInOrderAndFilteredByJobAndRun) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run_a = start_run();
