@@ -49,10 +49,39 @@ std::string_view problem_name(ChainProblem problem) {
   return "unknown";
 }
 
+ChainStart chain_start(const std::vector<store::ChainCheckpoint>& checkpoints) {
+  ChainStart start;
+  start.hash = std::string(store::kChainGenesis);
+  for (const store::ChainCheckpoint& checkpoint : checkpoints) {
+    if (checkpoint.start_hash != start.hash || checkpoint.after_attempt_id != start.after_id) {
+      start.broken = ChainBreak{
+          checkpoint.last_attempt_id, 0, ChainProblem::kRelinked,
+          fmt::format("chain checkpoint {} (prune into {}) does not start where the one before "
+                      "it ends: a checkpoint was edited or deleted",
+                      checkpoint.id, checkpoint.archive)};
+      return start;
+    }
+    start.after_id = checkpoint.last_attempt_id;
+    start.hash = checkpoint.end_hash;
+    ++start.checkpoints;
+    start.rows_pruned += checkpoint.attempts;
+  }
+  return start;
+}
+
 Result<ChainReport> verify_chain(store::Queue& queue) {
   ChainReport report;
-  report.head = std::string(store::kChainGenesis);
-  std::int64_t last_id = 0;
+  auto checkpoints = queue.chain_checkpoints();
+  if (!checkpoints) return checkpoints.error();
+  ChainStart start = chain_start(*checkpoints);
+  report.head = start.hash;
+  report.checkpoints = start.checkpoints;
+  report.rows_pruned = start.rows_pruned;
+  if (start.broken) {
+    report.broken = start.broken;
+    return report;
+  }
+  std::int64_t last_id = start.after_id;
   std::optional<std::string> broken_link;  // the prev_hash of a row chained elsewhere
   Status read = queue.for_each_chained_attempt([&](const store::ChainedAttempt& row) {
     if (!row.prev_hash || !row.row_hash) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/queue.hpp"
 #include "util/result.hpp"
@@ -37,8 +38,23 @@ struct ChainBreak {
 struct ChainReport {
   std::int64_t rows_checked = 0;  // rows that checked out (before the break, if any)
   std::string head;               // row_hash of the last row checked out (genesis when none)
+  // What `prune` moved out before the rows checked: the checkpoints the walk starts from
+  // (docs/formats.md#archives); the log in the queue chains from the last one's end.
+  std::int64_t checkpoints = 0;
+  std::int64_t rows_pruned = 0;
   std::optional<ChainBreak> broken;
 };
+
+// The log's start once rows were pruned: checks that the queue's checkpoints chain one to the
+// next from the genesis, and returns the last one's end (the genesis when none), or the break.
+struct ChainStart {
+  std::int64_t after_id = 0;
+  std::string hash;
+  std::int64_t checkpoints = 0;
+  std::int64_t rows_pruned = 0;
+  std::optional<ChainBreak> broken;
+};
+ChainStart chain_start(const std::vector<store::ChainCheckpoint>& checkpoints);
 
 // Reads the log through the queue's interface, so it checks every backend the same way.
 Result<ChainReport> verify_chain(store::Queue& queue);

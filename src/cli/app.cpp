@@ -23,6 +23,8 @@ std::vector<std::unique_ptr<Command>> make_commands(CLI::App& app) {
   commands.push_back(make_retry_command(app));
   commands.push_back(make_cancel_command(app));
   commands.push_back(make_copy_command(app));
+  commands.push_back(make_prune_command(app));
+  commands.push_back(make_backup_command(app));
   commands.push_back(make_sandbox_command(app));
   commands.push_back(make_check_command(app));
   commands.push_back(make_completion_command(app));

@@ -4,12 +4,14 @@
 
 #include <ostream>
 
+#include "audit/archive_verify.hpp"
 #include "audit/attempt_export.hpp"
 #include "audit/chain_verify.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/output_options.hpp"
+#include "store/attempt_chain.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 #include "util/text.hpp"
@@ -23,9 +25,11 @@ std::string verify_json(const audit::ChainReport& report) {
     broken = fmt::format(R"({{"row_id":{},"job_id":{},"problem":"{}","detail":{}}})", b->row_id,
                          b->job_id, audit::problem_name(b->problem), json_string(b->detail));
   }
-  return fmt::format(R"({{"intact":{},"rows_checked":{},"head":"{}","broken":{},"exit_code":{}}})",
-                     report.broken ? "false" : "true", report.rows_checked, report.head, broken,
-                     report.broken ? kExitJobsFailed : kExitOk);
+  return fmt::format(
+      R"({{"intact":{},"rows_checked":{},"rows_pruned":{},"checkpoints":{},"head":"{}",)"
+      R"("broken":{},"exit_code":{}}})",
+      report.broken ? "false" : "true", report.rows_checked, report.rows_pruned,
+      report.checkpoints, report.head, broken, report.broken ? kExitJobsFailed : kExitOk);
 }
 
 std::string verify_text(const audit::ChainReport& report) {
@@ -35,11 +39,17 @@ std::string verify_text(const audit::ChainReport& report) {
         "nothing after it can be trusted.\n",
         b->row_id, b->job_id, audit::problem_name(b->problem), b->detail, report.rows_checked);
   }
+  const std::string pruned =
+      report.checkpoints == 0
+          ? ""
+          : fmt::format("after {} row(s) pruned into {} archive(s) (check each with `audit verify "
+                        "--archive FILE`), ",
+                        report.rows_pruned, report.checkpoints);
   return fmt::format(
-      "audit log intact: {} attempt row(s) chained, none edited, deleted or reordered.\n"
+      "audit log intact: {} attempt row(s) chained, {}none edited, deleted or reordered.\n"
       "head {}\n(keep the head elsewhere: a later verify must show the same rows before it; the "
       "chain alone cannot see rows cut from its end)\n",
-      report.rows_checked, report.head);
+      report.rows_checked, pruned, report.head);
 }
 
 class AuditCommand final : public Command {
@@ -65,6 +75,8 @@ class AuditCommand final : public Command {
         "2 bad usage or no queue at the path, 5 storage or system error (the database cannot be\n"
         "read).");
     verify_->add_flag("--json", json_, "Print one JSON object");
+    verify_->add_option("--archive", archive_,
+                        "Check this prune archive instead, and that the queue records it");
     verify_->fallthrough();  // --db after `verify`
   }
 
@@ -80,6 +92,9 @@ class AuditCommand final : public Command {
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kExistingOnly);
     if (!opened.queue) return opened.exit_code;
+    if (verify_->parsed() && !archive_.empty()) {
+      return verify_archive(global, *opened.queue, streams);
+    }
     return verify_->parsed() ? verify(global, *opened.queue, streams)
                              : print(global, *opened.queue, streams);
   }
@@ -98,6 +113,55 @@ class AuditCommand final : public Command {
       out << queue_line(global, queue) << '\n' << verify_text(*report);
     }
     return report->broken ? kExitJobsFailed : kExitOk;
+  }
+
+  int verify_archive(const GlobalOptions& global, store::Queue& queue, Streams streams) {
+    auto report = audit::read_archive(archive_);
+    if (!report) {
+      streams.err << report.error().message << '\n';
+      return kExitStorage;
+    }
+    auto checkpoints = queue.chain_checkpoints();
+    if (!checkpoints) {
+      streams.err << checkpoints.error().message << '\n';
+      return kExitStorage;
+    }
+    audit::match_checkpoint(*report, *checkpoints);
+    if (json_) {
+      streams.out << with_queue_field(global, archive_json(*report)) << '\n';
+    } else {
+      std::ostream& out = report->intact() ? streams.out : streams.err;
+      out << queue_line(global, queue) << '\n' << archive_text(*report);
+    }
+    return report->intact() ? kExitOk : kExitJobsFailed;
+  }
+
+  std::string archive_json(const audit::ArchiveReport& report) const {
+    const auto& end = report.end;
+    return fmt::format(
+        R"({{"archive":{},"intact":{},"rows_checked":{},"jobs":{},"batches":{},)"
+        R"("start_hash":{},"end_hash":{},"checkpoint":{},"problem":{},"exit_code":{}}})",
+        json_string(archive_), report.intact() ? "true" : "false", report.rows_checked,
+        report.jobs, report.batches, end ? json_string(end->start_hash) : "null",
+        end ? json_string(end->end_hash) : "null",
+        report.checkpoint ? std::to_string(report.checkpoint->id) : "null",
+        report.problem ? json_string(*report.problem) : "null",
+        report.intact() ? kExitOk : kExitJobsFailed);
+  }
+
+  std::string archive_text(const audit::ArchiveReport& report) const {
+    if (report.problem) {
+      return fmt::format("archive {} BROKEN: {}.\n", archive_, *report.problem);
+    }
+    const audit::ArchiveEnd& end = *report.end;
+    return fmt::format(
+        "archive {} intact: {} attempt row(s) chained (rows {}..{}), {} job(s), {} batch(es).\n"
+        "it chains from {} to {},\nwhere the queue's chain checkpoint {} goes on "
+        "(pruned {}).\n",
+        archive_, report.rows_checked, end.after_attempt_id + 1, end.last_attempt_id,
+        report.jobs, report.batches,
+        end.start_hash == store::kChainGenesis ? "the genesis" : end.start_hash, end.end_hash,
+        report.checkpoint->id, format_utc_ms(report.checkpoint->created_at));
   }
 
   int print(const GlobalOptions& global, store::Queue& queue, Streams streams) {
@@ -131,6 +195,7 @@ class AuditCommand final : public Command {
   std::optional<std::int64_t> run_;
   OutputOptions output_;
   bool json_ = false;
+  std::string archive_;
 };
 
 }  // namespace

@@ -49,6 +49,8 @@ std::unique_ptr<Command> make_report_command(CLI::App& app);
 std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
 std::unique_ptr<Command> make_copy_command(CLI::App& app);
+std::unique_ptr<Command> make_prune_command(CLI::App& app);
+std::unique_ptr<Command> make_backup_command(CLI::App& app);
 std::unique_ptr<Command> make_sandbox_command(CLI::App& app);
 std::unique_ptr<Command> make_check_command(CLI::App& app);
 std::unique_ptr<Command> make_completion_command(CLI::App& app);

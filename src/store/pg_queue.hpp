@@ -58,6 +58,12 @@ class PgQueue final : public Queue {
   Status copy_rows_to(RowSink& sink) override;
   Result<std::unique_ptr<CopyInSession>> begin_copy_in() override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
+  Result<std::vector<ChainCheckpoint>> chain_checkpoints() override;
+  Result<PrunePlan> prune_rows_to(EpochMs before, RowSink& sink) override;
+  Status commit_prune(const PrunePlan& plan, const std::string& archive) override;
+  Result<std::string> reclaim_space() override;
+  Status backup_to(const std::string& dest,
+                   const std::function<void(std::int64_t, std::int64_t)>& progress) override;
 
   void interrupt() override { connection_.sever(); }
   const std::string& path() const override { return shown_; }
@@ -78,6 +84,10 @@ class PgQueue final : public Queue {
   void take_back_orphans(EpochMs now, OrphanCheck check);
   std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
                                      std::optional<std::int64_t> batch);
+
+  // The attempt rows with after < id <= up_to, in id order, until `each` returns false.
+  void walk_chained_attempts(std::int64_t after, std::int64_t up_to,
+                             const std::function<bool(const ChainedAttempt&)>& each);
 
   std::string shown_;
   bool created_now_ = false;
@@ -104,6 +114,15 @@ struct PgChainTail {
   std::string hash;
 };
 PgChainTail lock_chain_tail(PgConnection& connection);
+// A job's or a batch's row as stored, from a select of kPgJobRecordColumns or of "id,
+// created_at, description" (pg_queue_copy.cpp; `copy` and `prune` read rows with them).
+inline constexpr const char* kPgJobRecordColumns =
+    "id, batch_id, job_key, object_hash, source, op, target, identity, page_id, object_id, "
+    "method, path, body, state, attempts, next_attempt_at, note, last_http_status, last_outcome, "
+    "updated_at, attempt_base";
+JobRecord pg_job_record(const PgRows& rows, int i);
+BatchRecord pg_batch_record(const PgRows& rows, int i);
+
 // Appends one attempt row after `tail`, hashed as SQLite would hash it (attempt_chain.hpp), and
 // moves `tail` to it.
 void append_attempt(PgConnection& connection, const AttemptRecord& attempt, PgChainTail& tail);

@@ -35,9 +35,13 @@ Status each_row(PgConnection& connection, std::string_view select, Queue::RowSin
 
 SettingRecord setting(const PgRows& rows, int i) { return {rows.text(i, 0), rows.text(i, 1)}; }
 
-BatchRecord batch(const PgRows& rows, int i) {
+}  // namespace
+
+BatchRecord pg_batch_record(const PgRows& rows, int i) {
   return {rows.integer(i, 0), rows.integer(i, 1), rows.text(i, 2)};
 }
+
+namespace {
 
 RunRecord run(const PgRows& rows, int i) {
   RunRecord run;
@@ -52,7 +56,9 @@ RunRecord run(const PgRows& rows, int i) {
   return run;
 }
 
-JobRecord job(const PgRows& rows, int i) {
+}  // namespace
+
+JobRecord pg_job_record(const PgRows& rows, int i) {
   JobRecord job;
   job.id = rows.integer(i, 0);
   job.batch_id = rows.integer(i, 1);
@@ -77,6 +83,8 @@ JobRecord job(const PgRows& rows, int i) {
   job.attempt_base = rows.integer(i, 20);
   return job;
 }
+
+namespace {
 
 InFlightRecord in_flight(const PgRows& rows, int i) {
   return {rows.integer(i, 0), rows.integer(i, 1), rows.integer(i, 2), rows.integer(i, 3),
@@ -109,7 +117,7 @@ Status PgQueue::copy_rows_to(RowSink& sink) {
     }
     if (auto done =
             each_row(connection_, "SELECT id, created_at, description FROM batches ORDER BY id",
-                     sink, batch);
+                     sink, pg_batch_record);
         !done) {
       return done;
     }
@@ -121,11 +129,8 @@ Status PgQueue::copy_rows_to(RowSink& sink) {
       return done;
     }
     if (auto done = each_row(connection_,
-                             "SELECT id, batch_id, job_key, object_hash, source, op, target, "
-                             "identity, page_id, object_id, method, path, body, state, attempts, "
-                             "next_attempt_at, note, last_http_status, last_outcome, updated_at, "
-                             "attempt_base FROM jobs ORDER BY id",
-                             sink, job);
+                             fmt::format("SELECT {} FROM jobs ORDER BY id", kPgJobRecordColumns),
+                             sink, pg_job_record);
         !done) {
       return done;
     }

@@ -167,27 +167,34 @@ Result<std::vector<AttemptRow>> PgQueue::attempts(const AttemptFilter& filter) {
 
 Status PgQueue::for_each_chained_attempt(const std::function<bool(const ChainedAttempt&)>& each) {
   try {
-    const std::string select = fmt::format(
-        "SELECT {}, prev_hash, row_hash FROM attempts WHERE id > $1 ORDER BY id LIMIT {}",
-        kAttemptColumns, kPageRows);
-    std::int64_t after = std::numeric_limits<std::int64_t>::min();
-    for (;;) {
-      PgRows rows = connection_.query(select, {after});
-      for (int i = 0; i < rows.size(); ++i) {
-        const AttemptRow stored = attempt_row(rows, i);
-        ChainedAttempt row;
-        row.id = stored.id;
-        row.job_id = stored.job_id;
-        if (!rows.is_null(i, 20)) row.prev_hash = rows.text(i, 20);
-        if (!rows.is_null(i, 21)) row.row_hash = rows.text(i, 21);
-        row.values = chain_values(stored, rows, i);
-        if (!each(row)) return Ok{};
-        after = stored.id;
-      }
-      if (rows.size() < kPageRows) return Ok{};
-    }
+    walk_chained_attempts(std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max(), each);
+    return Ok{};
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("read the attempt log of {}", shown_));
+  }
+}
+
+void PgQueue::walk_chained_attempts(std::int64_t after, std::int64_t up_to,
+                                    const std::function<bool(const ChainedAttempt&)>& each) {
+  const std::string select = fmt::format(
+      "SELECT {}, prev_hash, row_hash FROM attempts WHERE id > $1 AND id <= $2 ORDER BY id "
+      "LIMIT {}",
+      kAttemptColumns, kPageRows);
+  for (;;) {
+    PgRows rows = connection_.query(select, {after, up_to});
+    for (int i = 0; i < rows.size(); ++i) {
+      const AttemptRow stored = attempt_row(rows, i);
+      ChainedAttempt row;
+      row.id = stored.id;
+      row.job_id = stored.job_id;
+      if (!rows.is_null(i, 20)) row.prev_hash = rows.text(i, 20);
+      if (!rows.is_null(i, 21)) row.row_hash = rows.text(i, 21);
+      row.values = chain_values(stored, rows, i);
+      if (!each(row)) return;
+      after = stored.id;
+    }
+    if (rows.size() < kPageRows) return;
   }
 }
 

@@ -182,6 +182,30 @@ class Queue {
   };
   virtual Result<std::unique_ptr<CopyInSession>> begin_copy_in() = 0;
 
+  // ---- prune and backup (`prune`, `backup`: docs/cli.md#prune, docs/cli.md#backup)
+  // Every prune so far, oldest first. The attempt log left in the queue chains from the last
+  // one's end_hash (the genesis when there is none).
+  virtual Result<std::vector<ChainCheckpoint>> chain_checkpoints() = 0;
+  // From one snapshot, hands `sink` what a prune of jobs that last changed before `before` moves
+  // out: the batches it empties, then the jobs, then the attempt rows (in id order), and returns
+  // the plan. A job goes when it has ended (succeeded, failed, dead, cancelled), last changed
+  // before `before`, no run holds it, and every attempt row of it lies in the log's pruned
+  // prefix: the longest run of rows, from the last checkpoint on, that belong only to such jobs
+  // and leave none of their rows behind. The newest row of the log always stays: the next row
+  // written links to it. Reads only.
+  virtual Result<PrunePlan> prune_rows_to(EpochMs before, RowSink& sink) = 0;
+  // Deletes what `plan` found, in one transaction, and records its checkpoint (naming
+  // `archive`). Refused, deleting nothing, unless the queue still holds exactly that: the last
+  // checkpoint, the rows and the jobs (a `retry`, a run or another prune changed nothing).
+  virtual Status commit_prune(const PrunePlan& plan, const std::string& archive) = 0;
+  // Gives the space of deleted rows back, as the backend can; says what it did, for the user.
+  virtual Result<std::string> reclaim_space() = 0;
+  // Copies the queue, consistently, into a new file at `dest` while runs may go on writing,
+  // calling `progress(copied, total)` between steps (pages). An Error for a backend that
+  // cannot (PostgreSQL: its own tools and `copy` do it), or when `dest` exists.
+  virtual Status backup_to(const std::string& dest,
+                           const std::function<void(std::int64_t, std::int64_t)>& progress) = 0;
+
   // Starts what the backend does beside a run (RunUpkeep); the run holds it to its end.
   virtual Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() = 0;
 

@@ -2,6 +2,7 @@
 // stored, in one read transaction (one snapshot) and streamed, a row at a time.
 #include <fmt/format.h>
 
+#include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
@@ -24,9 +25,13 @@ std::optional<std::string> optional_text(const Statement& row, int column) {
 
 SettingRecord setting(const Statement& row) { return {row.column_text(0), row.column_text(1)}; }
 
-BatchRecord batch(const Statement& row) {
+}  // namespace
+
+BatchRecord read_batch_record(const Statement& row) {
   return {row.column_int(0), row.column_int(1), row.column_text(2)};
 }
+
+namespace {
 
 RunRecord run(const Statement& row) {
   RunRecord run;
@@ -40,7 +45,9 @@ RunRecord run(const Statement& row) {
   return run;
 }
 
-JobRecord job(const Statement& row) {
+}  // namespace
+
+JobRecord read_job_record(const Statement& row) {
   JobRecord job;
   job.id = row.column_int(0);
   job.batch_id = row.column_int(1);
@@ -65,6 +72,8 @@ JobRecord job(const Statement& row) {
   job.attempt_base = row.column_int(20);
   return job;
 }
+
+namespace {
 
 InFlightRecord in_flight(const Statement& row) {
   return {row.column_int(0), row.column_int(1), row.column_int(2), row.column_int(3),
@@ -93,18 +102,14 @@ Status SqliteQueue::copy_rows_to(RowSink& sink) {
     Statement settings(db_, "SELECT name, value FROM queue_settings ORDER BY name");
     if (auto done = each_row(settings, sink, setting); !done) return done;
     Statement batches(db_, "SELECT id, created_at, description FROM batches ORDER BY id");
-    if (auto done = each_row(batches, sink, batch); !done) return done;
+    if (auto done = each_row(batches, sink, read_batch_record); !done) return done;
     Statement runs(db_,
                    "SELECT id, started_at, ended_at, pid, options_json, summary_json, exit_code "
                    "FROM runs ORDER BY id");
     if (auto done = each_row(runs, sink, run); !done) return done;
     // jobs.run_id, claimed_at and lease_until are not read: NULL since schema 6 (in_flight).
-    Statement jobs(db_,
-                   "SELECT id, batch_id, job_key, object_hash, source, op, target, identity, "
-                   "page_id, object_id, method, path, body, state, attempts, next_attempt_at, "
-                   "note, last_http_status, last_outcome, updated_at, attempt_base "
-                   "FROM jobs ORDER BY id");
-    if (auto done = each_row(jobs, sink, job); !done) return done;
+    Statement jobs(db_, fmt::format("SELECT {} FROM jobs ORDER BY id", kJobRecordColumns));
+    if (auto done = each_row(jobs, sink, read_job_record); !done) return done;
 
     Status refused = Ok{};
     auto read = for_each_chained_attempt([&](const ChainedAttempt& row) {

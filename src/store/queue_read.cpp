@@ -2,6 +2,8 @@
 // queries run rarely, so they are prepared per call.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "store/attempt_chain.hpp"
 #include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
@@ -141,21 +143,28 @@ Result<std::vector<AttemptRow>> SqliteQueue::attempts(const AttemptFilter& filte
 Status SqliteQueue::for_each_chained_attempt(
     const std::function<bool(const ChainedAttempt&)>& each) {
   try {
-    Statement rows(db_, fmt::format("SELECT id, job_id, prev_hash, row_hash, {} FROM attempts "
-                                    "ORDER BY id",
-                                    chain_select_list()));
-    while (rows.step()) {
-      ChainedAttempt row;
-      row.id = rows.column_int(0);
-      row.job_id = rows.column_int(1);
-      if (!rows.is_null(2)) row.prev_hash = rows.column_text(2);
-      if (!rows.is_null(3)) row.row_hash = rows.column_text(3);
-      row.values = read_chain_values(rows, 4);
-      if (!each(row)) break;
-    }
+    walk_chained_attempts(std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max(), each);
     return Ok{};
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("read the attempt log of {}", path_));
+  }
+}
+
+void SqliteQueue::walk_chained_attempts(std::int64_t after, std::int64_t up_to,
+                                        const std::function<bool(const ChainedAttempt&)>& each) {
+  Statement rows(db_, fmt::format("SELECT id, job_id, prev_hash, row_hash, {} FROM attempts "
+                                  "WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                                  chain_select_list()));
+  rows.bind(1, after).bind(2, up_to);
+  while (rows.step()) {
+    ChainedAttempt row;
+    row.id = rows.column_int(0);
+    row.job_id = rows.column_int(1);
+    if (!rows.is_null(2)) row.prev_hash = rows.column_text(2);
+    if (!rows.is_null(3)) row.row_hash = rows.column_text(3);
+    row.values = read_chain_values(rows, 4);
+    if (!each(row)) break;
   }
 }
 

@@ -16,6 +16,16 @@ namespace oneall::store {
 // query that tells running jobs from pending ones uses it.
 std::string in_flight_sql(std::string_view job_id);
 
+// A job's or a batch's row as stored, read from a select of kJobRecordColumns (jobs.run_id,
+// claimed_at and lease_until are not read: NULL since schema 6) or of "id, created_at,
+// description". Defined in queue_copy.cpp; `copy` and `prune` read rows with them.
+inline constexpr const char* kJobRecordColumns =
+    "id, batch_id, job_key, object_hash, source, op, target, identity, page_id, object_id, "
+    "method, path, body, state, attempts, next_attempt_at, note, last_http_status, last_outcome, "
+    "updated_at, attempt_base";
+JobRecord read_job_record(const Statement& row);
+BatchRecord read_batch_record(const Statement& row);
+
 struct QueueStatements {
   explicit QueueStatements(const Database& db);
 

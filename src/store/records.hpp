@@ -261,4 +261,38 @@ struct QueueSize {
   bool empty() const { return rows() == 0; }
 };
 
+// ---- `prune` (docs/cli.md#prune): the oldest finished jobs and the prefix of the attempt log
+// they fill move out into an archive file; the log goes on from a checkpoint.
+
+// One prune as the queue remembers it (chain_checkpoints, schema 9): the pruned rows chained
+// from start_hash, and the first row left in the queue links to end_hash.
+struct ChainCheckpoint {
+  std::int64_t id = 0;
+  EpochMs created_at = 0;
+  EpochMs before = 0;  // jobs that last changed before this were pruned
+  std::string start_hash;
+  std::int64_t after_attempt_id = 0;  // the pruned rows' ids were above this ...
+  std::int64_t last_attempt_id = 0;   // ... up to this one
+  std::string end_hash;
+  std::int64_t attempts = 0;
+  std::int64_t jobs = 0;
+  std::int64_t batches = 0;
+  std::string archive;  // the archive file as prune was given it
+};
+
+// What a prune found to move out, from one snapshot (Queue::prune_rows_to), and what its delete
+// checks again before it deletes anything (Queue::commit_prune).
+struct PrunePlan {
+  EpochMs before = 0;
+  std::string start_hash;             // where the pruned rows chain from
+  std::int64_t after_attempt_id = 0;  // rows with ids above this ...
+  std::int64_t last_attempt_id = 0;   // ... up to this one are pruned (equal: none)
+  std::string end_hash;               // row_hash of the last one (start_hash when none)
+  std::int64_t attempts = 0;
+  std::int64_t jobs = 0;
+  std::int64_t batches = 0;
+  std::int64_t job_id_sum = 0;  // with `jobs`, tells the delete it meets the same jobs
+  bool empty() const { return attempts == 0 && jobs == 0; }
+};
+
 }  // namespace oneall::store

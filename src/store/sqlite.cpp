@@ -229,4 +229,25 @@ void Transaction::commit() {
   done_ = true;
 }
 
+void Backup::Finisher::operator()(sqlite3_backup* backup) const { sqlite3_backup_finish(backup); }
+
+Backup::Backup(Database& dest, Database& source) : dest_(dest.handle()) {
+  backup_.reset(sqlite3_backup_init(dest.handle(), "main", source.handle(), "main"));
+  if (!backup_) {
+    const int rc = sqlite3_errcode(dest_);
+    throw SqliteError(rc, fmt::format("starting the backup: {}", sqlite3_errmsg(dest_)));
+  }
+}
+
+bool Backup::step(int pages) {
+  const int rc = sqlite3_backup_step(backup_.get(), pages);
+  if (rc == SQLITE_DONE) return true;
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return false;  // step again
+  throw SqliteError(rc, fmt::format("copying pages: {}", sqlite3_errstr(rc)));
+}
+
+std::int64_t Backup::remaining() const { return sqlite3_backup_remaining(backup_.get()); }
+
+std::int64_t Backup::page_count() const { return sqlite3_backup_pagecount(backup_.get()); }
+
 }  // namespace oneall::store

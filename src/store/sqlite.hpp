@@ -15,6 +15,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_backup;
 
 namespace oneall::store {
 
@@ -128,6 +129,26 @@ class Transaction {
  private:
   Database& db_;
   bool done_ = false;
+};
+
+// SQLite's online backup (sqlite3_backup_*) of `source`'s main database into `dest`'s, a few
+// pages per step(). Both connections must outlive it; the destructor finishes it (a backup not
+// done leaves `dest` as it was before the first step wrote, or part-written: callers write into
+// a file that only takes its real name once done).
+class Backup {
+ public:
+  Backup(Database& dest, Database& source);
+  // Copies up to `pages` more pages; true once every page is copied.
+  bool step(int pages);
+  std::int64_t remaining() const;
+  std::int64_t page_count() const;
+
+ private:
+  struct Finisher {
+    void operator()(sqlite3_backup* backup) const;
+  };
+  std::unique_ptr<sqlite3_backup, Finisher> backup_;
+  sqlite3* dest_;  // for error messages
 };
 
 }  // namespace oneall::store

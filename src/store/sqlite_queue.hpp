@@ -57,6 +57,12 @@ class SqliteQueue final : public Queue {
   Status copy_rows_to(RowSink& sink) override;
   Result<std::unique_ptr<CopyInSession>> begin_copy_in() override;
   Result<std::unique_ptr<RunUpkeep>> start_run_upkeep() override;
+  Result<std::vector<ChainCheckpoint>> chain_checkpoints() override;
+  Result<PrunePlan> prune_rows_to(EpochMs before, RowSink& sink) override;
+  Status commit_prune(const PrunePlan& plan, const std::string& archive) override;
+  Result<std::string> reclaim_space() override;
+  Status backup_to(const std::string& dest,
+                   const std::function<void(std::int64_t, std::int64_t)>& progress) override;
 
   void interrupt() override;
   const std::string& path() const override { return path_; }
@@ -74,6 +80,10 @@ class SqliteQueue final : public Queue {
   Status record_finished(std::span<const Completion> completions);
   std::vector<ClaimedJob> claim_rows(std::int64_t run_id, std::size_t limit, std::int64_t lease_ms,
                                      std::optional<std::int64_t> batch);
+
+  // The attempt rows with after < id <= up_to, in id order, until `each` returns false.
+  void walk_chained_attempts(std::int64_t after, std::int64_t up_to,
+                             const std::function<bool(const ChainedAttempt&)>& each);
 
   std::string path_;
   bool created_now_ = false;
