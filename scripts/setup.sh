@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config libssl-dev
-  libcurl4-openssl-dev libsimdjson-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libpq-dev
+  libcurl4-openssl-dev zlib1g-dev libsimdjson-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libpq-dev
   libgtest-dev libgmock-dev libcli11-dev libfmt-dev libcsv-dev libcpp-httplib-dev
 )
 # Servers the tests run as children of their own, on private sockets and ephemeral ports:
