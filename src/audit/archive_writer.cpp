@@ -29,6 +29,9 @@ Status ArchiveWriter::add(const store::SettingRecord&) {
   return Error{"a prune archive holds no settings"};
 }
 Status ArchiveWriter::add(const store::RunRecord&) { return Error{"a prune archive holds no runs"}; }
+Status ArchiveWriter::add(const store::ChainCheckpoint&) {
+  return Error{"a prune archive holds no chain checkpoints"};
+}
 Status ArchiveWriter::add(const store::InFlightRecord&) {
   return Error{"a prune archive holds no jobs in flight"};
 }

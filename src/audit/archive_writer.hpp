@@ -24,6 +24,7 @@ class ArchiveWriter final : public store::Queue::RowSink {
   Status add(const store::BatchRecord& row) override;
   Status add(const store::RunRecord& row) override;
   Status add(const store::JobRecord& row) override;
+  Status add(const store::ChainCheckpoint& row) override;
   Status add(const store::ChainedAttempt& row) override;
   Status add(const store::InFlightRecord& row) override;
 

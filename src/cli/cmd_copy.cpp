@@ -61,6 +61,9 @@ class CountingSink final : public store::Queue::RowSink {
   Status add(const store::BatchRecord& row) override { return pass(row, copied_.batches); }
   Status add(const store::RunRecord& row) override { return pass(row, copied_.runs); }
   Status add(const store::JobRecord& row) override { return pass(row, copied_.jobs); }
+  Status add(const store::ChainCheckpoint& row) override {
+    return pass(row, copied_.checkpoints);
+  }
   Status add(const store::ChainedAttempt& row) override { return pass(row, copied_.attempts); }
   Status add(const store::InFlightRecord& row) override { return pass(row, copied_.in_flight); }
 
@@ -89,8 +92,11 @@ class CountingSink final : public store::Queue::RowSink {
 std::string describe(const store::QueueSize& size) {
   return fmt::format(
       "{} batch(es), {} job(s), {} run(s), {} attempt row(s), {} job(s) in flight, "
-      "{} setting(s)",
-      size.batches, size.jobs, size.runs, size.attempts, size.in_flight, size.settings);
+      "{} setting(s){}",
+      size.batches, size.jobs, size.runs, size.attempts, size.in_flight, size.settings,
+      size.checkpoints == 0 ? ""
+                            : fmt::format(", {} chain checkpoint(s) of pruned rows",
+                                          size.checkpoints));
 }
 
 std::string copy_json(const std::string& source, const std::string& dest,

@@ -98,9 +98,11 @@ Result<QueueSize> PgQueue::size() {
     PgRows count = connection_.query(
         "SELECT (SELECT COUNT(*) FROM queue_settings), (SELECT COUNT(*) FROM batches), "
         "(SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM jobs), "
-        "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight)");
+        "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight), "
+        "(SELECT COUNT(*) FROM chain_checkpoints)");
     return QueueSize{count.integer(0, 0), count.integer(0, 1), count.integer(0, 2),
-                     count.integer(0, 3), count.integer(0, 4), count.integer(0, 5)};
+                     count.integer(0, 3), count.integer(0, 4), count.integer(0, 5),
+                     count.integer(0, 6)};
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("count the rows of {}", shown_));
   }
@@ -133,6 +135,12 @@ Status PgQueue::copy_rows_to(RowSink& sink) {
                              sink, pg_job_record);
         !done) {
       return done;
+    }
+
+    auto checkpoints = chain_checkpoints();
+    if (!checkpoints) return checkpoints.error();
+    for (const ChainCheckpoint& checkpoint : *checkpoints) {
+      if (auto added = sink.add(checkpoint); !added) return added;
     }
 
     Status refused = Ok{};

@@ -111,6 +111,9 @@ constexpr const char* kInsertAttempt =
     "request_body, http_status, curl_error, retry_after, api_flag, api_code, api_info, "
     "response_body, response_truncated, outcome, note, requests_sent, prev_hash, row_hash) "
     "VALUES ";
+constexpr const char* kInsertCheckpoint =
+    "INSERT INTO chain_checkpoints (id, created_at, before_ms, start_hash, after_attempt_id, "
+    "last_attempt_id, end_hash, attempts, jobs, batches, archive) VALUES ";
 constexpr const char* kInsertInFlight =
     "INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, lease_until) VALUES ";
 
@@ -191,6 +194,13 @@ class PgCopyInSession final : public Queue::CopyInSession {
     return write(kInsertAttempt, {"attempt row", row.id}, std::move(params));
   }
 
+  Status add(const ChainCheckpoint& row) override {
+    return write(kInsertCheckpoint, {"chain checkpoint", row.id},
+                 {row.id, row.created_at, row.before, row.start_hash, row.after_attempt_id,
+                  row.last_attempt_id, row.end_hash, row.attempts, row.jobs, row.batches,
+                  row.archive});
+  }
+
   Status add(const InFlightRecord& row) override {
     return write(kInsertInFlight, {"lease of job", row.job_id},
                  {row.job_id, row.run_id, row.attempt, row.claimed_at, row.lease_until});
@@ -262,7 +272,8 @@ Result<std::unique_ptr<Queue::CopyInSession>> PgQueue::begin_copy_in() {
     // EXCLUSIVE lets others read but not write: no import, run or change lands between the
     // check that the queue is empty and the commit.
     connection_.exec(
-        "LOCK TABLE queue_settings, batches, runs, jobs, attempts, in_flight IN EXCLUSIVE MODE");
+        "LOCK TABLE queue_settings, batches, runs, jobs, attempts, in_flight, chain_checkpoints "
+        "IN EXCLUSIVE MODE");
     auto held = size();
     if (!held) return held.error();
     if (!held->empty()) {

@@ -154,7 +154,8 @@ class Queue {
 
   // ---- copy (`copy`, src/cli/cmd_copy.cpp): every row of one queue into another, as stored.
   // Rows come table by table in the order a RowSink takes them: settings, batches, runs, jobs,
-  // attempts (in id order, so the log's links come in chain order), in_flight; each table's
+  // chain checkpoints (where a pruned log goes on), attempts (in id order, so the log's links
+  // come in chain order), in_flight; each table's
   // rows in key order. A sink's Error stops the walk and is returned as it is.
   class RowSink {
    public:
@@ -163,6 +164,7 @@ class Queue {
     virtual Status add(const BatchRecord& row) = 0;
     virtual Status add(const RunRecord& row) = 0;
     virtual Status add(const JobRecord& row) = 0;
+    virtual Status add(const ChainCheckpoint& row) = 0;
     virtual Status add(const ChainedAttempt& row) = 0;
     virtual Status add(const InFlightRecord& row) = 0;
   };

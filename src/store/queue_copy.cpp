@@ -87,10 +87,12 @@ Result<QueueSize> SqliteQueue::size() {
     Statement count(db_,
                     "SELECT (SELECT COUNT(*) FROM queue_settings), (SELECT COUNT(*) FROM batches), "
                     "(SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM jobs), "
-                    "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight)");
+                    "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight), "
+                    "(SELECT COUNT(*) FROM chain_checkpoints)");
     count.step();
     return QueueSize{count.column_int(0), count.column_int(1), count.column_int(2),
-                     count.column_int(3), count.column_int(4), count.column_int(5)};
+                     count.column_int(3), count.column_int(4), count.column_int(5),
+                     count.column_int(6)};
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("count the rows of {}", path_));
   }
@@ -110,6 +112,12 @@ Status SqliteQueue::copy_rows_to(RowSink& sink) {
     // jobs.run_id, claimed_at and lease_until are not read: NULL since schema 6 (in_flight).
     Statement jobs(db_, fmt::format("SELECT {} FROM jobs ORDER BY id", kJobRecordColumns));
     if (auto done = each_row(jobs, sink, read_job_record); !done) return done;
+
+    auto checkpoints = chain_checkpoints();
+    if (!checkpoints) return checkpoints.error();
+    for (const ChainCheckpoint& checkpoint : *checkpoints) {
+      if (auto added = sink.add(checkpoint); !added) return added;
+    }
 
     Status refused = Ok{};
     auto read = for_each_chained_attempt([&](const ChainedAttempt& row) {

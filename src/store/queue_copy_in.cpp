@@ -59,7 +59,11 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
                         "?19, ?20, ?21, ?22)"),
         insert_in_flight_(db,
                           "INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, "
-                          "lease_until) VALUES (?1, ?2, ?3, ?4, ?5)") {}
+                          "lease_until) VALUES (?1, ?2, ?3, ?4, ?5)"),
+        insert_checkpoint_(db,
+                           "INSERT INTO chain_checkpoints (id, created_at, before_ms, start_hash, "
+                           "after_attempt_id, last_attempt_id, end_hash, attempts, jobs, batches, "
+                           "archive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") {}
 
   Status add(const SettingRecord& row) override {
     return write([&] { return fmt::format("setting {}", row.name); },
@@ -132,6 +136,24 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
                  });
   }
 
+  Status add(const ChainCheckpoint& row) override {
+    return write([&] { return fmt::format("chain checkpoint {}", row.id); },
+                 [&] {
+                   insert_checkpoint_.bind(1, row.id)
+                       .bind(2, row.created_at)
+                       .bind(3, row.before)
+                       .bind_borrowed(4, row.start_hash)
+                       .bind(5, row.after_attempt_id)
+                       .bind(6, row.last_attempt_id)
+                       .bind_borrowed(7, row.end_hash)
+                       .bind(8, row.attempts)
+                       .bind(9, row.jobs)
+                       .bind(10, row.batches)
+                       .bind_borrowed(11, row.archive)
+                       .run();
+                 });
+  }
+
   Status add(const InFlightRecord& row) override {
     return write([&] { return fmt::format("the lease of job {}", row.job_id); },
                  [&] {
@@ -187,6 +209,7 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
   Statement insert_job_;
   Statement insert_attempt_;
   Statement insert_in_flight_;
+  Statement insert_checkpoint_;
   std::optional<std::string> closed_because_;
 };
 

@@ -256,8 +256,11 @@ struct QueueSize {
   std::int64_t jobs = 0;
   std::int64_t attempts = 0;
   std::int64_t in_flight = 0;
+  std::int64_t checkpoints = 0;  // chain checkpoints (one per prune)
 
-  std::int64_t rows() const { return settings + batches + runs + jobs + attempts + in_flight; }
+  std::int64_t rows() const {
+    return settings + batches + runs + jobs + attempts + in_flight + checkpoints;
+  }
   bool empty() const { return rows() == 0; }
 };
 

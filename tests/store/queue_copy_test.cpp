@@ -79,6 +79,10 @@ class RowDump final : public Queue::RowSink {
                 r.attempts, r.next_attempt_at, r.note, text(r.last_http_status),
                 text(r.last_outcome), r.updated_at, r.attempt_base);
   }
+  Status add(const ChainCheckpoint& r) override {
+    return line("checkpoint", r.id, r.created_at, r.before, r.start_hash, r.after_attempt_id,
+                r.last_attempt_id, r.end_hash, r.attempts, r.jobs, r.batches, r.archive);
+  }
   Status add(const ChainedAttempt& r) override {
     std::string values;
     for (const ChainValue& v : r.values) values += v.type + ":" + v.text + "|";
@@ -211,6 +215,32 @@ TEST_P(QueueCopyTest, AnEditedAttemptRowIsCopiedAsEditedNotHashedAgain) {
     found = found || (line.rfind("attempt 2 ", 0) == 0 && line.find("text:edited|") != line.npos);
   }
   EXPECT_TRUE(found);
+}
+
+TEST_P(QueueCopyTest, APrunedQueueCopiesWithItsCheckpointsSoItsChainStillStartsThere) {
+  fill_source();
+  clock_.advance_ms(1000);
+  RowDump pruned;
+  auto plan = source_->prune_rows_to(clock_.now_ms(), pruned);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan->attempts, 1);  // row 1; job 2's retry keeps the rest
+  ASSERT_TRUE(source_->commit_prune(*plan, "archive.jsonl.gz").ok());
+  copy();
+  const auto rows = dump(*dest_);
+  EXPECT_EQ(rows, dump(*source_));
+  auto checkpoints = dest_->chain_checkpoints();
+  ASSERT_TRUE(checkpoints.ok());
+  ASSERT_EQ(checkpoints->size(), 1u);
+  EXPECT_EQ(checkpoints->front().end_hash, plan->end_hash);
+  std::optional<std::string> first_link;
+  ASSERT_TRUE(dest_
+                  ->for_each_chained_attempt([&](const ChainedAttempt& row) {
+                    first_link = row.prev_hash;
+                    return false;
+                  })
+                  .ok());
+  EXPECT_EQ(first_link, plan->end_hash);
+  EXPECT_EQ(dest_->size()->checkpoints, 1);
 }
 
 TEST_P(QueueCopyTest, TheCopyWorksOnAsAQueueWithNewRunIds) {

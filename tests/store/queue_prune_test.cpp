@@ -29,6 +29,7 @@ struct Collected final : Queue::RowSink {
     jobs.push_back(row.id);
     return Ok{};
   }
+  Status add(const ChainCheckpoint&) override { return Error{"no checkpoints in a prune"}; }
   Status add(const ChainedAttempt& row) override {
     rows.push_back(row.id);
     return Ok{};
