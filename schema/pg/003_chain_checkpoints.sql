@@ -1,4 +1,4 @@
--- PostgreSQL schema version 3 (SQLite's 9): where the attempt log goes on after `prune`.
+-- PostgreSQL schema version 3 (SQLite's 10): where the attempt log goes on after `prune`.
 --
 -- `prune` (docs/cli.md#prune) moves a prefix of the attempt log, and the jobs it belongs to, into
 -- an archive file, and leaves one row here per prune: the hash the pruned rows chained from

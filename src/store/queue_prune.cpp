@@ -142,6 +142,11 @@ Status SqliteQueue::commit_prune(const PrunePlan& plan, const std::string& archi
     }
     delete_jobs.reset();
     if (jobs != plan.jobs || job_id_sum != plan.job_id_sum) return changed("the jobs to prune");
+    // Their keys go with them (schema 9's job_keys has no foreign key to jobs): a pruned job is
+    // forgotten, and importing it again queues it again, as on PostgreSQL.
+    if (jobs > 0) {
+      db_.exec("DELETE FROM job_keys WHERE job_id NOT IN (SELECT id FROM jobs)");
+    }
     // An import never leaves a batch without jobs, so a batch without any is one this prune
     // emptied (and archived).
     db_.exec("DELETE FROM batches WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = "

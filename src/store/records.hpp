@@ -267,7 +267,7 @@ struct QueueSize {
 // ---- `prune` (docs/cli.md#prune): the oldest finished jobs and the prefix of the attempt log
 // they fill move out into an archive file; the log goes on from a checkpoint.
 
-// One prune as the queue remembers it (chain_checkpoints, schema 9): the pruned rows chained
+// One prune as the queue remembers it (chain_checkpoints, schema 10): the pruned rows chained
 // from start_hash, and the first row left in the queue links to end_hash.
 struct ChainCheckpoint {
   std::int64_t id = 0;

@@ -172,6 +172,11 @@ TEST_P(QueuePruneTest, TakesJobsWithoutRowsAndTheBatchesItEmpties) {
   ASSERT_TRUE(queue_->commit_prune(found, "a.jsonl.gz").ok());
   EXPECT_EQ(ids("jobs"), (std::vector<std::int64_t>{4}));
   EXPECT_EQ(ids("batches"), (std::vector<std::int64_t>{3}));
+
+  // A pruned job is forgotten: its file imported again queues it again, the others not.
+  const ImportSummary again = import_all(*queue_, {tweet_delete("1"), tweet_delete("4")}, "again");
+  EXPECT_EQ(again.new_jobs, 1);
+  EXPECT_EQ(again.duplicates, 1);
 }
 
 TEST_P(QueuePruneTest, JobsThatChangedAfterWhenStay) {

@@ -1,4 +1,4 @@
--- Schema version 9: where the attempt log goes on after `prune` moved its oldest rows out.
+-- Schema version 10: where the attempt log goes on after `prune` moved its oldest rows out.
 --
 -- `prune` (docs/cli.md#prune) moves a prefix of the attempt log, and the jobs it belongs to, into
 -- an archive file, and leaves one row here per prune: the hash the pruned rows chained from
