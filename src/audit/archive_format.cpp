@@ -107,8 +107,9 @@ Result<ArchiveEnd> parse_end(simdjson::dom::object object) {
       object["last_attempt_row"].get(end.last_attempt_id) || object["end_hash"].get(finish) ||
       object["batches"].get(end.batches) || object["jobs"].get(end.jobs) ||
       object["attempt_rows"].get(end.attempts)) {
-    return bad("the end line needs start_hash, after_attempt_row, last_attempt_row, end_hash, "
-               "batches, jobs and attempt_rows");
+    return bad(
+        "the end line needs start_hash, after_attempt_row, last_attempt_row, end_hash, "
+        "batches, jobs and attempt_rows");
   }
   end.start_hash = std::string(start);
   end.end_hash = std::string(finish);
@@ -153,11 +154,10 @@ std::string attempt_line(const store::ChainedAttempt& row) {
 }
 
 std::string end_line(const ArchiveEnd& end) {
-  return fmt::format(
-      R"({{"end":{},"start_hash":"{}","after_attempt_row":{},"last_attempt_row":{},)"
-      R"("end_hash":"{}","batches":{},"jobs":{},"attempt_rows":{}}})",
-      json_string(kArchiveFormat), end.start_hash, end.after_attempt_id, end.last_attempt_id,
-      end.end_hash, end.batches, end.jobs, end.attempts);
+  return fmt::format(R"({{"end":{},"start_hash":"{}","after_attempt_row":{},"last_attempt_row":{},)"
+                     R"("end_hash":"{}","batches":{},"jobs":{},"attempt_rows":{}}})",
+                     json_string(kArchiveFormat), end.start_hash, end.after_attempt_id,
+                     end.last_attempt_id, end.end_hash, end.batches, end.jobs, end.attempts);
 }
 
 Result<ArchiveLine> parse_archive_line(std::string_view line) {
@@ -180,14 +180,14 @@ Result<ArchiveLine> parse_archive_line(std::string_view line) {
   }
   std::string_view format;
   std::int64_t version = 0;
-  if (object["archive"].get(format) || format != kArchiveFormat ||
-      object["version"].get(version)) {
+  if (object["archive"].get(format) || format != kArchiveFormat || object["version"].get(version)) {
     return bad("no archive, job, batch, attempt_row or end key");
   }
   if (version != kArchiveVersion) {
-    return Error{fmt::format("archive version {} is not one this oneall-bulk reads (it reads {}): "
-                             "upgrade oneall-bulk",
-                             version, kArchiveVersion)};
+    return Error{
+        fmt::format("archive version {} is not one this oneall-bulk reads (it reads {}): "
+                    "upgrade oneall-bulk",
+                    version, kArchiveVersion)};
   }
   ArchiveHeader header;
   std::string_view queue;

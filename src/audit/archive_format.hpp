@@ -45,7 +45,8 @@ std::string end_line(const ArchiveEnd& end);
 
 struct BatchLine {};
 struct JobLine {};
-using ArchiveLine = std::variant<ArchiveHeader, BatchLine, JobLine, store::ChainedAttempt, ArchiveEnd>;
+using ArchiveLine =
+    std::variant<ArchiveHeader, BatchLine, JobLine, store::ChainedAttempt, ArchiveEnd>;
 // One line back: an Error says what is wrong with it.
 Result<ArchiveLine> parse_archive_line(std::string_view line);
 

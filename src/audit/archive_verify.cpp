@@ -35,14 +35,16 @@ class ArchiveCheck {
  private:
   bool take_row(const store::ChainedAttempt& row) {
     if (store::chain_hash(row.values, *row.prev_hash) != *row.row_hash) {
-      return fail(fmt::format("attempt row {} (job {}) was edited: its content no longer "
-                              "matches its hash",
-                              row.id, row.job_id));
+      return fail(
+          fmt::format("attempt row {} (job {}) was edited: its content no longer "
+                      "matches its hash",
+                      row.id, row.job_id));
     }
     if (first_prev_ && *row.prev_hash != head_) {
-      return fail(fmt::format("attempt row {} does not link to the row before it (row {}): rows "
-                              "were deleted, reordered or rewritten",
-                              row.id, last_id_));
+      return fail(
+          fmt::format("attempt row {} does not link to the row before it (row {}): rows "
+                      "were deleted, reordered or rewritten",
+                      row.id, last_id_));
     }
     if (!first_prev_) first_prev_ = *row.prev_hash;
     head_ = *row.row_hash;
@@ -54,20 +56,23 @@ class ArchiveCheck {
   bool take_end(const ArchiveEnd& end) {
     report_.end = end;
     if (first_prev_ && *first_prev_ != end.start_hash) {
-      return fail("the first attempt row does not link to where the end line says the rows "
-                  "chain from");
+      return fail(
+          "the first attempt row does not link to where the end line says the rows "
+          "chain from");
     }
     const std::string& last = report_.rows_checked > 0 ? head_ : end.start_hash;
     if (last != end.end_hash || (report_.rows_checked > 0 && last_id_ != end.last_attempt_id)) {
-      return fail("the last attempt row is not the one the end line names: rows were cut from "
-                  "the end");
+      return fail(
+          "the last attempt row is not the one the end line names: rows were cut from "
+          "the end");
     }
     if (end.attempts != report_.rows_checked || end.jobs != report_.jobs ||
         end.batches != report_.batches) {
-      return fail(fmt::format("the end line counts {} attempt row(s), {} job(s), {} batch(es); "
-                              "the file holds {}, {}, {}",
-                              end.attempts, end.jobs, end.batches, report_.rows_checked,
-                              report_.jobs, report_.batches));
+      return fail(
+          fmt::format("the end line counts {} attempt row(s), {} job(s), {} batch(es); "
+                      "the file holds {}, {}, {}",
+                      end.attempts, end.jobs, end.batches, report_.rows_checked, report_.jobs,
+                      report_.batches));
     }
     return true;
   }

@@ -21,7 +21,7 @@ struct ArchiveReport {
   std::int64_t rows_checked = 0;  // attempt rows that checked out
   std::int64_t jobs = 0;
   std::int64_t batches = 0;
-  std::optional<ArchiveEnd> end;  // the end line, once read
+  std::optional<ArchiveEnd> end;                     // the end line, once read
   std::optional<store::ChainCheckpoint> checkpoint;  // the queue's record of this archive
   std::optional<std::string> problem;  // the first thing wrong: what, and where in the file
   bool intact() const { return !problem; }
@@ -33,6 +33,7 @@ Result<ArchiveReport> read_archive(const std::string& path);
 
 // Finds the checkpoint among `checkpoints` that records `report`'s rows; sets the problem when
 // none does.
-void match_checkpoint(ArchiveReport& report, const std::vector<store::ChainCheckpoint>& checkpoints);
+void match_checkpoint(ArchiveReport& report,
+                      const std::vector<store::ChainCheckpoint>& checkpoints);
 
 }  // namespace oneall::audit

@@ -28,7 +28,9 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::create(const std::string& 
 Status ArchiveWriter::add(const store::SettingRecord&) {
   return Error{"a prune archive holds no settings"};
 }
-Status ArchiveWriter::add(const store::RunRecord&) { return Error{"a prune archive holds no runs"}; }
+Status ArchiveWriter::add(const store::RunRecord&) {
+  return Error{"a prune archive holds no runs"};
+}
 Status ArchiveWriter::add(const store::ChainCheckpoint&) {
   return Error{"a prune archive holds no chain checkpoints"};
 }
@@ -66,8 +68,9 @@ Status ArchiveWriter::finish(const store::PrunePlan& plan) {
         plan.after_attempt_id + 1);
     return Error{*broken_};
   }
-  ArchiveEnd end{plan.start_hash, plan.after_attempt_id, plan.last_attempt_id, plan.end_hash,
-                 plan.batches,    plan.jobs,             plan.attempts};
+  ArchiveEnd end{plan.start_hash, plan.after_attempt_id, plan.last_attempt_id,
+                 plan.end_hash,   plan.batches,          plan.jobs,
+                 plan.attempts};
   if (auto written = writer_.write_line(end_line(end)); !written) return written;
   if (auto closed = writer_.close(); !closed) return closed;
   if (std::rename(partial_.c_str(), path_.c_str()) != 0) {

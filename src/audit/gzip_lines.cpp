@@ -36,8 +36,8 @@ Result<GzipLineWriter> GzipLineWriter::create(const std::string& path) {
   gzFile_s* gz = duplicate >= 0 ? gzdopen(duplicate, "wb6") : nullptr;
   if (gz == nullptr) {
     if (duplicate >= 0) ::close(duplicate);
-    return Error{fmt::format("cannot start a gzip stream in {}: out of memory or descriptors",
-                             path)};
+    return Error{
+        fmt::format("cannot start a gzip stream in {}: out of memory or descriptors", path)};
   }
   gzbuffer(gz, 128 * 1024);
   return GzipLineWriter(path, std::move(fd), gz);
@@ -56,8 +56,8 @@ Status GzipLineWriter::write_line(std::string_view line) {
 Status GzipLineWriter::close() {
   const int closed = gzclose(gz_.release());
   if (closed != Z_OK) {
-    return Error{fmt::format("cannot write the end of {} (zlib error {}; disk full?)", path_,
-                             closed)};
+    return Error{
+        fmt::format("cannot write the end of {} (zlib error {}; disk full?)", path_, closed)};
   }
   if (::fsync(fd_.get()) != 0) {
     return Error{fmt::format("cannot sync {}: {}", path_, std::strerror(errno))};
@@ -66,8 +66,7 @@ Status GzipLineWriter::close() {
   return Ok{};
 }
 
-GzipLineReader::GzipLineReader(std::string path, gzFile_s* gz)
-    : path_(std::move(path)), gz_(gz) {}
+GzipLineReader::GzipLineReader(std::string path, gzFile_s* gz) : path_(std::move(path)), gz_(gz) {}
 
 Result<GzipLineReader> GzipLineReader::open(const std::string& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -105,8 +104,7 @@ Result<std::optional<std::string>> GzipLineReader::next_line() {
       int code = Z_OK;
       gzerror(gz_.get(), &code);
       if (code != Z_OK) {
-        return Error{fmt::format("cannot read {}: its gzip stream is cut short or damaged",
-                                 path_)};
+        return Error{fmt::format("cannot read {}: its gzip stream is cut short or damaged", path_)};
       }
       at_end_ = true;
     }
@@ -118,8 +116,8 @@ Status sync_folder_of(const std::string& path) {
   std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
   FileDescriptor fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid() || ::fsync(fd.get()) != 0) {
-    return Error{fmt::format("cannot sync the folder {}: {}", folder.string(),
-                             std::strerror(errno))};
+    return Error{
+        fmt::format("cannot sync the folder {}: {}", folder.string(), std::strerror(errno))};
   }
   return Ok{};
 }

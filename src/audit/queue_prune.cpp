@@ -24,8 +24,7 @@ PruneRun ended(Ending ending, std::string message) {
 // Whether the archive path may be written: nothing there, or the archive of a prune that
 // stopped before its delete (its rows chain from where the queue's log starts now, and no
 // checkpoint records it). Sets `leftover` for the latter.
-std::optional<PruneRun> check_target(store::Queue& queue, const std::string& path,
-                                     bool& leftover) {
+std::optional<PruneRun> check_target(store::Queue& queue, const std::string& path, bool& leftover) {
   struct stat existing {};
   if (::lstat(path.c_str(), &existing) != 0) return std::nullopt;
   auto checkpoints = queue.chain_checkpoints();
@@ -51,8 +50,8 @@ std::optional<PruneRun> check_target(store::Queue& queue, const std::string& pat
 
 PruneRun prune_queue(store::Queue& queue, const PruneRequest& request, const Clock& clock,
                      const PruneHooks& hooks) {
-  auto writer = ArchiveWriter::create(request.archive,
-                                      {queue.path(), clock.now_ms(), request.before});
+  auto writer =
+      ArchiveWriter::create(request.archive, {queue.path(), clock.now_ms(), request.before});
   if (!writer) return ended(Ending::kFailed, writer.error().message);
   const std::string partial = request.archive + ".partial";
   const auto discard = [&] {

@@ -36,9 +36,9 @@ struct PruneRun {
   };
   Ending ending = Ending::kFailed;
   store::PrunePlan plan;
-  std::string reclaimed;  // how the space was given back ("VACUUM", "autovacuum")
+  std::string reclaimed;           // how the space was given back ("VACUUM", "autovacuum")
   bool replaced_leftover = false;  // the archive path held a stopped prune's archive
-  std::string message;    // what went wrong, and what to do
+  std::string message;             // what went wrong, and what to do
 };
 
 PruneRun prune_queue(store::Queue& queue, const PruneRequest& request, const Clock& clock,

@@ -92,9 +92,10 @@ Result<EpochMs> parse_before(std::string_view when, EpochMs now) {
         when)};
   }
   if (before > now) {
-    return Error{fmt::format("--before \"{}\" is in the future ({}): prune takes only jobs that "
-                             "ended before a moment already past",
-                             when, format_utc_ms(before))};
+    return Error{
+        fmt::format("--before \"{}\" is in the future ({}): prune takes only jobs that "
+                    "ended before a moment already past",
+                    when, format_utc_ms(before))};
   }
   return before;
 }

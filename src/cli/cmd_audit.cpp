@@ -28,8 +28,8 @@ std::string verify_json(const audit::ChainReport& report) {
   return fmt::format(
       R"({{"intact":{},"rows_checked":{},"rows_pruned":{},"checkpoints":{},"head":"{}",)"
       R"("broken":{},"exit_code":{}}})",
-      report.broken ? "false" : "true", report.rows_checked, report.rows_pruned,
-      report.checkpoints, report.head, broken, report.broken ? kExitJobsFailed : kExitOk);
+      report.broken ? "false" : "true", report.rows_checked, report.rows_pruned, report.checkpoints,
+      report.head, broken, report.broken ? kExitJobsFailed : kExitOk);
 }
 
 std::string verify_text(const audit::ChainReport& report) {
@@ -42,9 +42,10 @@ std::string verify_text(const audit::ChainReport& report) {
   const std::string pruned =
       report.checkpoints == 0
           ? ""
-          : fmt::format("after {} row(s) pruned into {} archive(s) (check each with `audit verify "
-                        "--archive FILE`), ",
-                        report.rows_pruned, report.checkpoints);
+          : fmt::format(
+                "after {} row(s) pruned into {} archive(s) (check each with `audit verify "
+                "--archive FILE`), ",
+                report.rows_pruned, report.checkpoints);
   return fmt::format(
       "audit log intact: {} attempt row(s) chained, {}none edited, deleted or reordered.\n"
       "head {}\n(keep the head elsewhere: a later verify must show the same rows before it; the "
@@ -141,8 +142,8 @@ class AuditCommand final : public Command {
     return fmt::format(
         R"({{"archive":{},"intact":{},"rows_checked":{},"jobs":{},"batches":{},)"
         R"("start_hash":{},"end_hash":{},"checkpoint":{},"problem":{},"exit_code":{}}})",
-        json_string(archive_), report.intact() ? "true" : "false", report.rows_checked,
-        report.jobs, report.batches, end ? json_string(end->start_hash) : "null",
+        json_string(archive_), report.intact() ? "true" : "false", report.rows_checked, report.jobs,
+        report.batches, end ? json_string(end->start_hash) : "null",
         end ? json_string(end->end_hash) : "null",
         report.checkpoint ? std::to_string(report.checkpoint->id) : "null",
         report.problem ? json_string(*report.problem) : "null",
@@ -158,10 +159,9 @@ class AuditCommand final : public Command {
         "archive {} intact: {} attempt row(s) chained (rows {}..{}), {} job(s), {} batch(es).\n"
         "it chains from {} to {},\nwhere the queue's chain checkpoint {} goes on "
         "(pruned {}).\n",
-        archive_, report.rows_checked, end.after_attempt_id + 1, end.last_attempt_id,
-        report.jobs, report.batches,
-        end.start_hash == store::kChainGenesis ? "the genesis" : end.start_hash, end.end_hash,
-        report.checkpoint->id, format_utc_ms(report.checkpoint->created_at));
+        archive_, report.rows_checked, end.after_attempt_id + 1, end.last_attempt_id, report.jobs,
+        report.batches, end.start_hash == store::kChainGenesis ? "the genesis" : end.start_hash,
+        end.end_hash, report.checkpoint->id, format_utc_ms(report.checkpoint->created_at));
   }
 
   int print(const GlobalOptions& global, store::Queue& queue, Streams streams) {

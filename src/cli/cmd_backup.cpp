@@ -79,17 +79,17 @@ class BackupCommand final : public Command {
                         std::chrono::steady_clock::now() - started)
                         .count();
     if (json_) {
-      streams.out << with_queue_field(global,
-                                      fmt::format(R"({{"destination":{},"pages":{},)"
-                                                  R"("duration_ms":{},"exit_code":0}})",
-                                                  json_string(dest_), pages, ms))
+      streams.out << with_queue_field(global, fmt::format(R"({{"destination":{},"pages":{},)"
+                                                          R"("duration_ms":{},"exit_code":0}})",
+                                                          json_string(dest_), pages, ms))
                   << '\n';
       return kExitOk;
     }
     streams.out << queue_line(global, *opened.queue) << '\n'
-                << fmt::format("backed up into {}: {} pages in {:.1f} s\n"
-                               "check the copy with: oneall-bulk audit verify --db {}\n",
-                               dest_, pages, static_cast<double>(ms) / 1000.0, dest_);
+                << fmt::format(
+                       "backed up into {}: {} pages in {:.1f} s\n"
+                       "check the copy with: oneall-bulk audit verify --db {}\n",
+                       dest_, pages, static_cast<double>(ms) / 1000.0, dest_);
     return kExitOk;
   }
 

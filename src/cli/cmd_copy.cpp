@@ -61,9 +61,7 @@ class CountingSink final : public store::Queue::RowSink {
   Status add(const store::BatchRecord& row) override { return pass(row, copied_.batches); }
   Status add(const store::RunRecord& row) override { return pass(row, copied_.runs); }
   Status add(const store::JobRecord& row) override { return pass(row, copied_.jobs); }
-  Status add(const store::ChainCheckpoint& row) override {
-    return pass(row, copied_.checkpoints);
-  }
+  Status add(const store::ChainCheckpoint& row) override { return pass(row, copied_.checkpoints); }
   Status add(const store::ChainedAttempt& row) override { return pass(row, copied_.attempts); }
   Status add(const store::InFlightRecord& row) override { return pass(row, copied_.in_flight); }
 
@@ -94,9 +92,9 @@ std::string describe(const store::QueueSize& size) {
       "{} batch(es), {} job(s), {} run(s), {} attempt row(s), {} job(s) in flight, "
       "{} setting(s){}",
       size.batches, size.jobs, size.runs, size.attempts, size.in_flight, size.settings,
-      size.checkpoints == 0 ? ""
-                            : fmt::format(", {} chain checkpoint(s) of pruned rows",
-                                          size.checkpoints));
+      size.checkpoints == 0
+          ? ""
+          : fmt::format(", {} chain checkpoint(s) of pruned rows", size.checkpoints));
 }
 
 std::string copy_json(const std::string& source, const std::string& dest,

@@ -195,10 +195,10 @@ class PgCopyInSession final : public Queue::CopyInSession {
   }
 
   Status add(const ChainCheckpoint& row) override {
-    return write(kInsertCheckpoint, {"chain checkpoint", row.id},
-                 {row.id, row.created_at, row.before, row.start_hash, row.after_attempt_id,
-                  row.last_attempt_id, row.end_hash, row.attempts, row.jobs, row.batches,
-                  row.archive});
+    return write(
+        kInsertCheckpoint, {"chain checkpoint", row.id},
+        {row.id, row.created_at, row.before, row.start_hash, row.after_attempt_id,
+         row.last_attempt_id, row.end_hash, row.attempts, row.jobs, row.batches, row.archive});
   }
 
   Status add(const InFlightRecord& row) override {

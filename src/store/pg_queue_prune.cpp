@@ -31,8 +31,7 @@ std::pair<std::int64_t, std::string> chain_start(PgConnection& connection) {
 }
 
 std::int64_t find_cut(PgConnection& connection, std::int64_t after, EpochMs before) {
-  PruneCut cut(after,
-               connection.query("SELECT COALESCE(MAX(id), 0) FROM attempts").integer(0, 0));
+  PruneCut cut(after, connection.query("SELECT COALESCE(MAX(id), 0) FROM attempts").integer(0, 0));
   const std::string select = fmt::format(
       "SELECT a.id, {}, (SELECT MAX(b.id) FROM attempts AS b WHERE b.job_id = a.job_id) "
       "FROM attempts AS a JOIN jobs AS j ON j.id = a.job_id WHERE a.id > $2 ORDER BY a.id "
@@ -136,11 +135,11 @@ Status PgQueue::commit_prune(const PrunePlan& plan, const std::string& archive) 
     }
     connection_.query("DELETE FROM attempts WHERE id > $1 AND id <= $2",
                       {plan.after_attempt_id, plan.last_attempt_id});
-    PgRows jobs = connection_.query(
-        fmt::format("WITH gone AS (DELETE FROM jobs AS j WHERE {} RETURNING id) "
-                    "SELECT COUNT(*), COALESCE(SUM(id), 0) FROM gone",
-                    prunable_job_sql("j", "$1", "$2")),
-        {plan.before, plan.last_attempt_id});
+    PgRows jobs =
+        connection_.query(fmt::format("WITH gone AS (DELETE FROM jobs AS j WHERE {} RETURNING id) "
+                                      "SELECT COUNT(*), COALESCE(SUM(id), 0) FROM gone",
+                                      prunable_job_sql("j", "$1", "$2")),
+                          {plan.before, plan.last_attempt_id});
     if (jobs.integer(0, 0) != plan.jobs || jobs.integer(0, 1) != plan.job_id_sum) {
       return changed("the jobs to prune");
     }
@@ -153,8 +152,8 @@ Status PgQueue::commit_prune(const PrunePlan& plan, const std::string& archive) 
         "last_attempt_id, end_hash, attempts, jobs, batches, archive) "
         "SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
         "FROM chain_checkpoints",
-        {clock_.now_ms(), plan.before, plan.start_hash, plan.after_attempt_id,
-         plan.last_attempt_id, plan.end_hash, plan.attempts, plan.jobs, plan.batches, archive});
+        {clock_.now_ms(), plan.before, plan.start_hash, plan.after_attempt_id, plan.last_attempt_id,
+         plan.end_hash, plan.attempts, plan.jobs, plan.batches, archive});
     transaction.commit();
     return Ok{};
   } catch (const PgError& e) {

@@ -18,15 +18,15 @@ constexpr const char* kCheckpointColumns =
     "attempts, jobs, batches, archive";
 
 ChainCheckpoint read_checkpoint(const Statement& row) {
-  return {row.column_int(0), row.column_int(1),  row.column_int(2), row.column_text(3),
-          row.column_int(4), row.column_int(5),  row.column_text(6), row.column_int(7),
+  return {row.column_int(0), row.column_int(1), row.column_int(2),  row.column_text(3),
+          row.column_int(4), row.column_int(5), row.column_text(6), row.column_int(7),
           row.column_int(8), row.column_int(9), row.column_text(10)};
 }
 
 // The last checkpoint's end, where the log in the queue starts: (0, genesis) when none.
 std::pair<std::int64_t, std::string> chain_start(Database& db) {
-  Statement last(db,
-                 "SELECT last_attempt_id, end_hash FROM chain_checkpoints ORDER BY id DESC LIMIT 1");
+  Statement last(
+      db, "SELECT last_attempt_id, end_hash FROM chain_checkpoints ORDER BY id DESC LIMIT 1");
   if (last.step()) return {last.column_int(0), last.column_text(1)};
   return {0, std::string(kChainGenesis)};
 }
@@ -59,8 +59,8 @@ std::string batches_emptied_sql(std::string_view before, std::string_view last) 
 Result<std::vector<ChainCheckpoint>> SqliteQueue::chain_checkpoints() {
   try {
     std::vector<ChainCheckpoint> checkpoints;
-    Statement rows(db_, fmt::format("SELECT {} FROM chain_checkpoints ORDER BY id",
-                                    kCheckpointColumns));
+    Statement rows(db_,
+                   fmt::format("SELECT {} FROM chain_checkpoints ORDER BY id", kCheckpointColumns));
     while (rows.step()) checkpoints.push_back(read_checkpoint(rows));
     return checkpoints;
   } catch (const SqliteError& e) {
@@ -149,8 +149,9 @@ Status SqliteQueue::commit_prune(const PrunePlan& plan, const std::string& archi
     }
     // An import never leaves a batch without jobs, so a batch without any is one this prune
     // emptied (and archived).
-    db_.exec("DELETE FROM batches WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = "
-             "batches.id)");
+    db_.exec(
+        "DELETE FROM batches WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE batch_id = "
+        "batches.id)");
 
     Statement checkpoint(db_,
                          "INSERT INTO chain_checkpoints (created_at, before_ms, start_hash, "

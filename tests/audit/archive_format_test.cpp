@@ -2,6 +2,8 @@
 // own: every value comes back exactly as it was hashed (bytes that are not UTF-8 included), a
 // written archive verifies, and what would make it lie — an edited row, a row taken out, a cut
 // end, a line added after the end — is found. Real gzip files in a temporary folder.
+#include "audit/archive_format.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "audit/archive_format.hpp"
 #include "audit/archive_verify.hpp"
 #include "audit/archive_writer.hpp"
 #include "audit/gzip_lines.hpp"
@@ -24,12 +25,15 @@ store::ChainedAttempt row(std::int64_t id, const std::string& prev, const std::s
   store::ChainedAttempt r;
   r.id = id;
   r.job_id = id;
-  r.values = {{"integer", "1"},    {"integer", std::to_string(id)}, {"integer", "1"},
-              {"integer", "100"},  {"integer", "140"},              {"text", "DELETE"},
-              {"text", "/p.json"}, {"text", ""},                    {"integer", "200"},
-              {"text", ""},        {"text", ""},                    {"text", "success"},
-              {"null", ""},        {"text", "ok"},                  {"text", body},
-              {"integer", "0"},    {"text", "succeeded"},           {"text", ""},
+  r.values = {{"integer", "1"},      {"integer", std::to_string(id)},
+              {"integer", "1"},      {"integer", "100"},
+              {"integer", "140"},    {"text", "DELETE"},
+              {"text", "/p.json"},   {"text", ""},
+              {"integer", "200"},    {"text", ""},
+              {"text", ""},          {"text", "success"},
+              {"null", ""},          {"text", "ok"},
+              {"text", body},        {"integer", "0"},
+              {"text", "succeeded"}, {"text", ""},
               {"integer", "1"}};
   r.prev_hash = prev;
   r.row_hash = store::chain_hash(r.values, prev);
@@ -148,19 +152,23 @@ TEST_F(ArchiveFileTest, WhatWouldMakeAnArchiveLieIsFound) {
               lines[4].replace(lines[4].find("quoted"), 6, "QUOTED");
             })).find("line 5: attempt row 2 (job 2) was edited"),
             std::string::npos);
-  EXPECT_NE(problem_of(rewritten([](auto& lines) { lines.erase(lines.begin() + 4); }))
-                .find("attempt row 3 does not link to the row before it (row 1)"),
+  EXPECT_NE(problem_of(rewritten([](auto& lines) {
+              lines.erase(lines.begin() + 4);
+            })).find("attempt row 3 does not link to the row before it (row 1)"),
             std::string::npos);
   EXPECT_NE(problem_of(rewritten([](auto& lines) { lines.pop_back(); })).find("cut short"),
             std::string::npos);
-  EXPECT_NE(problem_of(rewritten([](auto& lines) { lines.erase(lines.begin() + 7); }))
-                .find("rows were cut from the end"),
+  EXPECT_NE(problem_of(rewritten([](auto& lines) {
+              lines.erase(lines.begin() + 7);
+            })).find("rows were cut from the end"),
             std::string::npos);
-  EXPECT_NE(problem_of(rewritten([](auto& lines) { lines.push_back(lines[3]); }))
-                .find("a line after the end line"),
+  EXPECT_NE(problem_of(rewritten([](auto& lines) {
+              lines.push_back(lines[3]);
+            })).find("a line after the end line"),
             std::string::npos);
-  EXPECT_NE(problem_of(rewritten([](auto& lines) { lines.erase(lines.begin() + 2); }))
-                .find("the file holds 5, 0, 1"),
+  EXPECT_NE(problem_of(rewritten([](auto& lines) {
+              lines.erase(lines.begin() + 2);
+            })).find("the file holds 5, 0, 1"),
             std::string::npos);
 }
 

@@ -129,8 +129,8 @@ TEST(PruneE2e, PrunesAHundredThousandRowsAndBothPartsVerifyAndTheFileShrinks) {
   fill_queue(db, 100'000, 70'000);
   const std::int64_t before_bytes = file_bytes(db);
 
-  auto pruned = run_oneall({"prune", "--before", "30d", "--archive", archive, "--db", db}, kEnv,
-                           300s);
+  auto pruned =
+      run_oneall({"prune", "--before", "30d", "--archive", archive, "--db", db}, kEnv, 300s);
   ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
   EXPECT_NE(pruned.out.find("pruned 70000 job(s) and 70000 attempt row(s) (rows 1..70000, 0 "
                             "batch(es) emptied)"),
@@ -221,9 +221,8 @@ TEST_F(PruneSmallQueueE2e, AKillAtAnyMomentLeavesTheQueueWholeOrPrunedAndARerunC
     auto rerun = run_oneall({"prune", "--before", "30d", "--archive", archive, "--db", db}, kEnv);
     if (rerun.exit_code == 2) {  // the kill came after the delete: this archive is recorded
       EXPECT_NE(rerun.err.find("already exists"), std::string::npos) << rerun.err;
-      rerun = run_oneall({"prune", "--before", "30d", "--archive", dir.file("again.jsonl.gz"),
-                          "--db", db},
-                         kEnv);
+      rerun = run_oneall(
+          {"prune", "--before", "30d", "--archive", dir.file("again.jsonl.gz"), "--db", db}, kEnv);
       EXPECT_NE(rerun.out.find("nothing to prune"), std::string::npos) << rerun.out;
     }
     ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
@@ -255,21 +254,21 @@ TEST_F(PruneSmallQueueE2e, PruningTwiceWritesNothingTheSecondTime) {
 }
 
 TEST_F(PruneSmallQueueE2e, AnEditedArchiveOrQueueRowIsFound) {
-  ASSERT_EQ(run_oneall({"prune", "--before", "30d", "--archive", archive_, "--db", db_}, kEnv)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_oneall({"prune", "--before", "30d", "--archive", archive_, "--db", db_}, kEnv).exit_code,
+      0);
   // The archive cut short: its end line is gone.
   const std::string cut = dir_.file("cut.jsonl.gz");
-  ASSERT_EQ(std::system(fmt::format("zcat '{}' | head -n 100 | gzip > '{}'", archive_, cut).c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(fmt::format("zcat '{}' | head -n 100 | gzip > '{}'", archive_, cut).c_str()), 0);
   auto short_one = run_oneall({"audit", "verify", "--archive", cut, "--db", db_}, kEnv);
   EXPECT_EQ(short_one.exit_code, 1);
   EXPECT_NE(short_one.err.find("cut short"), std::string::npos) << short_one.err;
   // A row's answer edited inside the archive.
   const std::string edited = dir_.file("edited.jsonl.gz");
-  ASSERT_EQ(std::system(fmt::format("zcat '{}' | sed '1600s/deleted/kept/' | gzip > '{}'",
-                                    archive_, edited)
-                            .c_str()),
+  ASSERT_EQ(std::system(
+                fmt::format("zcat '{}' | sed '1600s/deleted/kept/' | gzip > '{}'", archive_, edited)
+                    .c_str()),
             0);
   auto changed = run_oneall({"audit", "verify", "--archive", edited, "--db", db_}, kEnv);
   EXPECT_EQ(changed.exit_code, 1);
@@ -289,11 +288,11 @@ TEST(BackupE2e, ABackupTakenWhileARunWorksOpensAndVerifies) {
   const std::string db = dir.file("queue.db");
   std::string yaml = fmt::format("defaults: {{identity: {}}}\njobs:\n", kIdentity);
   for (int i = 0; i < 3000; ++i) {
-    yaml += fmt::format("  - {{op: delete, target: twitter.tweet, object_id: \"{}\"}}\n",
-                        5000 + i);
+    yaml += fmt::format("  - {{op: delete, target: twitter.tweet, object_id: \"{}\"}}\n", 5000 + i);
   }
   const std::string jobs = dir.write("jobs.yaml", yaml);
-  ChildProcess run({"run", "--sandbox", "--rate", "600", "--db", db, jobs}, kEnv, dir.path().string());
+  ChildProcess run({"run", "--sandbox", "--rate", "600", "--db", db, jobs}, kEnv,
+                   dir.path().string());
   ASSERT_TRUE(run.wait_for_err("job(s) to send to", 20s)) << run.err();
   std::this_thread::sleep_for(1500ms);  // some hundreds of rows in, more coming
 
@@ -320,8 +319,8 @@ TEST(PgPruneE2e, APostgresQueuePrunesAndVerifiesAndRefusesBackup) {
   TempDir dir;
   fill_queue(pg.uri(), 300, 200);
   const std::string archive = dir.file("archive.jsonl.gz");
-  auto pruned = run_oneall({"prune", "--before", "30d", "--archive", archive, "--db", pg.uri()},
-                           kEnv);
+  auto pruned =
+      run_oneall({"prune", "--before", "30d", "--archive", archive, "--db", pg.uri()}, kEnv);
   ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
   EXPECT_NE(pruned.out.find("pruned 200 job(s) and 200 attempt row(s)"), std::string::npos)
       << pruned.out;

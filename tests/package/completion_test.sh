@@ -51,7 +51,9 @@ expect "status" oneall-bulk --db run st          # "run" is --db's value here
 expect "dead" oneall-bulk report --state d
 expect "csv jsonl" oneall-bulk report --format ""
 expect "verify" oneall-bulk audit v
-expect "--db --help --json" oneall-bulk audit verify --
+expect "--archive --db --help --json" oneall-bulk audit verify --
+expect "--archive --before --db --help --json" oneall-bulk prune --
+expect "backup" oneall-bulk backu
 expect "bash zsh" oneall-bulk completion ""
 expect "" oneall-bulk run --rate ""              # a free value: bash's file names
 expect "--db --format --help --json" oneall-bulk status --

@@ -32,8 +32,7 @@ TEST(PruneCutTest, NeverSplitsAJobWhoseRowsGoOnPastTheCut) {
   // Job of rows 1 and 3 is split by row 2's unfinished job: nothing can go.
   EXPECT_EQ(cut(0, 4, {{1, true, 3}, {2, false, 2}, {3, true, 3}, {4, true, 4}}), 0);
   // Interleaved jobs that both end before the stop: cut after the later one ends.
-  EXPECT_EQ(cut(0, 5, {{1, true, 3}, {2, true, 2}, {3, true, 3}, {4, false, 4}, {5, true, 5}}),
-            3);
+  EXPECT_EQ(cut(0, 5, {{1, true, 3}, {2, true, 2}, {3, true, 3}, {4, false, 4}, {5, true, 5}}), 3);
   // A job whose rows end at row 4 holds the cut back to before it.
   EXPECT_EQ(cut(0, 6, {{1, true, 1}, {2, true, 4}, {3, true, 3}, {4, false, 6}}), 1);
 }

@@ -71,10 +71,9 @@ class QueuePruneTest : public QueueBackendTest {
   }
 };
 
-
 TEST_P(QueuePruneTest, TakesTheEndedJobsAtTheStartOfTheLogAndLeavesTheRest) {
-  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"),
-                       tweet_delete("4"), tweet_delete("5")});
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3"), tweet_delete("4"),
+                       tweet_delete("5")});
   const std::int64_t run = start_run();
   ASSERT_EQ(claim_ids(run, 5).size(), 5u);
   finish(run, 1, JobState::kSucceeded);
