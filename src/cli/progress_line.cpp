@@ -42,8 +42,9 @@ std::string render_progress(const engine::RunSummary& so_far, std::int64_t total
   } else if (done > 0 && so_far.duration_ms > 0) {
     eta = format_duration_short(so_far.duration_ms * left / done);
   }
-  return fmt::format("{}/{} jobs ({}%)  {:.1f} req/s  {} retries  {} errors  ETA {}", done, total,
-                     percent, rate, so_far.retries, errors, eta);
+  return fmt::format(
+      "{}/{} jobs ({}%)  {:.1f} req/s  {} retryable errors  {} failed or dead  ETA {}", done, total,
+      percent, rate, so_far.retries, errors, eta);
 }
 
 ProgressLine::ProgressLine(std::ostream& out, const Clock& clock, std::int64_t total, int columns)

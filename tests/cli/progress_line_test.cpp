@@ -22,24 +22,24 @@ engine::RunSummary so_far(std::int64_t succeeded, std::int64_t failed, std::int6
 TEST(RenderProgress, ShowsDoneTotalRateRetriesErrorsAndEta) {
   // 400 done of 2000 in 10 s: 1600 left at 40 jobs/s is 40 s.
   EXPECT_EQ(render_progress(so_far(390, 6, 4, 7, 407, 10'000), 2000),
-            "400/2000 jobs (20%)  40.7 req/s  7 retries  10 errors  ETA 40s");
+            "400/2000 jobs (20%)  40.7 req/s  7 retryable errors  10 failed or dead  ETA 40s");
 }
 
 TEST(RenderProgress, EtaIsUnknownBeforeTheFirstJobAndZeroAtTheEnd) {
   EXPECT_EQ(render_progress(so_far(0, 0, 0, 0, 0, 0), 50),
-            "0/50 jobs (0%)  0.0 req/s  0 retries  0 errors  ETA --");
+            "0/50 jobs (0%)  0.0 req/s  0 retryable errors  0 failed or dead  ETA --");
   EXPECT_EQ(render_progress(so_far(0, 0, 0, 3, 3, 1'000), 50),
-            "0/50 jobs (0%)  3.0 req/s  3 retries  0 errors  ETA --");
+            "0/50 jobs (0%)  3.0 req/s  3 retryable errors  0 failed or dead  ETA --");
   EXPECT_EQ(render_progress(so_far(50, 0, 0, 0, 50, 2'000), 50),
-            "50/50 jobs (100%)  25.0 req/s  0 retries  0 errors  ETA 0s");
+            "50/50 jobs (100%)  25.0 req/s  0 retryable errors  0 failed or dead  ETA 0s");
 }
 
 TEST(RenderProgress, MoreDoneThanTotalStaysAtHundredPercent) {
   // Jobs imported during the run join its scope.
   EXPECT_EQ(render_progress(so_far(12, 0, 0, 0, 12, 1'000), 10),
-            "12/10 jobs (100%)  12.0 req/s  0 retries  0 errors  ETA 0s");
+            "12/10 jobs (100%)  12.0 req/s  0 retryable errors  0 failed or dead  ETA 0s");
   EXPECT_EQ(render_progress(so_far(0, 0, 0, 0, 0, 1'000), 0),
-            "0/0 jobs (100%)  0.0 req/s  0 retries  0 errors  ETA 0s");
+            "0/0 jobs (100%)  0.0 req/s  0 retryable errors  0 failed or dead  ETA 0s");
 }
 
 TEST(FormatDurationShort, SecondsMinutesHours) {
@@ -57,7 +57,7 @@ TEST(ProgressLine, RedrawsInPlaceAtMostFourTimesASecondAndClearsAtTheEnd) {
   {
     ProgressLine line(out, clock, 10, 0);
     line.update(so_far(1, 0, 0, 0, 1, 100));
-    EXPECT_EQ(out.str(), "\r1/10 jobs (10%)  10.0 req/s  0 retries  0 errors  ETA 1s\x1b[K");
+    EXPECT_EQ(out.str(), "\r1/10 jobs (10%)  10.0 req/s  0 retryable errors  0 failed or dead  ETA 1s\x1b[K");
     out.str("");
     clock.advance_ms(100);
     line.update(so_far(2, 0, 0, 0, 2, 200));  // too soon: nothing drawn
@@ -66,7 +66,7 @@ TEST(ProgressLine, RedrawsInPlaceAtMostFourTimesASecondAndClearsAtTheEnd) {
     EXPECT_EQ(out.str(), "");
     clock.advance_ms(50);
     line.update(so_far(4, 0, 0, 0, 4, 350));  // 250 ms after the first draw
-    EXPECT_EQ(out.str(), "\r4/10 jobs (40%)  11.4 req/s  0 retries  0 errors  ETA 1s\x1b[K");
+    EXPECT_EQ(out.str(), "\r4/10 jobs (40%)  11.4 req/s  0 retryable errors  0 failed or dead  ETA 1s\x1b[K");
     out.str("");
     line.finish();
     EXPECT_EQ(out.str(), "\r\x1b[K");
