@@ -50,7 +50,8 @@ std::vector<store::ChainedAttempt> chain(int count, std::string prev) {
 }
 
 TEST(ArchiveFormatTest, AnAttemptRowComesBackExactlyAsItWasHashed) {
-  const std::string not_utf8("\xff\xfe answer \x00 with a NUL", 24);
+  constexpr char kBytes[] = "\xff\xfe answer \x00 with a NUL";
+  const std::string not_utf8(kBytes, sizeof kBytes - 1);  // the NUL inside kept, the last not
   store::ChainedAttempt original = row(7, std::string(store::kChainGenesis), not_utf8);
   original.values[10] = {"real", "1.5"};  // a class oneall-bulk never writes, kept all the same
   original.row_hash = store::chain_hash(original.values, *original.prev_hash);
