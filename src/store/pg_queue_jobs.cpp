@@ -1,13 +1,16 @@
-// PgQueue::for_each_job, retry_jobs, cancel_jobs, for_each_pending, has_batch and has_job: the
-// per-job side of `report`, `retry`, `cancel` and `run --dry-run`. The walks go a page of rows
-// at a time (keyset on id), so memory does not grow with the queue. Neither change writes an attempt row: no
-// request is made; the job's state, note and updated_at say what happened.
+// PgQueue::for_each_job, count_jobs, retry_jobs, cancel_jobs, for_each_pending, has_batch and
+// has_job: the per-job side of `report`, `retry`, `cancel` and `run --dry-run`, with the filter's
+// SQL (job_filter_sql.hpp) written for the fields it gives. The walks go a page of rows at a
+// time (keyset on id), so memory does not grow with the queue. Neither change writes an attempt
+// row: no request is made; the job's state, note and updated_at say what happened.
 #include <fmt/format.h>
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/job_filter_sql.hpp"
+#include "store/job_scope.hpp"
 #include "store/pg_queue.hpp"
 
 namespace oneall::store {
@@ -22,29 +25,27 @@ std::string state_now_sql() {
   return fmt::format("(CASE WHEN {} THEN 'running' ELSE jobs.state END)", kInFlight);
 }
 
-// $1 batch, $2 state, $3 job id; NULL matches everything.
-std::string filter_sql() {
-  return fmt::format(
-      "($1::BIGINT IS NULL OR batch_id = $1) AND ($2::TEXT IS NULL OR {} = $2) AND "
-      "($3::BIGINT IS NULL OR id = $3)",
-      state_now_sql());
+// `filter` as SQL whose parameters start at $first_param.
+FilterSql filter_sql(const JobFilter& filter, int first_param) {
+  return job_filter_sql(filter, kInFlight, ParamStyle::kPostgres, first_param);
 }
 
-std::vector<PgParam> filter_params(const JobFilter& filter) {
-  std::vector<PgParam> params;
-  params.push_back(filter.batch_id ? PgParam(*filter.batch_id) : PgParam(std::nullopt));
-  params.push_back(filter.state ? PgParam(state_name(*filter.state)) : PgParam(std::nullopt));
-  params.push_back(filter.job_id ? PgParam(*filter.job_id) : PgParam(std::nullopt));
+// `params`, then the filter's values.
+std::vector<PgParam> with_filter(std::vector<PgParam> params, const FilterSql& sql) {
+  for (const SqlValue& value : sql.values) {
+    std::visit([&](const auto& v) { params.emplace_back(v); }, value);
+  }
   return params;
 }
 
-// Runs `update` (an UPDATE of jobs whose WHERE ends in "AND ", $4 the time) over the jobs
-// `filter` matches, and returns how many changed.
-std::int64_t update_matching(PgConnection& connection, std::string_view update,
+// Sets `assignments` ($1 the time) on the jobs `filter` matches, and returns how many changed.
+std::int64_t update_matching(PgConnection& connection, std::string_view assignments,
                              const JobFilter& filter, EpochMs now) {
-  std::vector<PgParam> params = filter_params(filter);
-  params.emplace_back(now);
-  return connection.query_range(fmt::format("{}{}", update, filter_sql()), params).affected();
+  const FilterSql where = filter_sql(filter, 2);
+  return connection
+      .query_range(fmt::format("UPDATE jobs SET {} WHERE {}", assignments, where.where),
+                   with_filter({PgParam(now)}, where))
+      .affected();
 }
 
 }  // namespace
@@ -52,17 +53,16 @@ std::int64_t update_matching(PgConnection& connection, std::string_view update,
 Status PgQueue::for_each_job(const JobFilter& filter,
                              const std::function<void(const JobReportRow&)>& each) {
   try {
+    const FilterSql where = filter_sql(filter, 2);
     const std::string select = fmt::format(
         "SELECT id, batch_id, source, op, target, identity, page_id, object_id, {}, attempts, "
-        "last_http_status, last_outcome, note, updated_at FROM jobs WHERE {} AND id > $4 "
-        "ORDER BY id LIMIT {}",
-        state_now_sql(), filter_sql(), kPageRows);
+        "last_http_status, last_outcome, note, updated_at, method, path, body FROM jobs "
+        "WHERE id > $1 AND {} ORDER BY id LIMIT {}",
+        state_now_sql(), where.where, kPageRows);
     std::int64_t after = 0;
     JobReportRow row;
     for (;;) {
-      std::vector<PgParam> params = filter_params(filter);
-      params.emplace_back(after);
-      PgRows rows = connection_.query_range(select, params);
+      PgRows rows = connection_.query_range(select, with_filter({PgParam(after)}, where));
       for (int i = 0; i < rows.size(); ++i) {
         row.job_id = rows.integer(i, 0);
         row.batch_id = rows.integer(i, 1);
@@ -81,6 +81,9 @@ Status PgQueue::for_each_job(const JobFilter& filter,
         row.last_outcome = rows.text(i, 11);
         row.note = rows.text(i, 12);
         row.updated_at = rows.integer(i, 13);
+        row.request.method = rows.text(i, 14);
+        row.request.path = rows.text(i, 15);
+        row.request.body = rows.text(i, 16);
         each(row);
         after = row.job_id;
       }
@@ -91,26 +94,45 @@ Status PgQueue::for_each_job(const JobFilter& filter,
   }
 }
 
+Result<StateCounts> PgQueue::count_jobs(const JobFilter& filter) {
+  try {
+    const FilterSql where = filter_sql(filter, 1);
+    PgRows rows = connection_.query_range(
+        fmt::format("SELECT {}, COUNT(*) FROM jobs WHERE {} GROUP BY 1", state_now_sql(),
+                    where.where),
+        with_filter({}, where));
+    StateCounts counts = zero_state_counts();
+    for (int i = 0; i < rows.size(); ++i) {
+      if (auto state = parse_state(rows.text(i, 0))) counts[*state] = rows.integer(i, 1);
+    }
+    return counts;
+  } catch (const PgError& e) {
+    return pg_store_error(e, fmt::format("count the jobs of {}", shown_));
+  }
+}
+
 Result<std::int64_t> PgQueue::retry_jobs(const JobFilter& filter) {
+  JobFilter scope = filter;
+  scope.states = retry_states(filter);
+  if (scope.states.empty()) return std::int64_t{0};
   try {
     return update_matching(connection_,
-                           "UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
-                           "attempt_base = attempts, note = 'retried', updated_at = $4 "
-                           "WHERE (state IN ('failed', 'dead') OR "
-                           "(state = 'cancelled' AND $2::TEXT = 'cancelled')) AND ",
-                           filter, clock_.now_ms());
+                           "state = 'pending', next_attempt_at = 0, attempt_base = attempts, "
+                           "note = 'retried', updated_at = $1::BIGINT",
+                           scope, clock_.now_ms());
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("move failed and dead jobs back to pending in {}", shown_));
   }
 }
 
 Result<std::int64_t> PgQueue::cancel_jobs(const JobFilter& filter) {
+  JobFilter scope = filter;
+  scope.states = cancel_states(filter);
+  if (scope.states.empty()) return std::int64_t{0};
   try {
     return update_matching(connection_,
-                           fmt::format("UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
-                                       "updated_at = $4 WHERE state = 'pending' AND NOT {} AND ",
-                                       kInFlight),
-                           filter, clock_.now_ms());
+                           "state = 'cancelled', note = 'cancelled', updated_at = $1::BIGINT",
+                           scope, clock_.now_ms());
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("cancel pending jobs in {}", shown_));
   }

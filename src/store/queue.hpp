@@ -133,9 +133,12 @@ class Queue {
   // queue_jobs.cpp, with the two changes below.
   virtual Status for_each_job(const JobFilter& filter,
                               const std::function<void(const JobReportRow&)>& each) = 0;
-  // `retry`: failed and dead jobs matching `filter` back to pending, due now, with a fresh set of
-  // attempts (attempt_base); returns how many. Cancelled jobs only when the filter's state says
-  // cancelled (a cancel was a decision, undone only by name). Other states match none.
+  // How many jobs match `filter`, by state (every state present, zero included): what
+  // `retry --dry-run` and `cancel --dry-run` say.
+  virtual Result<StateCounts> count_jobs(const JobFilter& filter) = 0;
+  // `retry`: the jobs matching `filter` in retry_states(filter) (job_scope.hpp: failed and dead;
+  // cancelled only when the filter's states name it) back to pending, due now, with a fresh set
+  // of attempts (attempt_base); returns how many.
   virtual Result<std::int64_t> retry_jobs(const JobFilter& filter) = 0;
   // `cancel`: pending jobs matching `filter` become cancelled; returns how many. Jobs a run has
   // claimed (running) are not touched.

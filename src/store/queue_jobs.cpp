@@ -1,13 +1,16 @@
-// SqliteQueue::for_each_job, retry_jobs, cancel_jobs, has_batch and has_job: the per-job side
-// of `report`, `retry` and `cancel`. Rarely run, so prepared per call. Neither change writes an
+// SqliteQueue::for_each_job, count_jobs, retry_jobs, cancel_jobs, has_batch and has_job: the
+// per-job side of `report`, `retry` and `cancel`. Rarely run, so prepared per call, with the
+// filter's SQL (job_filter_sql.hpp) written for the fields it gives. Neither change writes an
 // attempt row: no request is made; the job's state, note and updated_at say what happened.
 #include <fmt/format.h>
 
 #include <string>
 #include <string_view>
 
-#include "store/sqlite_queue.hpp"
+#include "store/job_filter_sql.hpp"
+#include "store/job_scope.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
 namespace {
@@ -17,30 +20,26 @@ std::string state_now_sql() {
   return fmt::format("(CASE WHEN {} THEN 'running' ELSE jobs.state END)", in_flight_sql("jobs.id"));
 }
 
-// ?1 batch, ?2 state, ?3 job id; NULL matches everything.
-std::string filter_sql() {
-  return fmt::format(
-      "(?1 IS NULL OR batch_id = ?1) AND (?2 IS NULL OR {} = ?2) AND (?3 IS NULL OR id = ?3)",
-      state_now_sql());
+// `filter` as SQL whose parameters start at ?first_param.
+FilterSql filter_sql(const JobFilter& filter, int first_param = 1) {
+  return job_filter_sql(filter, in_flight_sql("jobs.id"), ParamStyle::kSqlite, first_param);
 }
 
-void bind_filter(Statement& statement, const JobFilter& filter) {
-  statement.bind(1, filter.batch_id);
-  if (filter.state) {
-    statement.bind(2, state_name(*filter.state));
-  } else {
-    statement.bind(2, std::nullopt);
+void bind_filter(Statement& statement, const FilterSql& sql, int first_param = 1) {
+  int index = first_param;
+  for (const SqlValue& value : sql.values) {
+    std::visit([&](const auto& v) { statement.bind(index, v); }, value);
+    ++index;
   }
-  statement.bind(3, filter.job_id);
 }
 
-// Runs `update` (an UPDATE of jobs whose WHERE ends in "AND ", ?4 the time) over the jobs
-// `filter` matches, and returns how many changed.
-std::int64_t update_matching(Database& db, std::string_view update, const JobFilter& filter,
+// Sets `assignments` (?1 the time) on the jobs `filter` matches, and returns how many changed.
+std::int64_t update_matching(Database& db, std::string_view assignments, const JobFilter& filter,
                              EpochMs now) {
-  Statement statement(db, fmt::format("{}{}", update, filter_sql()));
-  bind_filter(statement, filter);
-  statement.bind(4, now);
+  const FilterSql where = filter_sql(filter, 2);
+  Statement statement(db, fmt::format("UPDATE jobs SET {} WHERE {}", assignments, where.where));
+  statement.bind(1, now);
+  bind_filter(statement, where, 2);
   statement.run();
   return static_cast<std::int64_t>(db.changes());
 }
@@ -48,14 +47,15 @@ std::int64_t update_matching(Database& db, std::string_view update, const JobFil
 }  // namespace
 
 Status SqliteQueue::for_each_job(const JobFilter& filter,
-                           const std::function<void(const JobReportRow&)>& each) {
+                                 const std::function<void(const JobReportRow&)>& each) {
   try {
+    const FilterSql where = filter_sql(filter);
     Statement select(db_, fmt::format("SELECT id, batch_id, source, op, target, identity, "
                                       "page_id, object_id, {}, attempts, last_http_status, "
-                                      "last_outcome, note, updated_at FROM jobs WHERE {} "
-                                      "ORDER BY id",
-                                      state_now_sql(), filter_sql()));
-    bind_filter(select, filter);
+                                      "last_outcome, note, updated_at, method, path, body "
+                                      "FROM jobs WHERE {} ORDER BY id",
+                                      state_now_sql(), where.where));
+    bind_filter(select, where);
     JobReportRow row;
     while (select.step()) {
       row.job_id = select.column_int(0);
@@ -74,6 +74,9 @@ Status SqliteQueue::for_each_job(const JobFilter& filter,
       row.last_outcome = select.column_text(11);
       row.note = select.column_text(12);
       row.updated_at = select.column_int(13);
+      row.request.method = select.column_text(14);
+      row.request.path = select.column_text(15);
+      row.request.body = select.column_text(16);
       each(row);
     }
     return Ok{};
@@ -82,26 +85,43 @@ Status SqliteQueue::for_each_job(const JobFilter& filter,
   }
 }
 
+Result<StateCounts> SqliteQueue::count_jobs(const JobFilter& filter) {
+  try {
+    const FilterSql where = filter_sql(filter);
+    Statement select(db_, fmt::format("SELECT {}, COUNT(*) FROM jobs WHERE {} GROUP BY 1",
+                                      state_now_sql(), where.where));
+    bind_filter(select, where);
+    StateCounts counts = zero_state_counts();
+    while (select.step()) {
+      if (auto state = parse_state(select.column_text(0))) counts[*state] = select.column_int(1);
+    }
+    return counts;
+  } catch (const SqliteError& e) {
+    return store_error(e, fmt::format("count the jobs of {}", path_));
+  }
+}
+
 Result<std::int64_t> SqliteQueue::retry_jobs(const JobFilter& filter) {
+  JobFilter scope = filter;
+  scope.states = retry_states(filter);
+  if (scope.states.empty()) return std::int64_t{0};
   try {
     return update_matching(db_,
-                           "UPDATE jobs SET state = 'pending', next_attempt_at = 0, "
-                           "attempt_base = attempts, note = 'retried', updated_at = ?4 "
-                           "WHERE (state IN ('failed', 'dead') OR "
-                           "(state = 'cancelled' AND ?2 = 'cancelled')) AND ",
-                           filter, clock_.now_ms());
+                           "state = 'pending', next_attempt_at = 0, attempt_base = attempts, "
+                           "note = 'retried', updated_at = ?1",
+                           scope, clock_.now_ms());
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("move failed and dead jobs back to pending in {}", path_));
   }
 }
 
 Result<std::int64_t> SqliteQueue::cancel_jobs(const JobFilter& filter) {
+  JobFilter scope = filter;
+  scope.states = cancel_states(filter);
+  if (scope.states.empty()) return std::int64_t{0};
   try {
-    return update_matching(db_,
-                           "UPDATE jobs SET state = 'cancelled', note = 'cancelled', "
-                           "updated_at = ?4 WHERE state = 'pending' AND NOT " +
-                               in_flight_sql("jobs.id") + " AND ",
-                           filter, clock_.now_ms());
+    return update_matching(db_, "state = 'cancelled', note = 'cancelled', updated_at = ?1", scope,
+                           clock_.now_ms());
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("cancel pending jobs in {}", path_));
   }

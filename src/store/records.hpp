@@ -155,11 +155,28 @@ struct PendingRequest {
   EpochMs next_attempt_at = 0;  // a retry waits until then
 };
 
-// Which jobs `report`, `retry` and `cancel` act on; every field given must match.
+// HTTP statuses from `first` to `last`, both included: one code (404..404) or a class
+// (500..599), as `--http-status` gives them.
+struct HttpStatusRange {
+  int first = 0;
+  int last = 0;
+  bool operator==(const HttpStatusRange&) const = default;
+};
+
+// Which jobs `report`, `retry` and `cancel` act on (docs/cli.md#choosing-jobs); every field
+// given must match. Written as SQL once for both backends (job_filter_sql.hpp).
 struct JobFilter {
   std::optional<std::int64_t> batch_id;
-  std::optional<JobState> state;
+  std::vector<JobState> states;  // any of these (as users see them); empty: every state
   std::optional<std::int64_t> job_id;
+  std::optional<HttpStatusRange> http_status;  // the job's last answer; never one with none
+  std::optional<api::Target> target;
+  std::optional<std::string> identity;
+
+  // Whether any field is given: `cancel` asks for one (or --all).
+  bool narrows() const {
+    return batch_id || !states.empty() || job_id || http_status || target || identity;
+  }
 };
 
 // One job as `report` shows it: where it came from, what it does, and how it ended.
@@ -178,6 +195,8 @@ struct JobReportRow {
   std::string last_outcome;  // "" before any attempt
   std::string note;
   EpochMs updated_at = 0;
+  // The request as queued: what `report --format jobfile` turns back into the job's fields.
+  api::HttpRequest request;
 };
 
 struct AttemptFilter {

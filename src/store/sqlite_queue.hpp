@@ -47,6 +47,7 @@ class SqliteQueue final : public Queue {
                           const std::function<void(const PendingRequest&)>& each) override;
   Status for_each_job(const JobFilter& filter,
                       const std::function<void(const JobReportRow&)>& each) override;
+  Result<StateCounts> count_jobs(const JobFilter& filter) override;
   Result<std::int64_t> retry_jobs(const JobFilter& filter) override;
   Result<std::int64_t> cancel_jobs(const JobFilter& filter) override;
   Result<bool> has_batch(std::int64_t batch_id) override;

@@ -159,7 +159,9 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
     }
     ASSERT_TRUE(source_->finish(done).ok());
     ASSERT_TRUE(source_->end_run(*run, 1, R"({"failed":1})").ok());
-    auto cancelled = source_->cancel_jobs({2, std::nullopt, std::nullopt});
+    JobFilter second_batch;
+    second_batch.batch_id = 2;
+    auto cancelled = source_->cancel_jobs(second_batch);
     ASSERT_TRUE(cancelled.ok());
     auto second = source_->begin_run("{}", oneall::testing::kTestLeaseMs);
     ASSERT_TRUE(second.ok());

@@ -205,7 +205,7 @@ TEST_P(QueuePruneTest, TheDeleteIsRefusedWholeWhenAJobChangedMeanwhile) {
   const PrunePlan found = plan(collected, clock_.now_ms());
   ASSERT_EQ(found.jobs, 2);
   JobFilter failed;
-  failed.state = JobState::kFailed;
+  failed.states = {JobState::kFailed};
   ASSERT_EQ(*queue_->retry_jobs(failed), 1);  // job 1 is pending again
 
   auto committed = queue_->commit_prune(found, "a.jsonl.gz");

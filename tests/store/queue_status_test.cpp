@@ -152,7 +152,7 @@ TEST_P(QueueBackendTest, StatusTellsSinceWhenTheOldestDueJobWaits) {
   clock_.advance_ms(1000);
   const EpochMs retried_at = clock_.now_ms();
   JobFilter failed;
-  failed.state = JobState::kFailed;
+  failed.states = {JobState::kFailed};
   ASSERT_EQ(*queue_->retry_jobs(failed), 1);
   clock_.advance_ms(1000);
   EXPECT_EQ(queue_->status()->oldest_due_since, retry_at);
