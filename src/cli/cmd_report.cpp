@@ -19,7 +19,7 @@ class ReportCommand final : public Command {
  public:
   explicit ReportCommand(CLI::App& app)
       : sub_(app.add_subcommand("report", "One row per job: its state and last API answer")),
-        filter_(*sub_, {"pending", "running", "succeeded", "failed", "dead", "cancelled"}) {
+        filter_(*sub_, {store::kAllJobStates.begin(), store::kAllJobStates.end()}) {
     sub_->footer(
         "Exit status: 0 written, 2 bad usage, no queue at the path, a --batch or --job that is "
         "not\n"

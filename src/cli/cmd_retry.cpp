@@ -1,15 +1,18 @@
-// `retry`: failed and dead jobs (filtered) back to pending, with a fresh set of attempts; the
-// next run sends them. Cancelled jobs too, when --state cancelled names them. Prints how many
-// moved; a --batch or --job that is not in the queue is refused (exit 2).
+// `retry`: failed and dead jobs (filtered: docs/cli.md#choosing-jobs) back to pending, with a
+// fresh set of attempts; the next run sends them. Cancelled jobs too, when --state names them.
+// Prints how many moved, or with --dry-run how many would; a --batch or --job that is not in the
+// queue is refused (exit 2).
 #include <fmt/format.h>
 
 #include <ostream>
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/filter_dry_run.hpp"
 #include "cli/job_filter_options.hpp"
 #include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
+#include "store/job_scope.hpp"
 #include "store/queue.hpp"
 #include "util/clock.hpp"
 
@@ -22,11 +25,17 @@ class RetryCommand final : public Command {
       : sub_(app.add_subcommand("retry",
                                 "Move failed and dead jobs (or, with --state cancelled, cancelled "
                                 "ones) back to pending")),
-        filter_(*sub_, {"failed", "dead", "cancelled"}) {
+        filter_(*sub_, {store::JobState::kFailed, store::JobState::kDead,
+                        store::JobState::kCancelled}) {
     sub_->footer(
+        "The filters combine: every one given must match. Without --state, failed and dead\n"
+        "jobs move; cancelled ones only when --state names them.\n"
         "Exit status: 0 done, 2 bad usage, no queue at the path, or a --batch or --job that is\n"
         "not in the queue, 5 storage or system error.");
     sub_->add_flag("--json", json_, "Print one JSON object");
+    sub_->add_flag("--dry-run", dry_run_,
+                   "Say how many jobs the filters select, by state, and how many would move; "
+                   "change nothing");
   }
 
   CLI::App& subcommand() override { return *sub_; }
@@ -37,6 +46,12 @@ class RetryCommand final : public Command {
     if (!opened.queue) return opened.exit_code;
     if (auto refused = refuse_unknown_ids(*opened.queue, filter_.filter(), "retry", streams.err)) {
       return *refused;
+    }
+    if (dry_run_) {
+      return print_filter_dry_run(*opened.queue, filter_.filter(),
+                                  {"retry", "would move back to pending", "would_retry",
+                                   store::retry_states(filter_.filter())},
+                                  json_, global, streams);
     }
     auto moved = opened.queue->retry_jobs(filter_.filter());
     if (!moved) {
@@ -59,6 +74,7 @@ class RetryCommand final : public Command {
   CLI::App* sub_;
   JobFilterOptions filter_;
   bool json_ = false;
+  bool dry_run_ = false;
 };
 
 }  // namespace

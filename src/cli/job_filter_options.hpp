@@ -1,11 +1,11 @@
-// The --batch, --state and --job options that `report`, `retry` and `cancel` share, and the
-// store::JobFilter they make. `states` limits --state to the states the command acts on.
+// The options that choose jobs for `report`, `retry` and `cancel` (docs/cli.md#choosing-jobs):
+// --batch, --job, --state (a list), --http-status (a code or a class), --target and --identity,
+// every one given must match; and the store::JobFilter they make. Each value is checked while
+// the command line is parsed, so a bad one is a usage error (exit 2) that says what is
+// accepted. `states` limits --state to the states the command acts on.
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <cstdint>
-#include <optional>
-#include <string>
 #include <vector>
 
 #include "store/records.hpp"
@@ -14,13 +14,14 @@ namespace oneall::cli {
 
 class JobFilterOptions {
  public:
-  JobFilterOptions(CLI::App& sub, const std::vector<std::string>& states);
-  store::JobFilter filter() const;
+  JobFilterOptions(CLI::App& sub, std::vector<store::JobState> states);
+  JobFilterOptions(const JobFilterOptions&) = delete;  // the option callbacks hold `this`
+  JobFilterOptions& operator=(const JobFilterOptions&) = delete;
+  const store::JobFilter& filter() const { return filter_; }
 
  private:
-  std::optional<std::int64_t> batch_;
-  std::string state_;
-  std::optional<std::int64_t> job_;
+  std::vector<store::JobState> allowed_states_;
+  store::JobFilter filter_;
 };
 
 }  // namespace oneall::cli
