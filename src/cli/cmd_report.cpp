@@ -1,10 +1,12 @@
 // `report`: one row per job with where it came from, its state and its last API answer, as
-// CSV or JSON Lines, to stdout or --out (a new 0600 file; see output_file.hpp).
+// CSV or JSON Lines, or the jobs as a job file to fix and import again (job_file_report.hpp), to
+// stdout or --out (a new 0600 file; see output_file.hpp).
 #include <ostream>
 
 #include "audit/job_report.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/job_file_report.hpp"
 #include "cli/job_filter_options.hpp"
 #include "cli/known_ids.hpp"
 #include "cli/open_queue.hpp"
@@ -23,9 +25,11 @@ class ReportCommand final : public Command {
     sub_->footer(
         "Exit status: 0 written, 2 bad usage, no queue at the path, a --batch or --job that is "
         "not\n"
-        "in the queue, or an --out file that exists, 5 storage or system error.");
-    sub_->add_option("--format", format_, "Output format")
-        ->check(CLI::IsMember({"csv", "jsonl"}))
+        "in the queue, or an --out file that exists, 5 storage or system error (or, for\n"
+        "--format jobfile, a job whose stored request no job file row gives).");
+    sub_->add_option("--format", format_,
+                     "Output format; jobfile: a CSV job file of the jobs, for `import`")
+        ->check(CLI::IsMember({"csv", "jsonl", "jobfile"}))
         ->capture_default_str();
     output_.add_to(*sub_);
   }
@@ -53,9 +57,12 @@ class ReportCommand final : public Command {
     std::ostream& out = (*output)->stream();
     const bool csv = format_ == "csv";
     if (csv) out << audit::job_report_csv_header() << '\n';
-    Status read = queue.for_each_job(filter_.filter(), [&](const store::JobReportRow& row) {
-      out << (csv ? audit::job_report_csv(row) : audit::job_report_jsonl(row)) << '\n';
-    });
+    Status read = format_ == "jobfile"
+                      ? write_job_file_report(queue, filter_.filter(), out)
+                      : queue.for_each_job(filter_.filter(), [&](const store::JobReportRow& row) {
+                          out << (csv ? audit::job_report_csv(row) : audit::job_report_jsonl(row))
+                              << '\n';
+                        });
     if (!read) {
       streams.err << read.error().message << '\n';
       return kExitStorage;
