@@ -98,6 +98,9 @@ class RunCommand final : public Command {
                       "third of it); a run that dies or loses its database gives its jobs back "
                       "after it. At least twice (--timeout + 1s); default 2min or that minimum")
         ->type_name("DURATION");
+    sub_->add_flag("--missing-ok", options_.missing_ok,
+                   "A delete answered 404 succeeds (note already_gone) even on its first "
+                   "attempt: the object was deleted by hand, or never there");
     target_.add_options(*sub_);
     sub_->add_option("--batch", batch_, "Work only this batch id");
     sub_->add_flag("--dry-run", dry_run_,
@@ -360,12 +363,13 @@ class RunCommand final : public Command {
     return fmt::format(
         R"({{"endpoint":{},"concurrency":{},"max_attempts":{},"timeout_ms":{},"sandbox":{},)"
         R"("rate_per_s":{},"identity_rate_per_s":{},"deadline":{},"max_auth_failures":{},)"
-        R"("batch":{},"lease_ms":{}}})",
+        R"("batch":{},"lease_ms":{},"missing_ok":{}}})",
         json_string(options_.api_root), options_.concurrency, options_.max_attempts,
         options_.timeout_ms, sandbox_ ? "true" : "false", optional_number(options_.rate),
         optional_number(options_.identity_rate),
         options_.deadline ? json_string(format_utc_ms(*options_.deadline)) : "null",
-        options_.breaker_threshold, optional_number(batch_), options_.lease_ms);
+        options_.breaker_threshold, optional_number(batch_), options_.lease_ms,
+        options_.missing_ok ? "true" : "false");
   }
 
   CLI::App* sub_;

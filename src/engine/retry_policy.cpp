@@ -101,10 +101,11 @@ Decision classify(const AttemptResult& r) {
     if (r.api_flag == "error") return failed("api_flag_error");
     return {store::JobState::kSucceeded, "succeeded", ""};
   }
-  // An earlier attempt of this delete may have removed the object before its answer was lost:
-  // the object being gone now is the effect we wanted. Deletes are idempotent in effect.
+  // An earlier attempt of this delete may have removed the object before its answer was lost
+  // (or the user says a missing object is fine: deleted by hand, or never there): the object
+  // being gone now is the effect we wanted. Deletes are idempotent in effect.
   if (s == 404 && r.op == api::Op::kDelete &&
-      (r.earlier_attempt_may_have_reached_server || r.resent_by_libcurl)) {
+      (r.missing_ok || r.earlier_attempt_may_have_reached_server || r.resent_by_libcurl)) {
     return {store::JobState::kSucceeded, "succeeded", "already_gone"};
   }
   if (is_retryable_status(s)) return retry_or_dead(r, "http_" + std::to_string(s));
@@ -113,7 +114,7 @@ Decision classify(const AttemptResult& r) {
 
 bool needs_attempt_history(const AttemptResult& r) {
   return r.op == api::Op::kDelete && r.curl_code == CURLE_OK && r.http_status == 404 &&
-         r.attempt > 1 && !r.resent_by_libcurl;
+         r.attempt > 1 && !r.resent_by_libcurl && !r.missing_ok;
 }
 
 bool may_have_reached_server(const store::AttemptRecord& earlier) {

@@ -68,6 +68,9 @@ struct AttemptResult {
   // libcurl sent this attempt's request more than once (InFlightRequest::times_sent): the
   // first may have been applied before its connection closed unanswered.
   bool resent_by_libcurl = false;
+  // `run --missing-ok`: the user says an object already gone is what a delete wanted, so a
+  // DELETE answered 404 succeeds on any attempt, the first included.
+  bool missing_ok = false;
 };
 
 struct Decision {
@@ -83,10 +86,12 @@ bool is_retryable_status(int http_status);
 // Rules: a 2xx succeeds unless the body's flag says "error"; connection errors, timeouts, 408,
 // 429, 500, 502, 503 and 504 are retried while attempts remain, then dead; TLS refusals, local
 // curl errors, other 4xx and any other status fail. A DELETE answered 404 succeeds as
-// "already_gone" when an earlier attempt may have deleted the object; otherwise it fails.
+// "already_gone" with missing_ok, or when an earlier attempt may have deleted the object;
+// otherwise it fails. An update answered 404 fails whatever missing_ok says.
 Decision classify(const AttemptResult& result);
 
-// Whether a DELETE 404 needs the job's earlier attempts looked up (a first attempt has none).
+// Whether a DELETE 404 needs the job's earlier attempts looked up (a first attempt has none;
+// with missing_ok the answer does not depend on them).
 bool needs_attempt_history(const AttemptResult& result);
 
 // Whether an earlier attempt, as the audit log recorded it, may have changed the server's

@@ -358,6 +358,7 @@ Status RunLoop::record(InFlightRequest& request, CURLcode result) {
   outcome.http_status = request.http_status();
   outcome.api_flag = api.flag;
   outcome.resent_by_libcurl = request.times_sent() > 1;
+  outcome.missing_ok = options_.missing_ok;
   if (needs_attempt_history(outcome)) {
     store::AttemptFilter filter;
     filter.job_id = job.job_id;

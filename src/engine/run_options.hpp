@@ -41,6 +41,9 @@ struct RunOptions {
   std::optional<double> identity_rate;  // each identity token
   // This many 401/403 answers in a row stop the run (docs/cli.md#the-circuit-breaker); 0: never.
   int breaker_threshold = 5;
+  // --missing-ok: a DELETE answered 404 succeeds as already_gone on its first attempt too
+  // (retry_policy.hpp).
+  bool missing_ok = false;
   // Stop taking new work at this time (--deadline); in-flight requests still finish.
   std::optional<EpochMs> deadline;
   // After a stop (signal, deadline, breaker), requests still in flight get this long to answer;

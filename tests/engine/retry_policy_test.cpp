@@ -39,6 +39,12 @@ AttemptResult with_history(AttemptResult r, bool earlier_reached) {
   return r;
 }
 
+// As `run --missing-ok` classifies it.
+AttemptResult missing_ok(AttemptResult r) {
+  r.missing_ok = true;
+  return r;
+}
+
 TEST(Classify, TableOfAnswers) {
   struct Case {
     const char* name;
@@ -97,6 +103,30 @@ TEST(Classify, TableOfAnswers) {
       {"404 later update, earlier may have reached",
        with_history(answered(kPut, 404, "error", 2), true), JobState::kFailed, "failed",
        "http_404"},
+      // --missing-ok: a delete answered 404 is done on any attempt; nothing else changes
+      {"missing-ok, 404 first delete", missing_ok(answered(kDel, 404, "error")),
+       JobState::kSucceeded, "succeeded", "already_gone"},
+      {"missing-ok, 404 later delete, earlier never reached",
+       missing_ok(with_history(answered(kDel, 404, "error", 3), false)), JobState::kSucceeded,
+       "succeeded", "already_gone"},
+      {"missing-ok, 404 last delete", missing_ok(answered(kDel, 404, "error", 5, 5)),
+       JobState::kSucceeded, "succeeded", "already_gone"},
+      {"missing-ok, 404 first update", missing_ok(answered(kPut, 404, "error")), JobState::kFailed,
+       "failed", "http_404"},
+      {"missing-ok, 404 later update, earlier may have reached",
+       missing_ok(with_history(answered(kPut, 404, "error", 2), true)), JobState::kFailed,
+       "failed", "http_404"},
+      {"missing-ok, 410 delete", missing_ok(answered(kDel, 410, "error")), JobState::kFailed,
+       "failed", "http_410"},
+      {"missing-ok, 200 delete", missing_ok(answered(kDel, 200, "success")), JobState::kSucceeded,
+       "succeeded", ""},
+      {"missing-ok, 503 delete", missing_ok(answered(kDel, 503)), JobState::kPending, "retry",
+       "http_503"},
+      {"missing-ok, a 2xx flagged error is no 404",
+       missing_ok(answered(kDel, 200, "error")), JobState::kFailed, "failed", "api_flag_error"},
+      {"missing-ok, delete cut before its answer",
+       missing_ok(unanswered(CURLE_RECV_ERROR, true)), JobState::kPending, "retry",
+       "connection_lost"},
       // transport failures
       {"connection refused", unanswered(CURLE_COULDNT_CONNECT, false), JobState::kPending, "retry",
        "not_sent"},
@@ -230,6 +260,8 @@ TEST(NeedsAttemptHistory, OnlyForALaterDeleteAnswered404) {
   AttemptResult cut = unanswered(CURLE_RECV_ERROR, true, 2);
   cut.http_status = 404;
   EXPECT_FALSE(needs_attempt_history(cut));
+  // --missing-ok decides without the history: no read of the audit log per 404.
+  EXPECT_FALSE(needs_attempt_history(missing_ok(answered(kDel, 404, "error", 2))));
 }
 
 TEST(MayHaveReachedServer, TableOfEarlierAttempts) {
