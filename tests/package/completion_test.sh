@@ -49,7 +49,13 @@ expect "--concurrency" oneall-bulk run --concu
 expect "--concurrency" oneall-bulk --db q.db run --concu
 expect "status" oneall-bulk --db run st          # "run" is --db's value here
 expect "dead" oneall-bulk report --state d
-expect "csv jsonl" oneall-bulk report --format ""
+expect "csv jobfile jsonl" oneall-bulk report --format ""
+expect "cancelled" oneall-bulk retry --state c      # retry's states only
+expect "pending" oneall-bulk cancel --state ""
+expect "pinterest.pin" oneall-bulk retry --target p
+expect "--http-status" oneall-bulk cancel --http
+expect "--missing-ok" oneall-bulk run --mis
+expect "" oneall-bulk retry --http-status ""      # a free value: bash's file names
 expect "verify" oneall-bulk audit v
 expect "--archive --db --help --json" oneall-bulk audit verify --
 expect "--archive --before --db --help --json" oneall-bulk prune --
