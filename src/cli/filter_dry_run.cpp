@@ -32,10 +32,10 @@ int print_filter_dry_run(store::Queue& queue, const store::JobFilter& filter,
 
   if (json) {
     streams.out << with_queue_field(
-                       global, fmt::format(R"({{"dry_run":true,"selected":{},"by_state":{},)"
-                                           R"("{}":{},"exit_code":0}})",
-                                           selected, state_counts_json(*counts), change.json_key,
-                                           changed))
+                       global,
+                       fmt::format(R"({{"dry_run":true,"selected":{},"by_state":{},)"
+                                   R"("{}":{},"exit_code":0}})",
+                                   selected, state_counts_json(*counts), change.json_key, changed))
                 << '\n';
     return kExitOk;
   }

@@ -12,9 +12,9 @@
 namespace oneall::cli {
 
 struct FilterChange {
-  std::string_view command;              // "retry"
-  std::string_view would;                // "would move back to pending"
-  std::string_view json_key;             // "would_retry"
+  std::string_view command;               // "retry"
+  std::string_view would;                 // "would move back to pending"
+  std::string_view json_key;              // "would_retry"
   std::vector<store::JobState> acted_on;  // of the selected jobs, the states it changes
 };
 

@@ -27,9 +27,8 @@ Status write_job_file_report(store::Queue& queue, const store::JobFilter& filter
     job.request = stored.request;
     Result<api::Action> action = reader.read(job);
     if (!action) {
-      refused = Error{fmt::format(
-          "job {} ({}) cannot be written as a job file row: {}",
-          stored.job_id, stored.source, action.error().message)};
+      refused = Error{fmt::format("job {} ({}) cannot be written as a job file row: {}",
+                                  stored.job_id, stored.source, action.error().message)};
       return;
     }
     row.action = std::move(*action);

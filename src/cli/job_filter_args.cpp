@@ -20,8 +20,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-Result<std::vector<store::JobState>> parse_state_list(
-    std::string_view text, const std::vector<store::JobState>& allowed) {
+Result<std::vector<store::JobState>> parse_state_list(std::string_view text,
+                                                      const std::vector<store::JobState>& allowed) {
   const std::string expected =
       allowed.size() == 1
           ? fmt::format("expected {}", store::state_name(allowed[0]))

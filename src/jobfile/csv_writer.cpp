@@ -10,8 +10,8 @@ namespace {
 // Every column, in the order docs/formats.md shows them, whether a row sets it or not: a job
 // file's rows all have the header's width.
 constexpr std::array<CsvColumn, 10> kWrittenColumns = {
-    CsvColumn::kOp,    CsvColumn::kTarget,      CsvColumn::kIdentity, CsvColumn::kPageId,
-    CsvColumn::kObjectId, CsvColumn::kBoard,    CsvColumn::kDescription, CsvColumn::kLink,
+    CsvColumn::kOp,       CsvColumn::kTarget,      CsvColumn::kIdentity,    CsvColumn::kPageId,
+    CsvColumn::kObjectId, CsvColumn::kBoard,       CsvColumn::kDescription, CsvColumn::kLink,
     CsvColumn::kMessage,  CsvColumn::kAttachments,
 };
 
@@ -58,10 +58,9 @@ std::string cell(const JobFileRow& row, CsvColumn column) {
 }  // namespace
 
 std::string csv_job_file_cell(const std::string& text) {
-  const bool quote =
-      text.find_first_of(",\"\r\n") != std::string::npos ||
-      (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' ||
-                         text.back() == '\t'));
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.front() == '\t' ||
+                                        text.back() == ' ' || text.back() == '\t'));
   if (!quote) return text;
   std::string quoted = "\"";
   for (char c : text) {

@@ -18,7 +18,7 @@ struct JobFileRow {
   // columns in csv_writer.cpp's kWrittenColumns and cell().
 };
 
-std::string csv_job_file_header();                  // no trailing newline
+std::string csv_job_file_header();                    // no trailing newline
 std::string csv_job_file_row(const JobFileRow& row);  // no trailing newline
 
 // `text` as one RFC 4180 cell: quoted (quotes doubled) when it holds a comma, a quote, a line

@@ -21,7 +21,7 @@ enum class ParamStyle { kSqlite, kPostgres };
 using SqlValue = std::variant<std::int64_t, std::string>;
 
 struct FilterSql {
-  std::string where;            // a condition on `jobs`; "1 = 1" when nothing is filtered
+  std::string where;             // a condition on `jobs`; "1 = 1" when nothing is filtered
   std::vector<SqlValue> values;  // for the parameters numbered first_param, first_param + 1, ...
 };
 

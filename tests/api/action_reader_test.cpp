@@ -39,7 +39,8 @@ PictureId picture(const char* digits) { return PictureId::parse(digits).value();
 
 TEST(ActionReader, ReadsBackEveryTargetAndEverySettableField) {
   std::vector<Action> actions;
-  for (const TargetInfo& info : all_targets()) actions.push_back(base(Op::kDelete, info.target, "1"));
+  for (const TargetInfo& info : all_targets())
+    actions.push_back(base(Op::kDelete, info.target, "1"));
   Action pin = base(Op::kUpdate, Target::kPinterestPin, "352969689546669253");
   pin.fields.board = "photos, \"2026\"";
   pin.fields.description = "line one\nline two\t\u00e9\u2713 \\ / \x01";
@@ -79,12 +80,12 @@ TEST(ActionReader, RefusesARequestNoActionRendersTo) {
        "sets 'colour'"},
       {"a number for text", R"({"request":{"update":{"pin":{"board":7}}}})",
        "sets board to something else than text"},
-      {"keys out of order", R"({"request":{"update":{"pin":{"link":"https://a.example/","board":"b"}}}})",
+      {"keys out of order",
+       R"({"request":{"update":{"pin":{"link":"https://a.example/","board":"b"}}}})",
        "do not render to the request it holds"},
       {"a field the target refuses", R"({"request":{"update":{"pin":{"message":"m"}}}})",
        "its fields are refused"},
-      {"a picture id that is no id", R"({"request":{"update":{"post":{"attachments":[0]}}}})",
-       ""},
+      {"a picture id that is no id", R"({"request":{"update":{"post":{"attachments":[0]}}}})", ""},
   };
   ActionReader reader;
   for (const Case& c : cases) {
@@ -93,8 +94,8 @@ TEST(ActionReader, RefusesARequestNoActionRendersTo) {
     if (std::string(c.name) == "a picture id that is no id") {
       job.target = "facebook.page.post";
       job.page_id = "1";
-      job.request.path = "/update/identities/" + std::string(kIdentity) +
-                         "/facebook/page/1/post/7.json";
+      job.request.path =
+          "/update/identities/" + std::string(kIdentity) + "/facebook/page/1/post/7.json";
     }
     Result<Action> back = reader.read(job);
     ASSERT_FALSE(back.ok()) << c.name;

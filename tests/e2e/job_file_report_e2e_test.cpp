@@ -160,8 +160,8 @@ TEST_F(JobFileReportE2e, FailedJobsGoOutAsAFileThatIsFixedAndImportedAgain) {
     fixed.replace(fixed.find(gone), std::string(gone).size(), std::string("ok") + (gone + 4));
   }
   const std::string fixed_file = dir_.write("fixed.csv", fixed);
-  auto rerun = run_oneall({"run", "--db", db, "--endpoint", base_url(), fixed_file},
-                          sandbox_keys());
+  auto rerun =
+      run_oneall({"run", "--db", db, "--endpoint", base_url(), fixed_file}, sandbox_keys());
   EXPECT_EQ(rerun.exit_code, 1) << "the two old failures stay failed: " << rerun.err;
   const auto states = testing::queue_states(db);
   EXPECT_EQ(states.succeeded, 4);
@@ -173,10 +173,11 @@ TEST_F(JobFileReportE2e, AJobWhoseStoredRequestIsNotItsOwnIsRefusedAndNoFileIsLe
   const std::string jobs = dir_.write("jobs.yaml", kEveryField);
   ASSERT_EQ(run_oneall({"import", jobs, "--db", db}).exit_code, 0);
   // A body edited around oneall-bulk: no job file row gives it.
-  ASSERT_EQ(std::system(("sqlite3 '" + db +
-                         "' \"UPDATE jobs SET body = replace(body, 'board', 'colour') WHERE id = 6\"")
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("sqlite3 '" + db +
+                   "' \"UPDATE jobs SET body = replace(body, 'board', 'colour') WHERE id = 6\"")
+                      .c_str()),
+      0);
   const std::string file = dir_.file("out.csv");
   auto report = run_oneall({"report", "--format", "jobfile", "--out", file, "--db", db});
   EXPECT_EQ(report.exit_code, 5) << report.err;

@@ -108,14 +108,20 @@ class JobFiltersE2e : public testing::SandboxFixture {
 using States = std::map<std::int64_t, std::string>;
 
 TEST_F(JobFiltersE2e, RetryByHttpStatus5xxMovesOnlyThoseJobsAndTheNextRunSendsOnlyThose) {
-  ASSERT_EQ(states(), (States{{1, "dead"}, {2, "dead"}, {3, "dead"}, {4, "failed"},
-                              {5, "failed"}, {6, "succeeded"}}));
+  ASSERT_EQ(
+      states(),
+      (States{
+          {1, "dead"}, {2, "dead"}, {3, "dead"}, {4, "failed"}, {5, "failed"}, {6, "succeeded"}}));
   auto retry = run_oneall({"retry", "--http-status", "5xx", "--db", db_, "--json"});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   simdjson::dom::parser parser;
   EXPECT_EQ(parse(parser, retry.out)["retried"].get_int64().value(), 3) << retry.out;
-  EXPECT_EQ(states(), (States{{1, "pending"}, {2, "pending"}, {3, "pending"}, {4, "failed"},
-                              {5, "failed"}, {6, "succeeded"}}));
+  EXPECT_EQ(states(), (States{{1, "pending"},
+                              {2, "pending"},
+                              {3, "pending"},
+                              {4, "failed"},
+                              {5, "failed"},
+                              {6, "succeeded"}}));
 
   sandbox::SandboxOptions fine;
   fine.port = port();
@@ -123,8 +129,12 @@ TEST_F(JobFiltersE2e, RetryByHttpStatus5xxMovesOnlyThoseJobsAndTheNextRunSendsOn
   auto run = run_oneall({"run", "--db", db_, "--endpoint", base_url()}, sandbox_keys());
   EXPECT_EQ(run.exit_code, 1) << "the 404s are still failed: " << run.err;
   EXPECT_EQ(stats().requests, 3u) << "only the three retried jobs were sent";
-  EXPECT_EQ(states(), (States{{1, "succeeded"}, {2, "succeeded"}, {3, "succeeded"},
-                              {4, "failed"}, {5, "failed"}, {6, "succeeded"}}));
+  EXPECT_EQ(states(), (States{{1, "succeeded"},
+                              {2, "succeeded"},
+                              {3, "succeeded"},
+                              {4, "failed"},
+                              {5, "failed"},
+                              {6, "succeeded"}}));
 }
 
 TEST_F(JobFiltersE2e, FiltersCombineEveryOneGivenMustMatch) {
@@ -133,26 +143,32 @@ TEST_F(JobFiltersE2e, FiltersCombineEveryOneGivenMustMatch) {
                            "twitter.tweet", "--identity", kOtherIdentity, "--db", db_});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_NE(retry.out.find("1 job(s) moved back to pending"), std::string::npos) << retry.out;
-  EXPECT_EQ(states(), (States{{1, "dead"}, {2, "dead"}, {3, "dead"}, {4, "failed"},
-                              {5, "pending"}, {6, "succeeded"}}));
+  EXPECT_EQ(
+      states(),
+      (States{
+          {1, "dead"}, {2, "dead"}, {3, "dead"}, {4, "failed"}, {5, "pending"}, {6, "succeeded"}}));
 
   // Dead tweets of batch 1 answered 500 or 503: 1 and 2, not the pin.
-  auto tweets = run_oneall({"retry", "--batch", "1", "--target", "twitter.tweet", "--state",
-                            "dead", "--http-status", "5xx", "--db", db_});
+  auto tweets = run_oneall({"retry", "--batch", "1", "--target", "twitter.tweet", "--state", "dead",
+                            "--http-status", "5xx", "--db", db_});
   ASSERT_EQ(tweets.exit_code, 0) << tweets.err;
   EXPECT_NE(tweets.out.find("2 job(s) moved back to pending"), std::string::npos) << tweets.out;
 
   // cancel takes the same filters: the pending tweets of identity A (1 and 2), not job 5.
-  auto cancel = run_oneall({"cancel", "--target", "twitter.tweet", "--identity",
-                            testing::kTestIdentity, "--db", db_});
+  auto cancel = run_oneall(
+      {"cancel", "--target", "twitter.tweet", "--identity", testing::kTestIdentity, "--db", db_});
   ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
   EXPECT_NE(cancel.out.find("2 pending job(s) cancelled"), std::string::npos) << cancel.out;
-  EXPECT_EQ(states(), (States{{1, "cancelled"}, {2, "cancelled"}, {3, "dead"}, {4, "failed"},
-                              {5, "pending"}, {6, "succeeded"}}));
+  EXPECT_EQ(states(), (States{{1, "cancelled"},
+                              {2, "cancelled"},
+                              {3, "dead"},
+                              {4, "failed"},
+                              {5, "pending"},
+                              {6, "succeeded"}}));
 
   // report takes them too.
-  auto report = run_oneall({"report", "--format", "csv", "--state", "failed,dead",
-                            "--http-status", "5xx", "--db", db_});
+  auto report = run_oneall(
+      {"report", "--format", "csv", "--state", "failed,dead", "--http-status", "5xx", "--db", db_});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_EQ(std::count(report.out.begin(), report.out.end(), '\n'), 2) << report.out;  // + header
   EXPECT_NE(report.out.find("\n3,1,"), std::string::npos) << report.out;
@@ -163,15 +179,15 @@ TEST_F(JobFiltersE2e, DryRunCountsByStateAndChangesNothing) {
   auto status_before = run_oneall({"status", "--json", "--db", db_});
   auto dry = run_oneall({"retry", "--http-status", "5xx", "--dry-run", "--db", db_});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("retry --dry-run: the filter selects 3 job(s): 3 dead"),
-            std::string::npos)
+  EXPECT_NE(dry.out.find("retry --dry-run: the filter selects 3 job(s): 3 dead"), std::string::npos)
       << dry.out;
   EXPECT_NE(dry.out.find("3 job(s) would move back to pending; nothing was changed"),
             std::string::npos)
       << dry.out;
 
   // Selected but not moved: a retry takes failed and dead jobs, not the succeeded one.
-  auto wide = run_oneall({"retry", "--target", "pinterest.pin", "--dry-run", "--json", "--db", db_});
+  auto wide =
+      run_oneall({"retry", "--target", "pinterest.pin", "--dry-run", "--json", "--db", db_});
   ASSERT_EQ(wide.exit_code, 0) << wide.err;
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parse(parser, wide.out);

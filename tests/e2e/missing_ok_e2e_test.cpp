@@ -49,8 +49,8 @@ class MissingOkE2e : public testing::SandboxFixture {
   std::vector<testing::AuditAttempt> run_jobs(const std::string& db, bool missing_ok,
                                               int exit_code) {
     const std::string file = dir_.write("jobs.yaml", kJobs);
-    std::vector<std::string> args = {"run",           "--db", db, "--endpoint", base_url(),
-                                     "--concurrency", "1",  file};
+    std::vector<std::string> args = {"run",      "--db",          db,  "--endpoint",
+                                     base_url(), "--concurrency", "1", file};
     if (missing_ok) args.push_back("--missing-ok");
     auto run = run_oneall(args, sandbox_keys());
     EXPECT_EQ(run.exit_code, exit_code) << run.out << run.err;

@@ -49,16 +49,15 @@ TEST(CsvJobFileWriter, WritesTheHeaderTheReaderTakesAndEveryColumnOnEveryRow) {
   post.action.page_id = "1234";
   post.action.object_id = "1234_5678";
   post.action.fields.message = "Sale, now";
-  post.action.fields.attachments =
-      std::vector<api::PictureId>{api::PictureId::parse("101").value(),
-                                  api::PictureId::parse("202").value()};
+  post.action.fields.attachments = std::vector<api::PictureId>{
+      api::PictureId::parse("101").value(), api::PictureId::parse("202").value()};
   EXPECT_EQ(csv_job_file_row(post),
             "update,facebook.page.post,2af20011-8965-471b-8f6b-8b66a611aae6,1234,1234_5678,,,,"
             "\"Sale, now\",101 202");
 
   std::vector<JobRecord> read;
-  const std::string file = csv_job_file_header() + "\n" + csv_job_file_row(tweet) + "\n" +
-                           csv_job_file_row(post) + "\n";
+  const std::string file =
+      csv_job_file_header() + "\n" + csv_job_file_row(tweet) + "\n" + csv_job_file_row(post) + "\n";
   EXPECT_TRUE(read_csv_text(file, "f.csv", {}, [&](JobRecord&& r) { read.push_back(r); }).empty());
   ASSERT_EQ(read.size(), 2u);
   EXPECT_EQ(read[0].action, tweet.action);
