@@ -186,15 +186,20 @@ Result<HttpRequest> render(const Action& action) {
   return request;
 }
 
-std::string job_key(const Action& action, const HttpRequest& request) {
-  return sha256_hex(job_key_text(action, request));
+std::string job_key(const Action& action, const HttpRequest& request, const Schedule& schedule) {
+  return sha256_hex(job_key_text(action, request, schedule));
 }
 
-std::string job_key_text(const Action& action, const HttpRequest& request) {
+std::string job_key_text(const Action& action, const HttpRequest& request,
+                         const Schedule& schedule) {
   // The rendered method, path and body already hold op, target, ids and the canonical body;
-  // the separators cannot occur inside a checked path.
-  return fmt::format("{}\n{}\n{}\n{}", op_name(action.op), request.method, request.path,
-                     request.body);
+  // the separators cannot occur inside a checked path. Times as UTC ms: the same instant
+  // written with another offset is the same job.
+  std::string text = fmt::format("{}\n{}\n{}\n{}", op_name(action.op), request.method,
+                                 request.path, request.body);
+  if (schedule.not_before) text += fmt::format("\nnot_before={}", *schedule.not_before);
+  if (schedule.expires_at) text += fmt::format("\nexpires_at={}", *schedule.expires_at);
+  return text;
 }
 
 std::string object_key(const Action& action) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/picture_id.hpp"
+#include "api/schedule.hpp"
 #include "api/target.hpp"
 #include "util/result.hpp"
 
@@ -57,10 +58,15 @@ struct HttpRequest {
 // depth): a bad one yields an Error rather than a path, or a body that is not valid JSON.
 Result<HttpRequest> render(const Action& action);
 
-// The key that makes import idempotent: a hash of what the job does (op, target, ids, body).
-std::string job_key(const Action& action, const HttpRequest& request);
+// The key that makes import idempotent: a hash of what the job does (op, target, ids, body),
+// and of its schedule only where it has one, so that the keys of jobs without a schedule stay
+// what they were before schedules existed, and a campaign cancelled and imported again with
+// new dates is new jobs.
+std::string job_key(const Action& action, const HttpRequest& request,
+                    const Schedule& schedule = {});
 // What job_key hashes, for a caller that hashes many with one Sha256 (import).
-std::string job_key_text(const Action& action, const HttpRequest& request);
+std::string job_key_text(const Action& action, const HttpRequest& request,
+                         const Schedule& schedule = {});
 
 // Jobs on the same object run one at a time, in file order: identity|target|page|object.
 std::string object_key(const Action& action);

@@ -134,12 +134,14 @@ std::string job_line(const store::JobRecord& j) {
       R"({{"job":{},"batch":{},"job_key_hex":"{}","object_hash":{},"source":{},"op":{},)"
       R"("target":{},"identity":{},"page_id":{},"object_id":{},"method":{},"path":{},"body":{},)"
       R"("state":{},"attempts":{},"attempt_base":{},"next_attempt_at":{},"note":{},)"
-      R"("last_http_status":{},"last_outcome":{},"updated_at":{}}})",
+      R"("last_http_status":{},"last_outcome":{},"updated_at":{},"not_before":{},)"
+      R"("expires_at":{}}})",
       j.id, j.batch_id, hex(j.job_key), j.object_hash, text_json(j.source), text_json(j.op),
       text_json(j.target), text_json(j.identity), text_json(j.page_id), text_json(j.object_id),
       text_json(j.method), text_json(j.path), text_json(j.body), text_json(j.state), j.attempts,
       j.attempt_base, j.next_attempt_at, text_json(j.note), optional_json(j.last_http_status),
-      j.last_outcome ? text_json(*j.last_outcome) : "null", j.updated_at);
+      j.last_outcome ? text_json(*j.last_outcome) : "null", j.updated_at,
+      optional_json(j.not_before), optional_json(j.expires_at));
 }
 
 std::string attempt_line(const store::ChainedAttempt& row) {

@@ -22,14 +22,27 @@ std::int64_t total(const std::map<store::JobState, std::int64_t>& counts) {
   return sum;
 }
 
+// The pending jobs waiting for their not_before (docs/formats.md#scheduled-jobs), as JSON fields.
+std::string scheduled_json(std::int64_t scheduled, std::optional<EpochMs> next) {
+  return fmt::format(R"("scheduled":{},"next_scheduled_at":{})", scheduled,
+                     next ? json_string(format_utc_ms(*next)) : "null");
+}
+
+// "  (3 of them scheduled, the next due at ...)" under a counts line; nothing when none are.
+void print_scheduled(std::ostream& out, std::int64_t scheduled, std::optional<EpochMs> next) {
+  if (scheduled == 0 || !next) return;
+  out << fmt::format("  {} of the pending scheduled for later, the next due at {}\n", scheduled,
+                     format_utc_ms(*next));
+}
+
 std::string status_json(const GlobalOptions& global, const store::QueueStatus& status) {
   std::string batches;
   for (const auto& b : status.batches) {
     if (!batches.empty()) batches += ',';
-    batches +=
-        fmt::format(R"({{"id":{},"description":{},"created_at":"{}","total":{},"states":{}}})",
-                    b.batch_id, json_string(b.description), format_utc_ms(b.created_at),
-                    total(b.by_state), state_counts_json(b.by_state));
+    batches += fmt::format(
+        R"({{"id":{},"description":{},"created_at":"{}","total":{},"states":{},{}}})", b.batch_id,
+        json_string(b.description), format_utc_ms(b.created_at), total(b.by_state),
+        state_counts_json(b.by_state), scheduled_json(b.scheduled, b.next_scheduled_at));
   }
   std::string last_run = "null";
   if (const auto& r = status.last_run) {
@@ -48,9 +61,10 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
   }
   return with_queue_field(
       global,
-      fmt::format(R"({{"total":{},"states":{},"batches":[{}],"last_run":{},)"
+      fmt::format(R"({{"total":{},"states":{},{},"batches":[{}],"last_run":{},)"
                   R"("live_runs":[{}],"api_root":{},"exit_code":0}})",
-                  total(status.by_state), state_counts_json(status.by_state), batches, last_run,
+                  total(status.by_state), state_counts_json(status.by_state),
+                  scheduled_json(status.scheduled, status.next_scheduled_at), batches, last_run,
                   live_runs, status.api_root ? json_string(*status.api_root) : "null"));
 }
 
@@ -102,10 +116,12 @@ class StatusCommand final : public Command {
                                status->api_root.value_or("none yet (bound by the first run)"));
     streams.out << fmt::format("{} jobs:", total(status->by_state));
     print_counts(streams.out, status->by_state);
+    print_scheduled(streams.out, status->scheduled, status->next_scheduled_at);
     for (const auto& b : status->batches) {
       streams.out << fmt::format("batch {} ({}, {}):", b.batch_id, b.description,
                                  format_utc_ms(b.created_at));
       print_counts(streams.out, b.by_state);
+      print_scheduled(streams.out, b.scheduled, b.next_scheduled_at);
     }
     if (const auto& r = status->last_run) {
       streams.out << fmt::format(

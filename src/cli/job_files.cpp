@@ -64,7 +64,9 @@ Result<store::ImportSummary> queue_job_files(store::Queue& queue,
     Status queued = for_each_rendered_job(
         path, options,
         [&](const jobfile::JobRecord& job, const api::HttpRequest& request,
-            const std::string& source) { return (*session)->add(job.action, request, source); });
+            const std::string& source) {
+          return (*session)->add(job.action, request, source, job.schedule);
+        });
     // The session rolls back as it goes out of scope.
     if (!queued) return Error{queued.error().message + "; nothing was queued"};
   }

@@ -20,6 +20,14 @@ std::string queue_metrics_text(const store::QueueStatus& status, EpochMs now) {
   out.gauge("oneall_bulk_oldest_due_job_age_seconds",
             "How long the pending job due longest has waited for a run (0: no job is due).",
             seconds(waited));
+  out.gauge("oneall_bulk_jobs_scheduled",
+            "Pending jobs waiting for their not_before (counted among the pending too).",
+            status.scheduled);
+  if (status.next_scheduled_at) {
+    out.gauge("oneall_bulk_next_scheduled_timestamp_seconds",
+              "When the next scheduled job comes due, in seconds since the Unix epoch.",
+              seconds(*status.next_scheduled_at));
+  }
   out.gauge("oneall_bulk_live_runs", "Runs working the queue now.",
             static_cast<std::int64_t>(status.live_runs.size()));
   // A time that never was is 0, so that `time() - metric` is large and an alert on it fires.

@@ -11,10 +11,17 @@ ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int
                         std::int64_t run_id) {
   const std::map<store::JobState, std::int64_t> none;  // a batch that does not exist
   const std::map<store::JobState, std::int64_t>* counts = &status.by_state;
+  std::int64_t scheduled = status.scheduled;
+  std::optional<EpochMs> next_scheduled_at = status.next_scheduled_at;
   if (batch) {
     counts = &none;
+    scheduled = 0;
+    next_scheduled_at.reset();
     for (const auto& b : status.batches) {
-      if (b.batch_id == *batch) counts = &b.by_state;
+      if (b.batch_id != *batch) continue;
+      counts = &b.by_state;
+      scheduled = b.scheduled;
+      next_scheduled_at = b.next_scheduled_at;
     }
   }
   auto count = [&](store::JobState state) {
@@ -26,6 +33,9 @@ ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int
   for (const store::LiveRun& live : status.live_runs) {
     if (live.run_id != run_id) ++scope.other_live_runs;
   }
+  scope.pending -= scheduled;
+  scope.scheduled = scheduled;
+  scope.next_scheduled_at = next_scheduled_at;
   return scope;
 }
 
@@ -97,6 +107,10 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
                         scope.running, scope.other_live_runs);
   }
   text += exit_code == kExitStoppedEarly ? "; run again to continue\n" : "\n";
+  if (scope.scheduled > 0 && scope.next_scheduled_at) {
+    text += fmt::format("{} job(s) scheduled for later, the next due at {}\n", scope.scheduled,
+                        format_utc_ms(*scope.next_scheduled_at));
+  }
   // A run never sends a failed job again: after wrong keys, "run again" alone would skip them.
   if (s.stop_cause == engine::StopCause::kCircuitBreaker && s.refused > 0) {
     text += fmt::format(
@@ -119,11 +133,13 @@ std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
       R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
       R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"other_live_runs":{},)"
-      R"("exit_code":{}}})",
+      R"("jobs_scheduled":{},"next_scheduled_at":{},"exit_code":{}}})",
       run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
       requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
       json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running,
-      scope.other_live_runs, exit_code);
+      scope.other_live_runs, scope.scheduled,
+      scope.next_scheduled_at ? json_string(format_utc_ms(*scope.next_scheduled_at)) : "null",
+      exit_code);
 }
 
 }  // namespace oneall::cli

@@ -15,7 +15,7 @@ namespace oneall::cli {
 
 // Jobs in a run's scope (the whole queue, or one batch) by the states that decide the exit code.
 struct ScopeCounts {
-  std::int64_t pending = 0;
+  std::int64_t pending = 0;  // due or waiting for a retry; the scheduled ones are apart
   std::int64_t running = 0;
   std::int64_t failed = 0;
   std::int64_t dead = 0;
@@ -23,6 +23,9 @@ struct ScopeCounts {
   // Other runs working the queue now (PostgreSQL): the running jobs are in their hands, not
   // left behind by this run.
   std::int64_t other_live_runs = 0;
+  // Pending jobs waiting for their not_before: not work left now (docs/formats.md#scheduled-jobs).
+  std::int64_t scheduled = 0;
+  std::optional<EpochMs> next_scheduled_at;
   // Jobs still waiting for a run to take them.
   std::int64_t left() const { return pending + (other_live_runs > 0 ? 0 : running); }
 };

@@ -114,7 +114,8 @@ QueueWriter::Reply QueueWriter::write(const Turn& turn) {
     }
     reply.claimed = std::move(*claimed);
     if (reply.claimed.size() < turn.claim) {
-      auto next = queue_.next_pending_at(options_.batch);
+      // Jobs scheduled after the deadline are no work for this run: it ends without them.
+      auto next = queue_.next_pending_at(options_.batch, options_.deadline);
       if (!next) {
         reply.written = next.error();
         return reply;

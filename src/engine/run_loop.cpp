@@ -245,7 +245,8 @@ void RunLoop::note_claim(std::size_t wanted, std::size_t got,
     claim_at_ = kNever;  // until a transfer finishes: it may leave a retry or free an object
     blocked_since_.reset();
   } else if (*next_pending_at > now) {
-    claim_at_ = *next_pending_at;  // a retry waiting for its backoff
+    // A retry waiting for its backoff, or a job scheduled before the deadline.
+    claim_at_ = *next_pending_at;
     blocked_since_.reset();
   } else {
     // Due but not claimable: an earlier job on the same object is running. If it is ours, its

@@ -6,6 +6,7 @@ namespace {
 constexpr std::array<std::string_view, kCsvColumnCount> kColumnNames = {
     "op",    "target",      "identity", "page_id", "object_id",
     "board", "description", "link",     "message", "attachments",
+    "not_before", "expires_at",
 };
 
 std::string known_columns() {

@@ -26,8 +26,10 @@ enum class CsvColumn {
   kLink,
   kMessage,
   kAttachments,
+  kNotBefore,
+  kExpiresAt,
 };
-inline constexpr std::size_t kCsvColumnCount = 10;
+inline constexpr std::size_t kCsvColumnCount = 12;
 
 std::string_view column_name(CsvColumn column);
 std::optional<CsvColumn> parse_column(std::string_view name);

@@ -6,6 +6,7 @@
 
 #include "api/picture_id.hpp"
 #include "jobfile/job_fields.hpp"
+#include "util/rfc3339.hpp"
 
 namespace oneall::jobfile {
 namespace {
@@ -124,6 +125,25 @@ std::optional<JobRecord> build_csv_record(const CsvHeader& header, const CsvRow&
         ok = false;
       }
     }
+  }
+
+  auto time = [&](CsvColumn column) -> std::optional<EpochMs> {
+    auto text = cell(column);
+    if (!text) return std::nullopt;
+    Result<EpochMs> parsed = parse_rfc3339(*text);
+    if (parsed) return *parsed;
+    out.add(at(column), std::string(column_name(column)), parsed.error().message);
+    ok = false;
+    return std::nullopt;
+  };
+  record.schedule.not_before = time(CsvColumn::kNotBefore);
+  record.schedule.expires_at = time(CsvColumn::kExpiresAt);
+  if (const api::Schedule& when = record.schedule;
+      when.not_before && when.expires_at && *when.expires_at <= *when.not_before) {
+    out.add(at(CsvColumn::kExpiresAt), "expires_at",
+            "must be later than not_before (" + format_utc_ms(*when.not_before) +
+                "): the job could never be sent");
+    ok = false;
   }
 
   const FieldLocator locate = [&](const api::FieldProblem& problem) -> std::optional<FieldPlace> {

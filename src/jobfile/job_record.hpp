@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/action.hpp"
+#include "api/schedule.hpp"
 
 namespace oneall::jobfile {
 
@@ -17,6 +18,7 @@ struct SourcePos {
 
 struct JobRecord {
   api::Action action;
+  api::Schedule schedule;  // not_before / expires_at, when the file gives them
   SourcePos pos;
 };
 

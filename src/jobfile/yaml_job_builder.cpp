@@ -23,6 +23,8 @@ void YamlJobBuilder::build(const YamlNode& node, const RecordSink& sink) {
   unset_.identity |= !own.identity.present;
   unset_.page_id |= !own.page_id.present;
   unset_.object_id |= !own.object_id.present;
+  unset_.not_before |= !own.not_before.present;
+  unset_.expires_at |= !own.expires_at.present;
 
   const Slot<api::Op>& op = pick(own.op, defaults_.op);
   const Slot<api::Target>& target = pick(own.target, defaults_.target);
@@ -89,14 +91,34 @@ void YamlJobBuilder::build(const YamlNode& node, const RecordSink& sink) {
     return FieldPlace{pos, field};
   };
   ok = check_action(action, locate, out_) && ok;
+  ok = take_schedule(own, record) && ok;
   if (ok) sink(std::move(record));
+}
+
+bool YamlJobBuilder::take_schedule(const YamlJobFields& own, JobRecord& record) {
+  const Slot<EpochMs>& not_before = pick(own.not_before, defaults_.not_before);
+  const Slot<EpochMs>& expires_at = pick(own.expires_at, defaults_.expires_at);
+  if (not_before.broken() || expires_at.broken()) return false;
+  record.schedule.not_before = not_before.value;
+  record.schedule.expires_at = expires_at.value;
+  if (!not_before.value || !expires_at.value || *expires_at.value > *not_before.value) return true;
+  const std::string message = "must be later than not_before (" +
+                              format_utc_ms(*not_before.value) + "): the job could never be sent";
+  // Both from `defaults`: one problem, however many jobs inherit it.
+  const bool inherited = !own.not_before.present && !own.expires_at.present;
+  if (!inherited || reported_defaults_.insert("expires_at\n" + message).second) {
+    out_.add(expires_at.pos, "expires_at", message);
+  }
+  return false;
 }
 
 bool YamlJobBuilder::would_inherit_from(const YamlJobFields& late) const {
   // A broken default is reported where it is written, which already makes the file invalid.
   return (unset_.op && late.op.value) || (unset_.target && late.target.value) ||
          (unset_.identity && late.identity.value) || (unset_.page_id && late.page_id.value) ||
-         (unset_.object_id && late.object_id.value) || (unset_.set && late.set.value);
+         (unset_.object_id && late.object_id.value) || (unset_.set && late.set.value) ||
+         (unset_.not_before && late.not_before.value) ||
+         (unset_.expires_at && late.expires_at.value);
 }
 
 }  // namespace oneall::jobfile

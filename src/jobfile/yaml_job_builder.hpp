@@ -31,8 +31,12 @@ class YamlJobBuilder {
   // The fields some job built so far did not set itself.
   struct Unset {
     bool op = false, target = false, identity = false, page_id = false, object_id = false,
-         set = false;
+         set = false, not_before = false, expires_at = false;
   };
+
+  // Takes the job's schedule (its own fields over the defaults) into `record`; false when a
+  // time is broken (reported where it is written) or expires_at is not after not_before.
+  bool take_schedule(const YamlJobFields& own, JobRecord& record);
 
   Unset unset_;
   const YamlJobFields& defaults_;

@@ -2,11 +2,13 @@
 
 #include "jobfile/job_fields.hpp"
 #include "jobfile/yaml_node.hpp"
+#include "util/rfc3339.hpp"
 
 namespace oneall::jobfile {
 namespace {
 
-constexpr const char* kJobKeys = "op, target, identity, page_id, object_id, set";
+constexpr const char* kJobKeys =
+    "op, target, identity, page_id, object_id, set, not_before, expires_at";
 constexpr const char* kSetKeys = "board, description, link, message, attachments";
 
 // Where a value sits. An empty value (`page_id:`) is marked where the next token starts, which
@@ -100,6 +102,18 @@ std::optional<SetSpec> read_set(const YamlNode& value, const SourcePos& pos,
   return set;
 }
 
+// `not_before: 2026-12-31T23:00:00Z`: YAML would take an unquoted timestamp for a scalar
+// like any other, so its text is read as written and held to RFC 3339.
+std::optional<EpochMs> read_time(const YamlNode& value, const SourcePos& pos,
+                                 const std::string& field, DiagnosticList& out) {
+  std::optional<std::string> text = read_text(value, pos, field, out);
+  if (!text) return std::nullopt;
+  Result<EpochMs> time = parse_rfc3339(*text);
+  if (time) return *time;
+  out.add(pos, field, time.error().message);
+  return std::nullopt;
+}
+
 template <class T, class Read>
 void fill(Slot<T>& slot, const SourcePos& pos, Read&& read) {
   slot.present = true;
@@ -139,6 +153,9 @@ YamlJobFields read_job_fields(const YamlNode& map, const std::string& prefix, Di
                                                : key == "page_id" ? job.page_id
                                                                   : job.object_id;
                      fill(slot, pos, [&] { return read_text(value, pos, field, out); });
+                   } else if (key == "not_before" || key == "expires_at") {
+                     Slot<EpochMs>& slot = key == "not_before" ? job.not_before : job.expires_at;
+                     fill(slot, pos, [&] { return read_time(value, pos, field, out); });
                    } else if (key == "set") {
                      fill(job.set, pos, [&] { return read_set(value, pos, field, out); });
                    } else {

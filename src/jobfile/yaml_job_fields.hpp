@@ -11,6 +11,7 @@
 #include "api/action.hpp"
 #include "jobfile/diagnostic_list.hpp"
 #include "jobfile/yaml_node.hpp"
+#include "util/clock.hpp"
 
 namespace oneall::jobfile {
 
@@ -36,6 +37,8 @@ struct YamlJobFields {
   Slot<std::string> page_id;
   Slot<std::string> object_id;
   Slot<SetSpec> set;
+  Slot<EpochMs> not_before;  // UTC ms, read from RFC 3339
+  Slot<EpochMs> expires_at;
   bool clean = true;  // nothing was reported while reading the map
 };
 

@@ -32,8 +32,9 @@ std::string stored_job_key(std::string_view hex_key) {
 }
 
 std::string stored_job_key(Sha256& hasher, const api::Action& action,
-                           const api::HttpRequest& request) {
-  return hasher.digest(api::job_key_text(action, request)).substr(0, kStoredJobKeyBytes);
+                           const api::HttpRequest& request, const api::Schedule& schedule) {
+  return hasher.digest(api::job_key_text(action, request, schedule))
+      .substr(0, kStoredJobKeyBytes);
 }
 
 std::int64_t object_hash(std::string_view object_key) {

@@ -24,7 +24,7 @@ std::string stored_job_key(std::string_view hex_key);
 // The same key for a job about to be queued, hashed with `hasher`: an import keeps one for all
 // its rows rather than setting up libcrypto's digest for each.
 std::string stored_job_key(Sha256& hasher, const api::Action& action,
-                           const api::HttpRequest& request);
+                           const api::HttpRequest& request, const api::Schedule& schedule = {});
 
 // 64-bit FNV-1a of api::object_key(), as SQLite's signed INTEGER. Used only to keep jobs on one
 // object in file order: two objects sharing a hash merely run one after the other, never at once,

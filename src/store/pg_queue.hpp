@@ -41,7 +41,8 @@ class PgQueue final : public Queue {
   Status hold_sends(const std::string& scope, EpochMs until) override;
   Status release(std::int64_t job_id) override;
   Result<std::optional<EpochMs>> next_pending_at(
-      std::optional<std::int64_t> batch = std::nullopt) override;
+      std::optional<std::int64_t> batch = std::nullopt,
+      std::optional<EpochMs> wait_until = std::nullopt) override;
   Result<QueueStatus> status() override;
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) override;
   Status for_each_pending(std::optional<std::int64_t> batch,
@@ -120,7 +121,7 @@ PgChainTail lock_chain_tail(PgConnection& connection);
 inline constexpr const char* kPgJobRecordColumns =
     "id, batch_id, job_key, object_hash, source, op, target, identity, page_id, object_id, "
     "method, path, body, state, attempts, next_attempt_at, note, last_http_status, last_outcome, "
-    "updated_at, attempt_base";
+    "updated_at, attempt_base, not_before, expires_at";
 JobRecord pg_job_record(const PgRows& rows, int i);
 BatchRecord pg_batch_record(const PgRows& rows, int i);
 

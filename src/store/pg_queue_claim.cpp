@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/pg_queue.hpp"
+#include "store/schedule_sql.hpp"
 
 namespace oneall::store {
 namespace {
@@ -151,6 +152,8 @@ std::vector<ClaimedJob> PgQueue::claim_rows(std::int64_t run_id, std::size_t lim
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();
   connection_.query("SELECT pg_advisory_xact_lock($1)", {kClaimLockKey});
+  // Under the claim lock, so that claimers never expire the same rows at once.
+  connection_.query(expire_jobs_sql("$1"), {now});
   // Another runner died or was cut off: its jobs come back here, to whoever claims next.
   take_back_orphans(now, OrphanCheck::kExpired);
   std::vector<PgParam> params = {static_cast<std::int64_t>(limit), now, run_id, now + lease_ms};
@@ -188,17 +191,21 @@ Status PgQueue::release(std::int64_t job_id) {
 // heartbeat (past half its lease: it died, or it is cut off from the database) come back when
 // their lease runs out, so a run waits for them rather than end while they are lost; jobs of a
 // run that is keeping up are its own business.
-Result<std::optional<EpochMs>> PgQueue::next_pending_at(std::optional<std::int64_t> batch) {
+Result<std::optional<EpochMs>> PgQueue::next_pending_at(std::optional<std::int64_t> batch,
+                                                         std::optional<EpochMs> wait_until) {
   try {
+    const EpochMs now = clock_.now_ms();
     PgRows earliest = connection_.query(
         "SELECT LEAST((SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
         "AND ($1::BIGINT IS NULL OR j.batch_id = $1) "
-        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)), "
+        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) AND " +
+            due_by_sql("j", "$3::BIGINT") + "), "
         "(SELECT MIN(f.lease_until) FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
         "LEFT JOIN runs AS r ON r.id = f.run_id WHERE ($1::BIGINT IS NULL OR j.batch_id = $1) "
         "AND (r.id IS NULL OR r.ended_at IS NOT NULL OR r.live_until IS NULL "
         "OR 2 * $2::BIGINT > r.heartbeat_at + r.live_until)))",
-        {batch ? PgParam(*batch) : PgParam(std::nullopt), clock_.now_ms()});
+        {batch ? PgParam(*batch) : PgParam(std::nullopt), now,
+         std::max(now, wait_until.value_or(0))});
     return earliest.optional_integer(0, 0);
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("find the next due job in {}", shown_));

@@ -81,6 +81,8 @@ JobRecord pg_job_record(const PgRows& rows, int i) {
   job.last_outcome = optional_text(rows, i, 18);
   job.updated_at = rows.integer(i, 19);
   job.attempt_base = rows.integer(i, 20);
+  job.not_before = rows.optional_integer(i, 21);
+  job.expires_at = rows.optional_integer(i, 22);
   return job;
 }
 

@@ -105,7 +105,7 @@ constexpr const char* kInsertRun =
 constexpr const char* kInsertJob =
     "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, identity, "
     "page_id, object_id, method, path, body, state, attempts, next_attempt_at, note, "
-    "last_http_status, last_outcome, updated_at, attempt_base) VALUES ";
+    "last_http_status, last_outcome, updated_at, attempt_base, not_before, expires_at) VALUES ";
 constexpr const char* kInsertAttempt =
     "INSERT INTO attempts (id, run_id, job_id, attempt, started_at, ended_at, method, path, "
     "request_body, http_status, curl_error, retry_after, api_flag, api_code, api_info, "
@@ -165,7 +165,9 @@ class PgCopyInSession final : public Queue::CopyInSession {
                   optional_param(row.last_http_status),
                   optional_param(row.last_outcome),
                   row.updated_at,
-                  row.attempt_base});
+                  row.attempt_base,
+                  optional_param(row.not_before),
+                  optional_param(row.expires_at)});
   }
 
   // Each value as stored: NULL stays NULL, the bytes of retry_after and response_body as BYTEA,

@@ -44,7 +44,7 @@ class PgImportSession final : public Queue::ImportSession {
   // Takes the import lock, numbers the batch, adds its row and the staging table.
   void start(const std::string& description);
   Status add(const api::Action& action, const api::HttpRequest& request,
-             const std::string& source) override;
+             const std::string& source, const api::Schedule& schedule) override;
   Result<ImportSummary> commit() override;
 
  private:
@@ -82,7 +82,8 @@ void PgImportSession::start(const std::string& description) {
       "CREATE TEMP TABLE import_rows (seq BIGINT NOT NULL, job_key BYTEA NOT NULL, "
       "object_hash BIGINT NOT NULL, source TEXT NOT NULL, op TEXT NOT NULL, "
       "target TEXT NOT NULL, identity TEXT NOT NULL, page_id TEXT NOT NULL, "
-      "object_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL) "
+      "object_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL, "
+      "not_before BIGINT, expires_at BIGINT) "
       "ON COMMIT DROP");
   // For this transaction only. The chunk's statement probes jobs_by_key once per row, which is
   // what it wants; but the statistics of jobs are from before the import (ANALYZE runs after
@@ -94,11 +95,11 @@ void PgImportSession::start(const std::string& description) {
 }
 
 Status PgImportSession::add(const api::Action& action, const api::HttpRequest& request,
-                            const std::string& source) {
+                            const std::string& source, const api::Schedule& schedule) {
   if (closed_because_) {
     return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
-  const std::string key = stored_job_key(hasher_, action, request);
+  const std::string key = stored_job_key(hasher_, action, request, schedule);
   const std::size_t before = piece_.size();
   piece_ += std::to_string(next_seq_++);
   piece_ += '\t';
@@ -115,6 +116,10 @@ Status PgImportSession::add(const api::Action& action, const api::HttpRequest& r
     piece_ += '\t';
   }
   append_copy_field(piece_, request.body);
+  for (const std::optional<EpochMs>& time : {schedule.not_before, schedule.expires_at}) {
+    piece_ += '\t';
+    piece_ += time ? std::to_string(*time) : std::string("\\N");  // COPY's NULL
+  }
   piece_ += '\n';
   chunk_bytes_ += piece_.size() - before;
   last_source_ = source;
@@ -136,7 +141,7 @@ void PgImportSession::send_piece() {
     connection_.exec("TRUNCATE import_rows");
     copy_.emplace(connection_,
                   "COPY import_rows (seq, job_key, object_hash, source, op, target, identity, "
-                  "page_id, object_id, method, path, body) FROM STDIN");
+                  "page_id, object_id, method, path, body, not_before, expires_at) FROM STDIN");
   }
   copy_->put(piece_);
   piece_.clear();
@@ -164,9 +169,11 @@ void PgImportSession::flush() {
           "fresh AS (SELECT DISTINCT ON (job_key) * FROM staged WHERE queued_id IS NULL "
           "ORDER BY job_key, seq), "
           "added AS (INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
-          "identity, page_id, object_id, method, path, body, updated_at) "
+          "identity, page_id, object_id, method, path, body, updated_at, next_attempt_at, "
+          "not_before, expires_at) "
           "SELECT $1 - 1 + ROW_NUMBER() OVER (ORDER BY seq), $2, job_key, object_hash, source, "
-          "op, target, identity, page_id, object_id, method, path, body, $3 FROM fresh "
+          "op, target, identity, page_id, object_id, method, path, body, $3, "
+          "COALESCE(not_before, 0), not_before, expires_at FROM fresh "
           "ORDER BY job_key ON CONFLICT (job_key) DO NOTHING RETURNING 1) "
           "SELECT queued_state, COUNT(*) FROM staged WHERE queued_id IS NOT NULL GROUP BY 1 "
           "UNION ALL SELECT NULL, COUNT(*) FROM added",

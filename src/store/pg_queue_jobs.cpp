@@ -56,7 +56,8 @@ Status PgQueue::for_each_job(const JobFilter& filter,
     const FilterSql where = filter_sql(filter, 2);
     const std::string select = fmt::format(
         "SELECT id, batch_id, source, op, target, identity, page_id, object_id, {}, attempts, "
-        "last_http_status, last_outcome, note, updated_at, method, path, body FROM jobs "
+        "last_http_status, last_outcome, note, updated_at, method, path, body, not_before, "
+        "expires_at FROM jobs "
         "WHERE id > $1 AND {} ORDER BY id LIMIT {}",
         state_now_sql(), where.where, kPageRows);
     std::int64_t after = 0;
@@ -84,6 +85,8 @@ Status PgQueue::for_each_job(const JobFilter& filter,
         row.request.method = rows.text(i, 14);
         row.request.path = rows.text(i, 15);
         row.request.body = rows.text(i, 16);
+        row.not_before = rows.optional_integer(i, 17);
+        row.expires_at = rows.optional_integer(i, 18);
         each(row);
         after = row.job_id;
       }
@@ -117,7 +120,9 @@ Result<std::int64_t> PgQueue::retry_jobs(const JobFilter& filter) {
   if (scope.states.empty()) return std::int64_t{0};
   try {
     return update_matching(connection_,
-                           "state = 'pending', next_attempt_at = 0, attempt_base = attempts, "
+                           // A scheduled job still waits for its not_before.
+                           "state = 'pending', next_attempt_at = COALESCE(not_before, 0), "
+                           "attempt_base = attempts, "
                            "note = 'retried', updated_at = $1::BIGINT",
                            scope, clock_.now_ms());
   } catch (const PgError& e) {

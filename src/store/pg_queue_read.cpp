@@ -7,6 +7,7 @@
 
 #include "store/attempt_chain.hpp"
 #include "store/pg_queue.hpp"
+#include "store/schedule_sql.hpp"
 
 namespace oneall::store {
 namespace {
@@ -85,7 +86,7 @@ Result<QueueStatus> PgQueue::status() {
       const std::int64_t id = batches.integer(i, 0);
       if (status.batches.empty() || status.batches.back().batch_id != id) {
         status.batches.push_back(
-            {id, batches.text(i, 1), batches.integer(i, 2), zero_state_counts()});
+            {id, batches.text(i, 1), batches.integer(i, 2), zero_state_counts(), 0, std::nullopt});
       }
       if (auto state = parse_state(batches.text(i, 3))) {
         status.batches.back().by_state[*state] = batches.integer(i, 4);
@@ -102,6 +103,12 @@ Result<QueueStatus> PgQueue::status() {
       for (BatchCounts& batch : status.batches) {
         if (batch.batch_id == batch_id) count_in_flight_as_running(batch.by_state, in_flight);
       }
+    }
+
+    PgRows scheduled = connection_.query(scheduled_by_batch_sql("$1"), {clock_.now_ms()});
+    for (int i = 0; i < scheduled.size(); ++i) {
+      add_scheduled(status, scheduled.integer(i, 0), scheduled.integer(i, 1),
+                    scheduled.integer(i, 2));
     }
 
     auto read_run = [this](const char* order) -> std::optional<RunRow> {

@@ -49,8 +49,10 @@ class Queue {
   class ImportSession {
    public:
     virtual ~ImportSession() = default;
+    // A job with a schedule waits for its not_before (its next_attempt_at is set to it) and
+    // expires at expires_at; the schedule is part of its job key when it has one.
     virtual Status add(const api::Action& action, const api::HttpRequest& request,
-                       const std::string& source) = 0;
+                       const std::string& source, const api::Schedule& schedule = {}) = 0;
     virtual Result<ImportSummary> commit() = 0;
   };
   virtual Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) = 0;
@@ -117,8 +119,11 @@ class Queue {
   // Earliest next_attempt_at among pending jobs not running (in `batch` if given); nullopt if
   // none. Where runs_at_once(), also the lease end of jobs held by a run that missed its
   // heartbeat: they come back then, and a run waits for them rather than leave them behind.
+  // Jobs scheduled later than `wait_until` (or now, if later or not given) are left out: a run
+  // waits only for those due before its deadline (docs/formats.md#scheduled-jobs).
   virtual Result<std::optional<EpochMs>> next_pending_at(
-      std::optional<std::int64_t> batch = std::nullopt) = 0;
+      std::optional<std::int64_t> batch = std::nullopt,
+      std::optional<EpochMs> wait_until = std::nullopt) = 0;
 
   // ---- reading
   virtual Result<QueueStatus> status() = 0;

@@ -2,6 +2,7 @@
 // run, one job at a time from pending through running to where its attempt leaves it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -70,6 +71,7 @@ std::vector<ClaimedJob> SqliteQueue::claim_rows(std::int64_t run_id, std::size_t
   std::vector<ClaimedJob> claimed;
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();
+  statements_->expire_jobs.bind(1, now).run();  // before the claim: an expired job is never sent
   Statement& select = batch ? statements_->claim_in_batch : statements_->claim;
   select.bind(1, static_cast<std::int64_t>(limit)).bind(2, now);
   if (batch) select.bind(3, *batch);
@@ -109,11 +111,13 @@ Status SqliteQueue::release(std::int64_t job_id) {
   }
 }
 
-Result<std::optional<EpochMs>> SqliteQueue::next_pending_at(std::optional<std::int64_t> batch) {
+Result<std::optional<EpochMs>> SqliteQueue::next_pending_at(std::optional<std::int64_t> batch,
+                                                             std::optional<EpochMs> wait_until) {
   try {
     Statement& select =
         batch ? statements_->next_pending_at_in_batch : statements_->next_pending_at;
     if (batch) select.bind(1, *batch);
+    select.bind(2, std::max(clock_.now_ms(), wait_until.value_or(0)));
     std::optional<EpochMs> earliest;
     if (select.step()) earliest = select.column_optional_int(0);
     select.reset();

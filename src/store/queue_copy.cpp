@@ -70,6 +70,8 @@ JobRecord read_job_record(const Statement& row) {
   job.last_outcome = optional_text(row, 18);
   job.updated_at = row.column_int(19);
   job.attempt_base = row.column_int(20);
+  job.not_before = row.column_optional_int(21);
+  job.expires_at = row.column_optional_int(22);
   return job;
 }
 

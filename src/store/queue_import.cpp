@@ -87,13 +87,15 @@ class SqliteImportSession final : public Queue::ImportSession {
                               "JOIN jobs AS j ON j.id = k.job_id WHERE k.job_key = ?1"),
         insert_job_(db,
                     "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
-                    "identity, page_id, object_id, method, path, body, updated_at) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)") {}
+                    "identity, page_id, object_id, method, path, body, updated_at, "
+                    "next_attempt_at, not_before, expires_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                    "COALESCE(?15, 0), ?15, ?16)") {}
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
   Status add(const api::Action& action, const api::HttpRequest& request,
-             const std::string& source) override;
+             const std::string& source, const api::Schedule& schedule) override;
   Result<ImportSummary> commit() override;
 
  private:
@@ -130,12 +132,12 @@ void SqliteImportSession::start(const std::string& description) {
 }
 
 Status SqliteImportSession::add(const api::Action& action, const api::HttpRequest& request,
-                                const std::string& source) {
+                                const std::string& source, const api::Schedule& schedule) {
   if (closed_because_) {
     return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
   }
   try {
-    const std::string key = stored_job_key(hasher_, action, request);
+    const std::string key = stored_job_key(hasher_, action, request, schedule);
     // Into an empty queue nothing is queued already (repeats within the import are found at
     // commit): no lookup.
     if (jobs_before_ > 0 && is_queued(key)) return Ok{};
@@ -154,6 +156,8 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
         .bind_borrowed(12, request.path)
         .bind_borrowed(13, request.body)
         .bind(14, clock_.now_ms())
+        .bind(15, schedule.not_before)
+        .bind(16, schedule.expires_at)
         .run();
     ++next_job_id_;
     ++summary_.new_jobs;

@@ -52,7 +52,8 @@ Status SqliteQueue::for_each_job(const JobFilter& filter,
     const FilterSql where = filter_sql(filter);
     Statement select(db_, fmt::format("SELECT id, batch_id, source, op, target, identity, "
                                       "page_id, object_id, {}, attempts, last_http_status, "
-                                      "last_outcome, note, updated_at, method, path, body "
+                                      "last_outcome, note, updated_at, method, path, body, "
+                                      "not_before, expires_at "
                                       "FROM jobs WHERE {} ORDER BY id",
                                       state_now_sql(), where.where));
     bind_filter(select, where);
@@ -77,6 +78,8 @@ Status SqliteQueue::for_each_job(const JobFilter& filter,
       row.request.method = select.column_text(14);
       row.request.path = select.column_text(15);
       row.request.body = select.column_text(16);
+      row.not_before = select.column_optional_int(17);
+      row.expires_at = select.column_optional_int(18);
       each(row);
     }
     return Ok{};
@@ -107,7 +110,9 @@ Result<std::int64_t> SqliteQueue::retry_jobs(const JobFilter& filter) {
   if (scope.states.empty()) return std::int64_t{0};
   try {
     return update_matching(db_,
-                           "state = 'pending', next_attempt_at = 0, attempt_base = attempts, "
+                           // A scheduled job still waits for its not_before.
+                           "state = 'pending', next_attempt_at = COALESCE(not_before, 0), "
+                           "attempt_base = attempts, "
                            "note = 'retried', updated_at = ?1",
                            scope, clock_.now_ms());
   } catch (const SqliteError& e) {

@@ -6,6 +6,7 @@
 
 #include "store/attempt_chain.hpp"
 #include "store/queue_statements.hpp"
+#include "store/schedule_sql.hpp"
 #include "store/sqlite_queue.hpp"
 #include "util/this_host.hpp"
 
@@ -33,7 +34,8 @@ Result<QueueStatus> SqliteQueue::status() {
       const std::int64_t id = batches.column_int(0);
       if (status.batches.empty() || status.batches.back().batch_id != id) {
         status.batches.push_back(
-            {id, batches.column_text(1), batches.column_int(2), zero_state_counts()});
+            {id, batches.column_text(1), batches.column_int(2), zero_state_counts(), 0,
+             std::nullopt});
       }
       if (auto state = parse_state(batches.column_text(3))) {
         status.batches.back().by_state[*state] = batches.column_int(4);
@@ -50,6 +52,13 @@ Result<QueueStatus> SqliteQueue::status() {
       for (BatchCounts& batch : status.batches) {
         if (batch.batch_id == batch_id) count_in_flight_as_running(batch.by_state, in_flight);
       }
+    }
+
+    Statement scheduled(db_, scheduled_by_batch_sql("?1"));
+    scheduled.bind(1, clock_.now_ms());
+    while (scheduled.step()) {
+      add_scheduled(status, scheduled.column_int(0), scheduled.column_int(1),
+                    scheduled.column_int(2));
     }
 
     auto read_run = [this](const char* order) -> std::optional<RunRow> {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "store/attempt_chain.hpp"
+#include "store/schedule_sql.hpp"
 
 namespace oneall::store {
 namespace {
@@ -25,11 +26,13 @@ std::string claim_window(const char* batch_filter) {
          "ORDER BY j.id LIMIT ?1";
 }
 
-// The earliest next_attempt_at of a pending job not in flight: walked in jobs_due's order, so
-// it stops at the first one. ?1 batch.
+// The earliest next_attempt_at of a pending job not in flight and not scheduled after ?2:
+// walked in jobs_due's order, so it stops at the first one (a job scheduled later has its
+// not_before as next_attempt_at, so it comes after every one that counts). ?1 batch.
 std::string next_pending(const char* batch_filter) {
   return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter + "AND NOT " + in_flight_sql("j.id") + " ORDER BY j.next_attempt_at LIMIT 1";
+         batch_filter + "AND NOT " + in_flight_sql("j.id") + " AND " + due_by_sql("j", "?2") +
+         " ORDER BY j.next_attempt_at LIMIT 1";
 }
 
 }  // namespace
@@ -80,7 +83,8 @@ QueueStatements::QueueStatements(const Database& db)
       renew_leases(db, "UPDATE in_flight SET lease_until = ?2 WHERE run_id = ?1"),
       heartbeat(db, "UPDATE runs SET heartbeat_at = ?2, live_until = ?3 WHERE id = ?1"),
       next_pending_at(db, next_pending("")),
-      next_pending_at_in_batch(db, next_pending("AND j.batch_id = ?1 ")) {}
+      next_pending_at_in_batch(db, next_pending("AND j.batch_id = ?1 ")),
+      expire_jobs(db, expire_jobs_sql("?1")) {}
 
 std::string QueueStatements::chain_head() {
   std::string head(kChainGenesis);

@@ -22,7 +22,7 @@ std::string in_flight_sql(std::string_view job_id);
 inline constexpr const char* kJobRecordColumns =
     "id, batch_id, job_key, object_hash, source, op, target, identity, page_id, object_id, "
     "method, path, body, state, attempts, next_attempt_at, note, last_http_status, last_outcome, "
-    "updated_at, attempt_base";
+    "updated_at, attempt_base, not_before, expires_at";
 JobRecord read_job_record(const Statement& row);
 BatchRecord read_batch_record(const Statement& row);
 
@@ -57,6 +57,7 @@ struct QueueStatements {
   Statement heartbeat;  // ?1 run, ?2 now, ?3 live until
   Statement next_pending_at;
   Statement next_pending_at_in_batch;
+  Statement expire_jobs;  // ?1 now (schedule_sql.hpp)
   ChainScratch chain_scratch;  // record_attempt's, kept from row to row
 };
 

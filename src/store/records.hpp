@@ -81,6 +81,10 @@ struct BatchCounts {
   std::string description;
   EpochMs created_at = 0;
   std::map<JobState, std::int64_t> by_state;
+  // Of the pending jobs, those waiting for their not_before (docs/formats.md#scheduled-jobs),
+  // and the earliest such time. Not work left for now: a run does not wait for them.
+  std::int64_t scheduled = 0;
+  std::optional<EpochMs> next_scheduled_at;
 };
 
 struct RunRow {
@@ -122,6 +126,9 @@ struct QueueStatus {
   std::optional<EpochMs> oldest_due_since;
   std::vector<LiveRun> live_runs;       // in run id order
   std::optional<std::string> api_root;  // what the queue is bound to; none before its first run
+  // Of the pending jobs, those whose not_before is still ahead, and the earliest not_before.
+  std::int64_t scheduled = 0;
+  std::optional<EpochMs> next_scheduled_at;
 };
 
 // One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",
@@ -197,6 +204,8 @@ struct JobReportRow {
   EpochMs updated_at = 0;
   // The request as queued: what `report --format jobfile` turns back into the job's fields.
   api::HttpRequest request;
+  std::optional<EpochMs> not_before;  // the job file's schedule, when it gave one
+  std::optional<EpochMs> expires_at;
 };
 
 struct AttemptFilter {
@@ -237,6 +246,8 @@ struct JobRecord {
   std::optional<std::string> last_outcome;
   EpochMs updated_at = 0;
   std::int64_t attempt_base = 0;
+  std::optional<EpochMs> not_before;  // schema 11 (PostgreSQL 4): NULL when unscheduled
+  std::optional<EpochMs> expires_at;
 };
 
 struct RunRecord {

@@ -40,7 +40,8 @@ class SqliteQueue final : public Queue {
   Status hold_sends(const std::string& scope, EpochMs until) override;
   Status release(std::int64_t job_id) override;
   Result<std::optional<EpochMs>> next_pending_at(
-      std::optional<std::int64_t> batch = std::nullopt) override;
+      std::optional<std::int64_t> batch = std::nullopt,
+      std::optional<EpochMs> wait_until = std::nullopt) override;
   Result<QueueStatus> status() override;
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) override;
   Status for_each_pending(std::optional<std::int64_t> batch,

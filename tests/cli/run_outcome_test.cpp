@@ -33,7 +33,8 @@ TEST(CountScope, OtherLiveRunsAreCountedButNotTheRunAsking) {
 TEST(CountScope, WholeQueueOrOneBatch) {
   store::QueueStatus status;
   status.by_state = {{JobState::kPending, 5}, {JobState::kRunning, 1}, {JobState::kFailed, 2}};
-  status.batches.push_back({7, "a.yaml", 0, {{JobState::kPending, 4}, {JobState::kDead, 3}}});
+  status.batches.push_back(
+      {7, "a.yaml", 0, {{JobState::kPending, 4}, {JobState::kDead, 3}}, 0, std::nullopt});
   const ScopeCounts all = count_scope(status, std::nullopt);
   EXPECT_EQ(all.left(), 6);
   EXPECT_EQ(all.failed, 2);

@@ -41,7 +41,7 @@ std::vector<CsvCase> cases() {
   return {
       {"unknown_column", "op,target,identity,object_id,linkk\n", 1, 5, "linkk",
        "unknown column (expected op, target, identity, page_id, object_id, board, description, "
-       "link, message, attachments)"},
+       "link, message, attachments, not_before, expires_at)"},
       {"empty_column_name", "op,target,identity,object_id,\n", 1, 5, "",
        "a column has no name (column 5)"},
       {"duplicate_column", "op,target,identity,object_id,link,link\n", 1, 6, "link",
@@ -91,6 +91,25 @@ std::vector<CsvCase> cases() {
        "id: digits without a leading zero, from 1 to 9223372036854775807, such as 1234567890)"},
       {"missing_identity_cell", kHead + row("delete,twitter.tweet,,,1,,,,"), 2, 3, "identity",
        "is missing (expected a UUID such as 2af20011-8965-471b-8f6b-8b66a611aae6)"},
+      // Scheduled jobs: the cell's own column, the same messages as in YAML.
+      {"not_before_without_zone",
+       "op,target,identity,object_id,not_before\n" + row("delete,twitter.tweet," + kA +
+                                                          ",1,2026-12-31T23:00:00"),
+       2, 5, "not_before",
+       "\"2026-12-31T23:00:00\" is not a time: it has no zone (add Z for UTC, or an offset such "
+       "as +01:00) (expected RFC 3339 with a zone, such as 2026-12-31T23:00:00Z or "
+       "2026-12-31T23:00:00+01:00)"},
+      {"expires_at_bad_month",
+       "op,target,identity,object_id,expires_at\n" + row("delete,twitter.tweet," + kA +
+                                                          ",1,2026-13-01T00:00:00Z"),
+       2, 5, "expires_at",
+       "\"2026-13-01T00:00:00Z\" is not a time: the month must be 01 to 12 (expected RFC 3339 "
+       "with a zone, such as 2026-12-31T23:00:00Z or 2026-12-31T23:00:00+01:00)"},
+      {"expires_at_not_after_not_before",
+       "op,target,identity,object_id,expires_at,not_before\n" +
+           row("delete,twitter.tweet," + kA + ",1,2026-12-31T23:00:00Z,2026-12-31T23:00:00Z"),
+       2, 5, "expires_at",
+       "must be later than not_before (2026-12-31T23:00:00.000Z): the job could never be sent"},
       {"malformed_quote", kHead + row("delete,twitter.tweet," + kA + ",,1\"2,,,,"), 2, 0, "",
        "malformed quoted field: a field that holds a quote must be enclosed in quotes, with each "
        "quote inside it doubled (\"\"), and the closing quote must be followed by a comma or the "

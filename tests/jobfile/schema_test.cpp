@@ -39,7 +39,8 @@ TEST(JobFileSchemaTest, NamesTheKeysAndTargetsTheReaderKnows) {
 
   const auto fields = schema["$defs"]["fields"]["properties"];
   EXPECT_EQ(keys_of(fields.get_object()),
-            (std::set<std::string>{"op", "target", "identity", "page_id", "object_id", "set"}));
+            (std::set<std::string>{"op", "target", "identity", "page_id", "object_id", "set",
+                                   "not_before", "expires_at"}));
   EXPECT_EQ(strings_of(fields["op"]["enum"].get_array()),
             (std::set<std::string>{"update", "delete"}));
   std::set<std::string> targets;

@@ -217,9 +217,11 @@ const BadYaml kBadYaml[] = {
     {"unknown_top_level_key", "jobs: []\njob: []\n", 2, 1, "job",
      "unknown key (expected defaults or jobs)"},
     {"unknown_job_key", "jobs:\n  - op: delete\n    tagret: twitter.tweet\n", 3, 5, "tagret",
-     "unknown key (expected one of op, target, identity, page_id, object_id, set)"},
+     "unknown key (expected one of op, target, identity, page_id, object_id, set, not_before, "
+     "expires_at)"},
     {"unknown_defaults_key", "defaults:\n  identiy: x\njobs: []\n", 2, 3, "defaults.identiy",
-     "unknown key (expected one of op, target, identity, page_id, object_id, set)"},
+     "unknown key (expected one of op, target, identity, page_id, object_id, set, not_before, "
+     "expires_at)"},
     {"unknown_set_key", "jobs:\n  - op: update\n    target: pinterest.pin\n    set: {boardd: x}\n",
      4, 11, "set.boardd",
      "unknown key (expected one of board, description, link, message, attachments)"},
@@ -320,6 +322,28 @@ const BadYaml kBadYaml[] = {
      "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    object_id: '1'\n",
      2, 5, "set",
      "an update must set at least one field (pinterest.pin takes board, description, link)"},
+    // Scheduled jobs (docs/formats.md): strict RFC 3339 with a zone, expires_at after not_before.
+    {"not_before_without_zone",
+     "jobs:\n  - op: delete\n    target: twitter.tweet\n    not_before: 2026-12-31T23:00:00\n", 4,
+     17, "not_before",
+     "\"2026-12-31T23:00:00\" is not a time: it has no zone (add Z for UTC, or an offset such as "
+     "+01:00) (expected RFC 3339 with a zone, such as 2026-12-31T23:00:00Z or "
+     "2026-12-31T23:00:00+01:00)"},
+    {"expires_at_bad_day",
+     "jobs:\n  - op: delete\n    target: twitter.tweet\n    expires_at: '2026-02-29T00:00:00Z'\n",
+     4, 17, "expires_at",
+     "\"2026-02-29T00:00:00Z\" is not a time: 2026-02 has no day 29 (expected RFC 3339 with a "
+     "zone, such as 2026-12-31T23:00:00Z or 2026-12-31T23:00:00+01:00)"},
+    {"not_before_in_defaults", "defaults: {not_before: soon}\njobs: []\n", 1, 24,
+     "defaults.not_before",
+     "\"soon\" is not a time: the date must start with a 4-digit year and '-' (expected RFC 3339 "
+     "with a zone, such as 2026-12-31T23:00:00Z or 2026-12-31T23:00:00+01:00)"},
+    {"expires_at_not_after_not_before",
+     "jobs:\n  - op: delete\n    target: twitter.tweet\n"
+     "    identity: 2af20011-8965-471b-8f6b-8b66a611aae6\n    object_id: '1'\n"
+     "    not_before: 2027-01-01T00:00:00+01:00\n    expires_at: 2026-12-31T23:00:00Z\n",
+     7, 17, "expires_at",
+     "must be later than not_before (2026-12-31T23:00:00.000Z): the job could never be sent"},
     {"second_document", "jobs: []\n---\njobs: []\n", 2, 1, "",
      "a job file holds one YAML document; this is a second one (remove the `---`)"},
 };

@@ -77,7 +77,8 @@ class RowDump final : public Queue::RowSink {
     return line("job", r.id, r.batch_id, r.job_key.size(), r.job_key, r.object_hash, r.source, r.op,
                 r.target, r.identity, r.page_id, r.object_id, r.method, r.path, r.body, r.state,
                 r.attempts, r.next_attempt_at, r.note, text(r.last_http_status),
-                text(r.last_outcome), r.updated_at, r.attempt_base);
+                text(r.last_outcome), r.updated_at, r.attempt_base, text(r.not_before),
+                text(r.expires_at));
   }
   Status add(const ChainCheckpoint& r) override {
     return line("checkpoint", r.id, r.created_at, r.before, r.start_hash, r.after_attempt_id,
@@ -166,6 +167,9 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
     auto second = source_->begin_run("{}", oneall::testing::kTestLeaseMs);
     ASSERT_TRUE(second.ok());
     ASSERT_EQ(source_->claim(*second, 1, kLeaseMs)->size(), 1u);  // stays in flight
+    // A schedule (schema 11, PostgreSQL 4), on a cancelled job so that nothing claims it.
+    source_.exec("UPDATE jobs SET not_before = 4102444800000, expires_at = 4102444800500 "
+                 "WHERE id = 6");
   }
 
   // source_ into dest_, committed.
