@@ -190,5 +190,59 @@ TEST_P(QueueBackendTest, ReportRowsAndCopiedRowsCarryTheSchedule) {
   EXPECT_EQ((*copy)->status()->scheduled, 1);
 }
 
+// The chain as stored: each row's id and links, for comparing before and after.
+std::vector<std::string> chain_of(Queue& queue) {
+  std::vector<std::string> rows;
+  EXPECT_TRUE(queue
+                  .for_each_chained_attempt([&](const ChainedAttempt& row) {
+                    rows.push_back(fmt::format("{} {} {}", row.id, row.prev_hash.value_or("-"),
+                                               row.row_hash.value_or("-")));
+                    return true;
+                  })
+                  .ok());
+  return rows;
+}
+
+// A queue written before schedules (SQLite schema 10, PostgreSQL 3), made here by taking
+// schema 11's (PostgreSQL 4's) columns and indexes out of a queue with jobs, a run and a chained
+// log: opened again, it gains them, keeps every row and its chain, its keys still find its jobs,
+// and it runs on.
+TEST_P(QueueBackendTest, AQueueFromBeforeSchedulesIsMigratedAndKeepsItsRowsAndChain) {
+  import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
+  const std::int64_t run = start_run();
+  ASSERT_EQ(claim_ids(run, 2), (Ids{1, 2}));
+  finish(run, 1, JobState::kSucceeded);
+  finish(run, 2, JobState::kPending, 503, clock_.now_ms());
+  const std::vector<std::string> chain = chain_of(*queue_);
+  ASSERT_EQ(chain.size(), 2u);
+  exec("DROP INDEX jobs_scheduled; DROP INDEX jobs_expiring; "
+       "ALTER TABLE jobs DROP COLUMN not_before; ALTER TABLE jobs DROP COLUMN expires_at");
+  exec(on_postgres() ? "DELETE FROM oneall_schema WHERE version = 4" : "PRAGMA user_version = 10");
+  queue_.reset();
+  auto reopened = open_again(QueueOpen::kExistingOnly);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  queue_ = std::move(*reopened);
+
+  EXPECT_EQ(sql_text(on_postgres() ? "SELECT MAX(version)::TEXT FROM oneall_schema"
+                                   : "PRAGMA user_version"),
+            on_postgres() ? "4" : "11");
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs WHERE not_before IS NULL AND expires_at IS NULL"),
+            3);
+  EXPECT_EQ(chain_of(*queue_), chain);
+  EXPECT_EQ(queue_->status()->scheduled, 0);
+  // Its jobs' keys are as they were: importing them again adds nothing.
+  EXPECT_EQ(import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")}).new_jobs,
+            0);
+  // It runs on: the retry and the job never claimed, the new row linked to the old chain's end.
+  const std::int64_t next_run = start_run();
+  EXPECT_EQ(claim_ids(next_run, 10), (Ids{2, 3}));
+  finish(next_run, 2, JobState::kSucceeded);
+  const std::vector<std::string> longer = chain_of(*queue_);
+  ASSERT_EQ(longer.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(longer.begin(), longer.begin() + 2), chain);
+  const std::string last_hash = chain.back().substr(chain.back().rfind(' ') + 1);
+  EXPECT_NE(longer.back().find(" " + last_hash + " "), std::string::npos) << longer.back();
+}
+
 }  // namespace
 }  // namespace oneall::store
