@@ -25,7 +25,7 @@ struct ScopeCounts {
   std::int64_t other_live_runs = 0;
   // Pending jobs waiting for their not_before: not work left now (docs/formats.md#scheduled-jobs).
   std::int64_t scheduled = 0;
-  std::optional<EpochMs> next_scheduled_at;
+  std::optional<EpochMs> next_scheduled_at{};
   // Jobs still waiting for a run to take them.
   std::int64_t left() const { return pending + (other_live_runs > 0 ? 0 : running); }
 };

@@ -84,7 +84,7 @@ struct BatchCounts {
   // Of the pending jobs, those waiting for their not_before (docs/formats.md#scheduled-jobs),
   // and the earliest such time. Not work left for now: a run does not wait for them.
   std::int64_t scheduled = 0;
-  std::optional<EpochMs> next_scheduled_at;
+  std::optional<EpochMs> next_scheduled_at{};
 };
 
 struct RunRow {
@@ -128,7 +128,7 @@ struct QueueStatus {
   std::optional<std::string> api_root;  // what the queue is bound to; none before its first run
   // Of the pending jobs, those whose not_before is still ahead, and the earliest not_before.
   std::int64_t scheduled = 0;
-  std::optional<EpochMs> next_scheduled_at;
+  std::optional<EpochMs> next_scheduled_at{};
 };
 
 // One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",

@@ -25,6 +25,8 @@ TEST(QueueMetrics, GivesEveryStateTheRunsAndTheWaitOfTheOldestDueJob) {
   status.last_run = store::RunRow{5, kNow - 500, std::nullopt, std::nullopt, 0};
   status.last_ended_run = store::RunRow{3, kNow - 86'400'000, kNow - 86'000'000, 1, 10};
   status.last_success_at = kNow - 172'800'000;
+  status.scheduled = 4;
+  status.next_scheduled_at = kNow + 3'600'000;
 
   const auto samples = exposition_samples(queue_metrics_text(status, kNow));
   EXPECT_EQ(samples.at(R"(oneall_bulk_jobs{state="pending"})"), "7");
@@ -39,7 +41,9 @@ TEST(QueueMetrics, GivesEveryStateTheRunsAndTheWaitOfTheOldestDueJob) {
   EXPECT_EQ(samples.at("oneall_bulk_last_run_end_timestamp_seconds"), "1796354562.709");
   EXPECT_EQ(samples.at("oneall_bulk_last_run_exit_code"), "1");
   EXPECT_EQ(samples.at("oneall_bulk_last_success_timestamp_seconds"), "1796267762.709");
-  EXPECT_EQ(samples.size(), 12u);
+  EXPECT_EQ(samples.at("oneall_bulk_jobs_scheduled"), "4");
+  EXPECT_EQ(samples.at("oneall_bulk_next_scheduled_timestamp_seconds"), "1796444162.709");
+  EXPECT_EQ(samples.size(), 14u);
 }
 
 TEST(QueueMetrics, ANewQueueHasZeroTimesAndNoExitCode) {
@@ -53,6 +57,8 @@ TEST(QueueMetrics, ANewQueueHasZeroTimesAndNoExitCode) {
   EXPECT_EQ(samples.at("oneall_bulk_last_run_end_timestamp_seconds"), "0");
   EXPECT_EQ(samples.at("oneall_bulk_last_success_timestamp_seconds"), "0");
   EXPECT_EQ(samples.count("oneall_bulk_last_run_exit_code"), 0u);
+  EXPECT_EQ(samples.at("oneall_bulk_jobs_scheduled"), "0");
+  EXPECT_EQ(samples.count("oneall_bulk_next_scheduled_timestamp_seconds"), 0u);
   for (const std::string& family : exposition_families(text)) {
     EXPECT_EQ(family.rfind("oneall_bulk_", 0), 0u) << family;
   }

@@ -44,6 +44,30 @@ TEST(CountScope, WholeQueueOrOneBatch) {
   EXPECT_EQ(count_scope(status, 99).left(), 0);  // no such batch: nothing in scope
 }
 
+// Scheduled jobs (pending, waiting for their not_before) are not work left: a run that leaves
+// only them ends with 0, in the whole queue and in a batch; the summary says when the next is due.
+TEST(CountScope, ScheduledJobsAreNotLeft) {
+  store::QueueStatus status;
+  status.by_state = {{JobState::kPending, 3}, {JobState::kSucceeded, 2}};
+  status.scheduled = 3;
+  status.next_scheduled_at = 1'798'758'000'000;
+  status.batches.push_back({7, "a.csv", 0, {{JobState::kPending, 2}}, 1, 1'798'758'000'000});
+  const ScopeCounts all = count_scope(status, std::nullopt);
+  EXPECT_EQ(all.left(), 0);
+  EXPECT_EQ(all.scheduled, 3);
+  EXPECT_EQ(run_exit_code(all, false), kExitOk);
+  const ScopeCounts batch = count_scope(status, 7);
+  EXPECT_EQ(batch.left(), 1);
+  EXPECT_EQ(batch.scheduled, 1);
+  EXPECT_EQ(run_summary_text(3, engine::RunSummary{}, all, kExitOk),
+            "run 3: 0 requests in 0.0 s (0.0/s): 0 succeeded, 0 failed, 0 dead, 0 retryable "
+            "errors\n0 job(s) still waiting in scope\n"
+            "3 job(s) scheduled for later, the next due at 2026-12-31T23:00:00.000Z\n");
+  EXPECT_NE(run_summary_json(3, engine::RunSummary{}, all, kExitOk)
+                .find(R"("jobs_scheduled":3,"next_scheduled_at":"2026-12-31T23:00:00.000Z")"),
+            std::string::npos);
+}
+
 engine::RunSummary stopped_by(engine::StopCause cause, std::string reason) {
   engine::RunSummary s;
   s.requests = 412;
@@ -131,7 +155,8 @@ TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
             R"("refused":0,"duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,)"
             R"("stop_cause":"signal",)"
             R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"jobs_pending":10,)js"
-            R"("jobs_running":2,"other_live_runs":0,"exit_code":4})");
+            R"("jobs_running":2,"other_live_runs":0,"jobs_scheduled":0,"next_scheduled_at":null,)"
+            R"("exit_code":4})");
 }
 
 TEST(StopCauseName, EveryCause) {
