@@ -32,6 +32,7 @@ Status write_job_file_report(store::Queue& queue, const store::JobFilter& filter
       return;
     }
     row.action = std::move(*action);
+    row.schedule = {stored.not_before, stored.expires_at};
     out << jobfile::csv_job_file_row(row) << '\n';
   });
   if (!read) return read;

@@ -9,11 +9,17 @@ namespace {
 
 // Every column, in the order docs/formats.md shows them, whether a row sets it or not: a job
 // file's rows all have the header's width.
-constexpr std::array<CsvColumn, 10> kWrittenColumns = {
+constexpr std::array<CsvColumn, kCsvColumnCount> kWrittenColumns = {
     CsvColumn::kOp,       CsvColumn::kTarget,      CsvColumn::kIdentity,    CsvColumn::kPageId,
     CsvColumn::kObjectId, CsvColumn::kBoard,       CsvColumn::kDescription, CsvColumn::kLink,
-    CsvColumn::kMessage,  CsvColumn::kAttachments,
+    CsvColumn::kMessage,  CsvColumn::kAttachments, CsvColumn::kNotBefore,   CsvColumn::kExpiresAt,
 };
+
+// RFC 3339 in UTC to the millisecond, which the reader takes back to the same instant (and so
+// the same job key).
+std::string time_or_empty(const std::optional<EpochMs>& time) {
+  return time ? format_utc_ms(*time) : std::string();
+}
 
 std::string text_or_empty(const std::optional<std::string>& text) { return text.value_or(""); }
 
@@ -51,6 +57,10 @@ std::string cell(const JobFileRow& row, CsvColumn column) {
       return text_or_empty(action.fields.message);
     case CsvColumn::kAttachments:
       return ids_cell(action.fields.attachments);
+    case CsvColumn::kNotBefore:
+      return time_or_empty(row.schedule.not_before);
+    case CsvColumn::kExpiresAt:
+      return time_or_empty(row.schedule.expires_at);
   }
   return "";
 }

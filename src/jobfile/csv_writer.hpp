@@ -8,14 +8,14 @@
 #include <string>
 
 #include "api/action.hpp"
+#include "api/schedule.hpp"
 
 namespace oneall::jobfile {
 
 // One job as a row of a job file.
 struct JobFileRow {
   api::Action action;
-  // Job fields the queue keeps beside the Action (not_before, expires_at) go here, with their
-  // columns in csv_writer.cpp's kWrittenColumns and cell().
+  api::Schedule schedule;  // not_before, expires_at: written as UTC times, empty when none
 };
 
 std::string csv_job_file_header();                    // no trailing newline

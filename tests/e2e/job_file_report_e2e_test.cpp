@@ -98,7 +98,8 @@ TEST_F(JobFileReportE2e, RoundTripsEveryTargetAndFieldThroughImport) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const std::string text = read_text(file);
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "op,target,identity,page_id,object_id,board,description,link,message,attachments");
+            "op,target,identity,page_id,object_id,board,description,link,message,attachments,"
+            "not_before,expires_at");
   EXPECT_NE(text.find(",\"photos, 2026\",\"Photo of the \"\"stadium\"\"\nsecond line\","),
             std::string::npos)
       << text;
@@ -144,10 +145,11 @@ TEST_F(JobFileReportE2e, FailedJobsGoOutAsAFileThatIsFixedAndImportedAgain) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const std::string text = read_text(failed);
   EXPECT_EQ(text,
-            "op,target,identity,page_id,object_id,board,description,link,message,attachments\n"
-            "update,pinterest.pin,2af20011-8965-471b-8f6b-8b66a611aae6,,gone_1,\"b, 1\",,,,\n"
+            "op,target,identity,page_id,object_id,board,description,link,message,attachments,"
+            "not_before,expires_at\n"
+            "update,pinterest.pin,2af20011-8965-471b-8f6b-8b66a611aae6,,gone_1,\"b, 1\",,,,,,\n"
             "update,facebook.page.post,2af20011-8965-471b-8f6b-8b66a611aae6,9,gone_2,,,,"
-            "\"hello, \"\"you\"\"\",\n");
+            "\"hello, \"\"you\"\"\",,,\n");
 
   // As they are, they are the failed jobs again: nothing new.
   auto same = run_oneall({"import", failed, "--db", db});

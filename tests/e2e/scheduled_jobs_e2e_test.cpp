@@ -154,6 +154,29 @@ TEST_F(ScheduledJobsE2e, AJobPastItsExpiryIsCancelledAsExpiredAndNeverSent) {
   EXPECT_EQ(audit.out, "");  // no attempt: nothing was sent
 }
 
+// report --format jobfile keeps a job's schedule: written back and imported again, it is the
+// same job (the same key), not a new one.
+TEST_F(ScheduledJobsE2e, AJobFileReportKeepsTheScheduleAndImportsAsTheSameJobs) {
+  const std::string db = dir_.file("queue.db");
+  const std::string jobs = dir_.write(
+      "later.yaml",
+      fmt::format("defaults: {{op: delete, target: twitter.tweet, identity: {}, "
+                  "not_before: 2030-01-01T00:00:00.5+01:00, expires_at: 2030-01-02T00:00:00Z}}\n"
+                  "jobs:\n  - {{object_id: \"1\"}}\n",
+                  kIdentity));
+  ASSERT_EQ(run_oneall({"import", "--db", db, jobs}).exit_code, 0);
+  const std::string file = dir_.file("again.csv");
+  const auto report = run_oneall({"report", "--db", db, "--format", "jobfile", "--out", file});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto again = run_oneall({"import", "--db", db, file});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 new, 1 already queued (1 pending)"), std::string::npos) << again.out;
+  const auto listed = run_oneall({"report", "--db", db, "--format", "jobfile"});
+  EXPECT_NE(listed.out.find(",2029-12-31T23:00:00.500Z,2030-01-02T00:00:00.000Z\n"),
+            std::string::npos)
+      << listed.out;
+}
+
 TEST_F(ScheduledJobsE2e, ValidatePointsAtBadTimesInYamlAndCsv) {
   const std::string yaml = dir_.write(
       "jobs.yaml",

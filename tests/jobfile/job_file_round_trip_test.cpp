@@ -53,7 +53,7 @@ TEST(JobFileRoundTripTest, EveryAcceptedJobComesBackThroughACsvJobFileAsTheSameJ
         Result<api::Action> back = reader.read(queued(record.action, *request));
         ASSERT_TRUE(back.ok()) << back.error().message << "\n" << file.text;
         EXPECT_EQ(*back, record.action) << file.text;
-        csv += csv_job_file_row({*back}) + "\n";
+        csv += csv_job_file_row({*back, {}}) + "\n";
         requests.push_back(*request);
         ++tally[std::string(api::op_name(record.action.op)) + " " +
                 std::string(api::target_name(record.action.target))];

@@ -152,7 +152,7 @@ TEST_P(QueueBackendTest, RetryBringsAScheduledJobBackToWaitForItsTime) {
   JobFilter all;
   ASSERT_EQ(queue_->cancel_jobs(all).value(), 1);
   JobFilter cancelled;
-  cancelled.state = JobState::kCancelled;
+  cancelled.states = {JobState::kCancelled};
   ASSERT_EQ(queue_->retry_jobs(cancelled).value(), 1);
   const std::int64_t run = start_run();
   EXPECT_TRUE(claim_ids(run, 1).empty());
