@@ -15,9 +15,10 @@ namespace oneall::store {
 // Cancels (note 'expired') every pending job not in flight whose expires_at has come: run by
 // each claim turn before it claims, so an expired job is never sent. Walks jobs_expiring.
 inline std::string expire_jobs_sql(std::string_view now) {
-  return "UPDATE jobs SET state = 'cancelled', note = 'expired', updated_at = " +
-         std::string(now) + " WHERE state = 'pending' AND expires_at IS NOT NULL AND expires_at <= " +
-         std::string(now) + " AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id)";
+  return "UPDATE jobs SET state = 'cancelled', note = 'expired', updated_at = " + std::string(now) +
+         " WHERE state = 'pending' AND expires_at IS NOT NULL AND expires_at <= " +
+         std::string(now) +
+         " AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = jobs.id)";
 }
 
 // True for a job a run waiting until `until` would send: none or an earlier not_before. A

@@ -56,7 +56,9 @@ class Reader {
     if (pos_ >= text_.size() || (text_[pos_] != '+' && text_[pos_] != '-')) return std::nullopt;
     return text_[pos_++];
   }
-  bool peek_digit() const { return pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9'; }
+  bool peek_digit() const {
+    return pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9';
+  }
   bool at_end() const { return pos_ == text_.size(); }
 
  private:
@@ -91,7 +93,8 @@ Result<EpochMs> parse_rfc3339(std::string_view text) {
   const bool minute_ok = minute && in.take(':');
   const auto second = minute_ok ? in.digits(2) : std::nullopt;
   if (!second) return bad(text, "the time must be hh:mm:ss");
-  if (*hour > 23 || *minute > 59) return bad(text, "the hour must be 00 to 23, the minute 00 to 59");
+  if (*hour > 23 || *minute > 59)
+    return bad(text, "the hour must be 00 to 23, the minute 00 to 59");
   if (*second == 60) return bad(text, "a leap second (:60) has no Unix time");
   if (*second > 59) return bad(text, "the second must be 00 to 59");
 
@@ -112,7 +115,8 @@ Result<EpochMs> parse_rfc3339(std::string_view text) {
     const bool colon = offset_hour && in.take(':');
     const auto offset_minute = colon ? in.digits(2) : std::nullopt;
     if (!offset_minute) return bad(text, "the zone offset must be +hh:mm or -hh:mm");
-    if (*offset_hour > 23 || *offset_minute > 59) return bad(text, "the zone offset is out of range");
+    if (*offset_hour > 23 || *offset_minute > 59)
+      return bad(text, "the zone offset is out of range");
     offset_minutes = (*offset_hour * 60 + *offset_minute) * (negative ? -1 : 1);
   } else if (in.at_end()) {
     return bad(text, "it has no zone (add Z for UTC, or an offset such as +01:00)");
@@ -121,8 +125,8 @@ Result<EpochMs> parse_rfc3339(std::string_view text) {
   }
   if (!in.at_end()) return bad(text, "there is more after the zone");
 
-  const std::int64_t days = days_from_civil(*year, static_cast<unsigned>(*month),
-                                            static_cast<unsigned>(*day));
+  const std::int64_t days =
+      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
   const std::int64_t seconds = days * 86400 + *hour * 3600 + *minute * 60 + *second -
                                static_cast<std::int64_t>(offset_minutes) * 60;
   return seconds * 1000 + millis;

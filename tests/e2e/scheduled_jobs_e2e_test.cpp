@@ -69,9 +69,9 @@ class ScheduledJobsE2e : public testing::SandboxFixture {
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
 
     const auto started = std::chrono::steady_clock::now();
-    const auto ran = run_oneall({"run", "--db", db, "--endpoint", base_url(), "--deadline", "10s",
-                                 "--json"},
-                                sandbox_env());
+    const auto ran =
+        run_oneall({"run", "--db", db, "--endpoint", base_url(), "--deadline", "10s", "--json"},
+                   sandbox_env());
     const auto took = std::chrono::steady_clock::now() - started;
     ASSERT_EQ(ran.exit_code, 0) << ran.err;
     EXPECT_GE(took, 1500ms);  // it waited for the job due in two seconds ...
@@ -109,10 +109,9 @@ TEST_F(ScheduledJobsE2e, ARunSendsWhatFallsDueBeforeItsDeadlineAndLeavesNextYear
   EXPECT_NE(text.out.find("1 of the pending scheduled for later, the next due at"),
             std::string::npos)
       << text.out;
-  const auto metrics = run_oneall({"status", "--db", dir_.file("queue.db"), "--format",
-                                   "prometheus"});
-  EXPECT_NE(metrics.out.find("\noneall_bulk_jobs_scheduled 1\n"), std::string::npos)
-      << metrics.out;
+  const auto metrics =
+      run_oneall({"status", "--db", dir_.file("queue.db"), "--format", "prometheus"});
+  EXPECT_NE(metrics.out.find("\noneall_bulk_jobs_scheduled 1\n"), std::string::npos) << metrics.out;
   EXPECT_NE(metrics.out.find("\noneall_bulk_next_scheduled_timestamp_seconds "), std::string::npos)
       << metrics.out;
 }

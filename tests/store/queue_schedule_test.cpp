@@ -2,9 +2,8 @@
 // before its not_before, a pending job past its expires_at is cancelled ('expired') by the claim
 // turn rather than claimed, status counts the scheduled ones, and the schedule is part of the job
 // key only when given.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <utility>
 #include <vector>
@@ -135,15 +134,14 @@ TEST_P(QueueBackendTest, TheScheduleIsPartOfTheJobKeyOnlyWhenGiven) {
   // The same job with dates is another job: a campaign cancelled can come back with new dates.
   EXPECT_EQ(import_scheduled(*queue_, {{tweet_delete("1"), not_before(later)}}).new_jobs, 1);
   EXPECT_EQ(import_scheduled(*queue_, {{tweet_delete("1"), {later, later + 1}}}).new_jobs, 1);
-  const ImportSummary again = import_scheduled(
-      *queue_, {{tweet_delete("1"), {}}, {tweet_delete("1"), not_before(later)}});
+  const ImportSummary again =
+      import_scheduled(*queue_, {{tweet_delete("1"), {}}, {tweet_delete("1"), not_before(later)}});
   EXPECT_EQ(again.new_jobs, 0);
   EXPECT_EQ(again.duplicates, 2);
   // Without a schedule the key hashes what it always did, so queues made before keep theirs.
   const api::Action action = tweet_delete("1");
   const api::HttpRequest request = *api::render(action);
-  EXPECT_EQ(api::job_key_text(action, request),
-            fmt::format("delete\nDELETE\n{}\n", request.path));
+  EXPECT_EQ(api::job_key_text(action, request), fmt::format("delete\nDELETE\n{}\n", request.path));
 }
 
 TEST_P(QueueBackendTest, RetryBringsAScheduledJobBackToWaitForItsTime) {
@@ -163,8 +161,8 @@ TEST_P(QueueBackendTest, RetryBringsAScheduledJobBackToWaitForItsTime) {
 
 TEST_P(QueueBackendTest, ReportRowsAndCopiedRowsCarryTheSchedule) {
   const EpochMs now = clock_.now_ms();
-  import_scheduled(*queue_, {{tweet_delete("1"), {now + 1'000, now + 2'000}},
-                             {tweet_delete("2"), {}}});
+  import_scheduled(*queue_,
+                   {{tweet_delete("1"), {now + 1'000, now + 2'000}}, {tweet_delete("2"), {}}});
   std::vector<JobReportRow> rows;
   ASSERT_TRUE(queue_->for_each_job({}, [&](const JobReportRow& row) { rows.push_back(row); }).ok());
   ASSERT_EQ(rows.size(), 2u);
@@ -182,7 +180,8 @@ TEST_P(QueueBackendTest, ReportRowsAndCopiedRowsCarryTheSchedule) {
   ASSERT_TRUE(queue_->copy_rows_to(**session).ok());
   ASSERT_TRUE((*session)->commit().ok());
   rows.clear();
-  ASSERT_TRUE((*copy)->for_each_job({}, [&](const JobReportRow& row) { rows.push_back(row); }).ok());
+  ASSERT_TRUE(
+      (*copy)->for_each_job({}, [&](const JobReportRow& row) { rows.push_back(row); }).ok());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].not_before, now + 1'000);
   EXPECT_EQ(rows[0].expires_at, now + 2'000);
@@ -215,8 +214,9 @@ TEST_P(QueueBackendTest, AQueueFromBeforeSchedulesIsMigratedAndKeepsItsRowsAndCh
   finish(run, 2, JobState::kPending, 503, clock_.now_ms());
   const std::vector<std::string> chain = chain_of(*queue_);
   ASSERT_EQ(chain.size(), 2u);
-  exec("DROP INDEX jobs_scheduled; DROP INDEX jobs_expiring; "
-       "ALTER TABLE jobs DROP COLUMN not_before; ALTER TABLE jobs DROP COLUMN expires_at");
+  exec(
+      "DROP INDEX jobs_scheduled; DROP INDEX jobs_expiring; "
+      "ALTER TABLE jobs DROP COLUMN not_before; ALTER TABLE jobs DROP COLUMN expires_at");
   exec(on_postgres() ? "DELETE FROM oneall_schema WHERE version = 4" : "PRAGMA user_version = 10");
   queue_.reset();
   auto reopened = open_again(QueueOpen::kExistingOnly);
