@@ -76,7 +76,9 @@ TEST(JobFileRoundTripTest, EveryAcceptedJobComesBackThroughACsvJobFileAsTheSameJ
   // Every combination was met often, so the property was not checked on an empty set.
   for (const api::TargetInfo& info : api::all_targets()) {
     EXPECT_GE(tally["delete " + std::string(info.name)], 50u) << info.name;
-    if (info.allows_update) EXPECT_GE(tally["update " + std::string(info.name)], 50u) << info.name;
+    if (info.allows_update) {
+      EXPECT_GE(tally["update " + std::string(info.name)], 50u) << info.name;
+    }
   }
 }
 
