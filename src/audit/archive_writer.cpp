@@ -37,6 +37,9 @@ Status ArchiveWriter::add(const store::ChainCheckpoint&) {
 Status ArchiveWriter::add(const store::InFlightRecord&) {
   return Error{"a prune archive holds no jobs in flight"};
 }
+Status ArchiveWriter::add(const store::PausedScope&) {
+  return Error{"a prune archive holds no paused scopes"};
+}
 Status ArchiveWriter::add(const store::BatchRecord& row) {
   return writer_.write_line(batch_line(row));
 }

@@ -27,6 +27,7 @@ class ArchiveWriter final : public store::Queue::RowSink {
   Status add(const store::ChainCheckpoint& row) override;
   Status add(const store::ChainedAttempt& row) override;
   Status add(const store::InFlightRecord& row) override;
+  Status add(const store::PausedScope& row) override;
 
   // Whether the rows chain was intact (false: add() refused an attempt row; broken() says why).
   const std::optional<std::string>& broken() const { return broken_; }

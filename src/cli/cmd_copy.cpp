@@ -64,6 +64,7 @@ class CountingSink final : public store::Queue::RowSink {
   Status add(const store::ChainCheckpoint& row) override { return pass(row, copied_.checkpoints); }
   Status add(const store::ChainedAttempt& row) override { return pass(row, copied_.attempts); }
   Status add(const store::InFlightRecord& row) override { return pass(row, copied_.in_flight); }
+  Status add(const store::PausedScope& row) override { return pass(row, copied_.paused_scopes); }
 
   const store::QueueSize& copied() const { return copied_; }
 
@@ -90,20 +91,23 @@ class CountingSink final : public store::Queue::RowSink {
 std::string describe(const store::QueueSize& size) {
   return fmt::format(
       "{} batch(es), {} job(s), {} run(s), {} attempt row(s), {} job(s) in flight, "
-      "{} setting(s){}",
+      "{} setting(s){}{}",
       size.batches, size.jobs, size.runs, size.attempts, size.in_flight, size.settings,
       size.checkpoints == 0
           ? ""
-          : fmt::format(", {} chain checkpoint(s) of pruned rows", size.checkpoints));
+          : fmt::format(", {} chain checkpoint(s) of pruned rows", size.checkpoints),
+      size.paused_scopes == 0 ? "" : fmt::format(", {} paused scope(s)", size.paused_scopes));
 }
 
 std::string copy_json(const std::string& source, const std::string& dest,
                       const store::QueueSize& copied, std::int64_t duration_ms) {
   return fmt::format(
       R"({{"source":{},"destination":{},"settings":{},"batches":{},"runs":{},"jobs":{},)"
-      R"("attempts":{},"in_flight":{},"rows":{},"duration_ms":{},"exit_code":0}})",
+      R"("attempts":{},"in_flight":{},"paused_scopes":{},"rows":{},"duration_ms":{},)"
+      R"("exit_code":0}})",
       json_string(source), json_string(dest), copied.settings, copied.batches, copied.runs,
-      copied.jobs, copied.attempts, copied.in_flight, copied.rows(), duration_ms);
+      copied.jobs, copied.attempts, copied.in_flight, copied.paused_scopes, copied.rows(),
+      duration_ms);
 }
 
 class CopyCommand final : public Command {

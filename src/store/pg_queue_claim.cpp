@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "store/paused_scopes_sql.hpp"
 #include "store/pg_queue.hpp"
 #include "store/schedule_sql.hpp"
 
@@ -17,16 +18,16 @@ namespace {
 
 constexpr std::int64_t kClaimLockKey = 0x6f6e65616c6c03;  // "oneall" 03
 
-// The window a claim takes (pending, due, not in flight, no earlier unfinished job on the same
-// object in any batch), held in in_flight in the same statement. $1 limit, $2 now, $3 run,
-// $4 lease end, $5 batch.
+// The window a claim takes (pending, due, not in flight, not in a paused scope, no earlier
+// unfinished job on the same object in any batch), held in in_flight in the same statement. $1
+// limit, $2 now, $3 run, $4 lease end, $5 batch.
 std::string claim_sql(bool in_batch) {
   return fmt::format(
       "WITH window_jobs AS ("
       " SELECT j.id, j.attempts + 1 AS attempt, j.batch_id, j.op, j.method, j.path, j.body,"
       " j.source, j.identity, j.attempt_base FROM jobs AS j"
       " WHERE j.state = 'pending' {} AND j.next_attempt_at <= $2"
-      " AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)"
+      " AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) AND {}"
       " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash"
       " AND e.id < j.id AND e.state IN ('pending', 'running'))"
       " ORDER BY j.id LIMIT $1 FOR UPDATE OF j SKIP LOCKED),"
@@ -34,7 +35,7 @@ std::string claim_sql(bool in_batch) {
       " SELECT id, $3, attempt, $2, $4 FROM window_jobs)"
       " SELECT id, attempt, batch_id, op, method, path, body, source, identity, attempt_base"
       " FROM window_jobs ORDER BY id",
-      in_batch ? "AND j.batch_id = $5" : "");
+      in_batch ? "AND j.batch_id = $5" : "", not_paused_sql("j.batch_id"));
 }
 
 }  // namespace
@@ -195,15 +196,17 @@ Result<std::optional<EpochMs>> PgQueue::next_pending_at(std::optional<std::int64
                                                          std::optional<EpochMs> wait_until) {
   try {
     const EpochMs now = clock_.now_ms();
+    // Jobs in a paused scope are no work left, whether pending or held by a run that died.
     PgRows earliest = connection_.query(
-        "SELECT LEAST((SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
-        "AND ($1::BIGINT IS NULL OR j.batch_id = $1) "
-        "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) AND " +
-            due_by_sql("j", "$3::BIGINT") + "), "
-        "(SELECT MIN(f.lease_until) FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
-        "LEFT JOIN runs AS r ON r.id = f.run_id WHERE ($1::BIGINT IS NULL OR j.batch_id = $1) "
-        "AND (r.id IS NULL OR r.ended_at IS NOT NULL OR r.live_until IS NULL "
-        "OR 2 * $2::BIGINT > r.heartbeat_at + r.live_until)))",
+        fmt::format(
+            "SELECT LEAST((SELECT MIN(j.next_attempt_at) FROM jobs AS j WHERE j.state = 'pending' "
+            "AND ($1::BIGINT IS NULL OR j.batch_id = $1) AND {0} "
+            "AND NOT EXISTS (SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) AND {1}), "
+            "(SELECT MIN(f.lease_until) FROM in_flight AS f JOIN jobs AS j ON j.id = f.job_id "
+            "LEFT JOIN runs AS r ON r.id = f.run_id WHERE ($1::BIGINT IS NULL OR j.batch_id = $1) "
+            "AND {0} AND (r.id IS NULL OR r.ended_at IS NOT NULL OR r.live_until IS NULL "
+            "OR 2 * $2::BIGINT > r.heartbeat_at + r.live_until)))",
+            not_paused_sql("j.batch_id"), due_by_sql("j", "$3::BIGINT")),
         {batch ? PgParam(*batch) : PgParam(std::nullopt), now,
          std::max(now, wait_until.value_or(0))});
     return earliest.optional_integer(0, 0);

@@ -101,10 +101,10 @@ Result<QueueSize> PgQueue::size() {
         "SELECT (SELECT COUNT(*) FROM queue_settings), (SELECT COUNT(*) FROM batches), "
         "(SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM jobs), "
         "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight), "
-        "(SELECT COUNT(*) FROM chain_checkpoints)");
+        "(SELECT COUNT(*) FROM chain_checkpoints), (SELECT COUNT(*) FROM paused_scopes)");
     return QueueSize{count.integer(0, 0), count.integer(0, 1), count.integer(0, 2),
                      count.integer(0, 3), count.integer(0, 4), count.integer(0, 5),
-                     count.integer(0, 6)};
+                     count.integer(0, 6), count.integer(0, 7)};
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("count the rows of {}", shown_));
   }
@@ -157,8 +157,15 @@ Status PgQueue::copy_rows_to(RowSink& sink) {
                          "SELECT job_id, run_id, attempt, claimed_at, lease_until FROM in_flight "
                          "ORDER BY job_id",
                          sink, in_flight);
-    if (done) snapshot.commit();
-    return done;
+    if (!done) return done;
+
+    auto paused = paused_scopes();  // a handful of rows
+    if (!paused) return paused.error();
+    for (const PausedScope& scope : *paused) {
+      if (auto added = sink.add(scope); !added) return added;
+    }
+    snapshot.commit();
+    return Ok{};
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("read the rows of {}", shown_));
   }

@@ -116,6 +116,8 @@ constexpr const char* kInsertCheckpoint =
     "last_attempt_id, end_hash, attempts, jobs, batches, archive) VALUES ";
 constexpr const char* kInsertInFlight =
     "INSERT INTO in_flight (job_id, run_id, attempt, claimed_at, lease_until) VALUES ";
+constexpr const char* kInsertPaused =
+    "INSERT INTO paused_scopes (scope, batch_id, paused_at, paused_by) VALUES ";
 
 class PgCopyInSession final : public Queue::CopyInSession {
  public:
@@ -208,6 +210,12 @@ class PgCopyInSession final : public Queue::CopyInSession {
                  {row.job_id, row.run_id, row.attempt, row.claimed_at, row.lease_until});
   }
 
+  // Labelled by its batch; the queue's own pause is "paused scope 0".
+  Status add(const PausedScope& row) override {
+    return write(kInsertPaused, {"paused scope", row.batch_id.value_or(0)},
+                 {row.scope(), optional_param(row.batch_id), row.paused_at, row.paused_by});
+  }
+
   Status commit() override {
     if (closed_because_) return Error{fmt::format("cannot commit the copy: {}", *closed_because_)};
     if (auto sent = send_gathered(); !sent) return sent;
@@ -274,8 +282,8 @@ Result<std::unique_ptr<Queue::CopyInSession>> PgQueue::begin_copy_in() {
     // EXCLUSIVE lets others read but not write: no import, run or change lands between the
     // check that the queue is empty and the commit.
     connection_.exec(
-        "LOCK TABLE queue_settings, batches, runs, jobs, attempts, in_flight, chain_checkpoints "
-        "IN EXCLUSIVE MODE");
+        "LOCK TABLE queue_settings, batches, runs, jobs, attempts, in_flight, chain_checkpoints, "
+        "paused_scopes IN EXCLUSIVE MODE");
     auto held = size();
     if (!held) return held.error();
     if (!held->empty()) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "store/attempt_chain.hpp"
+#include "store/paused_scopes_sql.hpp"
 #include "store/pg_queue.hpp"
 #include "store/schedule_sql.hpp"
 
@@ -135,7 +136,8 @@ Result<QueueStatus> PgQueue::status() {
             .query(
                 "SELECT MIN(GREATEST(j.next_attempt_at, j.updated_at)) FROM jobs AS j "
                 "WHERE j.state = 'pending' AND j.next_attempt_at <= $1 AND NOT EXISTS "
-                "(SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id)",
+                "(SELECT 1 FROM in_flight AS f WHERE f.job_id = j.id) AND " +
+                    not_paused_sql("j.batch_id"),
                 {clock_.now_ms()})
             .optional_integer(0, 0);
     PgRows live = connection_.query(
@@ -148,6 +150,9 @@ Result<QueueStatus> PgQueue::status() {
     }
     PgRows api_root = connection_.query("SELECT value FROM queue_settings WHERE name = 'api_root'");
     if (api_root.size() > 0) status.api_root = api_root.text(0, 0);
+    auto paused = paused_scopes();
+    if (!paused) return paused.error();
+    status.paused = std::move(*paused);
     snapshot.commit();
     return status;
   } catch (const PgError& e) {

@@ -74,7 +74,7 @@ class Queue {
   virtual Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) = 0;
 
   // Claims up to `limit` runnable jobs for `run_id`: pending, due (next_attempt_at <= now), in
-  // `batch` if given, not running, and with no earlier unfinished job on the same object. They
+  // `batch` if given, not in a paused scope, not running, and with no earlier unfinished job on the same object. They
   // become running (a row in in_flight, schema 6) with a lease until now + lease_ms; each
   // ClaimedJob's attempt is the job's ended attempts plus one.
   Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
@@ -116,14 +116,27 @@ class Queue {
   // that is not running is left as it is.
   virtual Status release(std::int64_t job_id) = 0;
 
-  // Earliest next_attempt_at among pending jobs not running (in `batch` if given); nullopt if
-  // none. Where runs_at_once(), also the lease end of jobs held by a run that missed its
-  // heartbeat: they come back then, and a run waits for them rather than leave them behind.
-  // Jobs scheduled later than `wait_until` (or now, if later or not given) are left out: a run
-  // waits only for those due before its deadline (docs/formats.md#scheduled-jobs).
+  // Earliest next_attempt_at among pending jobs not running and not in a paused scope (in
+  // `batch` if given); nullopt if none: jobs in a paused scope are no work left for a run.
+  // Where runs_at_once(), also the lease end of jobs held by a run that missed its heartbeat
+  // (outside paused scopes): they come back then, and a run waits for them rather than leave
+  // them behind. Jobs scheduled later than `wait_until` (or now, if later or not given) are
+  // left out: a run waits only for those due before its deadline
+  // (docs/formats.md#scheduled-jobs).
   virtual Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt,
       std::optional<EpochMs> wait_until = std::nullopt) = 0;
+
+  // ---- pause and resume (docs/cli.md#pause-and-resume)
+  // Pauses `batch` (none: the whole queue): from the commit on, no claim of any run takes a job
+  // in it. False when it was paused already (left as it was). The caller checks that the batch
+  // exists (has_batch).
+  virtual Result<bool> pause(std::optional<std::int64_t> batch, const std::string& by) = 0;
+  // Undoes pause(batch); false when that scope was not paused. Resuming the queue does not
+  // resume batches paused on their own.
+  virtual Result<bool> resume(std::optional<std::int64_t> batch) = 0;
+  // The paused scopes: the queue first, then batches by id.
+  virtual Result<std::vector<PausedScope>> paused_scopes() = 0;
 
   // ---- reading
   virtual Result<QueueStatus> status() = 0;
@@ -163,7 +176,7 @@ class Queue {
   // ---- copy (`copy`, src/cli/cmd_copy.cpp): every row of one queue into another, as stored.
   // Rows come table by table in the order a RowSink takes them: settings, batches, runs, jobs,
   // chain checkpoints (where a pruned log goes on), attempts (in id order, so the log's links
-  // come in chain order), in_flight; each table's
+  // come in chain order), in_flight, paused scopes; each table's
   // rows in key order. A sink's Error stops the walk and is returned as it is.
   class RowSink {
    public:
@@ -175,6 +188,7 @@ class Queue {
     virtual Status add(const ChainCheckpoint& row) = 0;
     virtual Status add(const ChainedAttempt& row) = 0;
     virtual Status add(const InFlightRecord& row) = 0;
+    virtual Status add(const PausedScope& row) = 0;
   };
   // How many rows each table holds.
   virtual Result<QueueSize> size() = 0;

@@ -90,11 +90,12 @@ Result<QueueSize> SqliteQueue::size() {
                     "SELECT (SELECT COUNT(*) FROM queue_settings), (SELECT COUNT(*) FROM batches), "
                     "(SELECT COUNT(*) FROM runs), (SELECT COUNT(*) FROM jobs), "
                     "(SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM in_flight), "
-                    "(SELECT COUNT(*) FROM chain_checkpoints)");
+                    "(SELECT COUNT(*) FROM chain_checkpoints), "
+                    "(SELECT COUNT(*) FROM paused_scopes)");
     count.step();
     return QueueSize{count.column_int(0), count.column_int(1), count.column_int(2),
                      count.column_int(3), count.column_int(4), count.column_int(5),
-                     count.column_int(6)};
+                     count.column_int(6), count.column_int(7)};
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("count the rows of {}", path_));
   }
@@ -132,7 +133,14 @@ Status SqliteQueue::copy_rows_to(RowSink& sink) {
     Statement held(db_,
                    "SELECT job_id, run_id, attempt, claimed_at, lease_until FROM in_flight "
                    "ORDER BY job_id");
-    return each_row(held, sink, in_flight);
+    if (auto done = each_row(held, sink, in_flight); !done) return done;
+
+    auto paused = paused_scopes();  // a handful of rows
+    if (!paused) return paused.error();
+    for (const PausedScope& scope : *paused) {
+      if (auto added = sink.add(scope); !added) return added;
+    }
+    return Ok{};
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("read the rows of {}", path_));
   }

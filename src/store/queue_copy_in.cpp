@@ -63,7 +63,10 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
         insert_checkpoint_(db,
                            "INSERT INTO chain_checkpoints (id, created_at, before_ms, start_hash, "
                            "after_attempt_id, last_attempt_id, end_hash, attempts, jobs, batches, "
-                           "archive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") {}
+                           "archive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        insert_paused_(db,
+                       "INSERT INTO paused_scopes (scope, batch_id, paused_at, paused_by) "
+                       "VALUES (?1, ?2, ?3, ?4)") {}
 
   Status add(const SettingRecord& row) override {
     return write([&] { return fmt::format("setting {}", row.name); },
@@ -168,6 +171,17 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
                  });
   }
 
+  Status add(const PausedScope& row) override {
+    return write([&] { return fmt::format("the pause of {}", row.scope()); },
+                 [&] {
+                   insert_paused_.bind(1, row.scope())
+                       .bind(2, row.batch_id)
+                       .bind(3, row.paused_at)
+                       .bind_borrowed(4, row.paused_by)
+                       .run();
+                 });
+  }
+
   Status commit() override {
     if (closed_because_) return Error{fmt::format("cannot commit the copy: {}", *closed_because_)};
     closed_because_ = "this copy was already committed";
@@ -212,6 +226,7 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
   Statement insert_attempt_;
   Statement insert_in_flight_;
   Statement insert_checkpoint_;
+  Statement insert_paused_;
   std::optional<std::string> closed_because_;
 };
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "store/attempt_chain.hpp"
+#include "store/paused_scopes_sql.hpp"
 #include "store/queue_statements.hpp"
 #include "store/schedule_sql.hpp"
 #include "store/sqlite_queue.hpp"
@@ -82,7 +83,7 @@ Result<QueueStatus> SqliteQueue::status() {
     Statement oldest_due(db_,
                          "SELECT MIN(MAX(j.next_attempt_at, j.updated_at)) FROM jobs AS j "
                          "WHERE j.state = 'pending' AND j.next_attempt_at <= ?1 AND NOT " +
-                             in_flight_sql("j.id"));
+                             in_flight_sql("j.id") + " AND " + not_paused_sql("j.batch_id"));
     oldest_due.bind(1, clock_.now_ms());
     if (oldest_due.step()) status.oldest_due_since = oldest_due.column_optional_int(0);
     // A SQLite queue is worked from this host only (its write-ahead log needs shared memory).
@@ -96,6 +97,9 @@ Result<QueueStatus> SqliteQueue::status() {
     }
     Statement api_root(db_, "SELECT value FROM queue_settings WHERE name = 'api_root'");
     if (api_root.step()) status.api_root = api_root.column_text(0);
+    auto paused = paused_scopes();
+    if (!paused) return paused.error();
+    status.paused = std::move(*paused);
     return status;
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("read the status of {}", path_));

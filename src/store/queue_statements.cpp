@@ -4,14 +4,16 @@
 #include <string>
 
 #include "store/attempt_chain.hpp"
+#include "store/paused_scopes_sql.hpp"
 #include "store/schedule_sql.hpp"
 
 namespace oneall::store {
 namespace {
 
-// The window a claim takes: pending, due, not in flight already, and no earlier unfinished job
-// on the same object (in any batch), so jobs on one object run one at a time, in file order.
-// Only read: the claim then adds each job to in_flight, and the job's row stays as it is.
+// The window a claim takes: pending, due, not in flight already, not in a paused scope, and no
+// earlier unfinished job on the same object (in any batch, paused or not), so jobs on one object
+// run one at a time, in file order. Only read: the claim then adds each job to in_flight, and the
+// job's row stays as it is.
 // `+j.next_attempt_at` keeps the planner on the (…, state, id) index, walked in id order up to
 // the limit, rather than sorting every due job; the NOT EXISTS on the object repeats
 // jobs_by_object's WHERE term so that partial index serves it.
@@ -20,19 +22,20 @@ std::string claim_window(const char* batch_filter) {
   return std::string(
              "SELECT j.id, j.attempts + 1, j.batch_id, j.op, j.method, j.path, j.body, j.source, "
              "j.identity, j.attempt_base FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter + "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") +
+         batch_filter + "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") + " AND " +
+         not_paused_sql("j.batch_id") +
          " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
          "ORDER BY j.id LIMIT ?1";
 }
 
-// The earliest next_attempt_at of a pending job not in flight and not scheduled after ?2:
-// walked in jobs_due's order, so it stops at the first one (a job scheduled later has its
-// not_before as next_attempt_at, so it comes after every one that counts). ?1 batch.
+// The earliest next_attempt_at of a pending job not in flight, not paused and not scheduled
+// after ?2: walked in jobs_due's order, so it stops at the first one (a job scheduled later has
+// its not_before as next_attempt_at, so it comes after every one that counts). ?1 batch.
 std::string next_pending(const char* batch_filter) {
   return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
          batch_filter + "AND NOT " + in_flight_sql("j.id") + " AND " + due_by_sql("j", "?2") +
-         " ORDER BY j.next_attempt_at LIMIT 1";
+         " AND " + not_paused_sql("j.batch_id") + " ORDER BY j.next_attempt_at LIMIT 1";
 }
 
 }  // namespace

@@ -114,6 +114,19 @@ struct LiveRun {
   EpochMs heartbeat_at = 0;
 };
 
+// A scope no run claims from (`pause`, docs/cli.md#pause-and-resume): the whole queue, or one
+// batch. Also what `copy` moves of the paused_scopes table (schema 12), one row each.
+struct PausedScope {
+  std::optional<std::int64_t> batch_id;  // none: the whole queue
+  EpochMs paused_at = 0;
+  std::string paused_by{};  // user@host of the `pause`
+
+  // 'queue' or 'batch:N', as the table, status and the metrics name it.
+  std::string scope() const {
+    return batch_id ? "batch:" + std::to_string(*batch_id) : std::string("queue");
+  }
+};
+
 struct QueueStatus {
   std::map<JobState, std::int64_t> by_state;  // every state present, zero included
   std::vector<BatchCounts> batches;
@@ -129,6 +142,7 @@ struct QueueStatus {
   // Of the pending jobs, those whose not_before is still ahead, and the earliest not_before.
   std::int64_t scheduled = 0;
   std::optional<EpochMs> next_scheduled_at{};
+  std::vector<PausedScope> paused;      // the queue first, then batches by id
 };
 
 // One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",
@@ -287,9 +301,10 @@ struct QueueSize {
   std::int64_t attempts = 0;
   std::int64_t in_flight = 0;
   std::int64_t checkpoints = 0;  // chain checkpoints (one per prune)
+  std::int64_t paused_scopes = 0;
 
   std::int64_t rows() const {
-    return settings + batches + runs + jobs + attempts + in_flight + checkpoints;
+    return settings + batches + runs + jobs + attempts + in_flight + checkpoints + paused_scopes;
   }
   bool empty() const { return rows() == 0; }
 };

@@ -42,6 +42,9 @@ class SqliteQueue final : public Queue {
   Result<std::optional<EpochMs>> next_pending_at(
       std::optional<std::int64_t> batch = std::nullopt,
       std::optional<EpochMs> wait_until = std::nullopt) override;
+  Result<bool> pause(std::optional<std::int64_t> batch, const std::string& by) override;
+  Result<bool> resume(std::optional<std::int64_t> batch) override;
+  Result<std::vector<PausedScope>> paused_scopes() override;
   Result<QueueStatus> status() override;
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) override;
   Status for_each_pending(std::optional<std::int64_t> batch,

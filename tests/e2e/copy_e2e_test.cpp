@@ -89,7 +89,7 @@ TEST_F(CopyE2e, SqliteToPostgresAndBackVerifiesAndShowsTheSameStatus) {
   auto down = run_oneall({"copy", pg.uri(), back, "--json"}, kEnv);
   ASSERT_EQ(down.exit_code, 0) << down.err;
   EXPECT_NE(down.out.find(R"("settings":1,"batches":1,"runs":1,"jobs":4,"attempts":4,)"
-                          R"("in_flight":0,"rows":11,)"),
+                          R"("in_flight":0,"paused_scopes":0,"rows":11,)"),
             std::string::npos)
       << down.out;
   EXPECT_EQ(run_oneall({"audit", "verify", "--db", back}, kEnv).exit_code, 0);

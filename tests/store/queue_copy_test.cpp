@@ -92,6 +92,9 @@ class RowDump final : public Queue::RowSink {
   Status add(const InFlightRecord& r) override {
     return line("in_flight", r.job_id, r.run_id, r.attempt, r.claimed_at, r.lease_until);
   }
+  Status add(const PausedScope& r) override {
+    return line("paused", r.scope(), text(r.batch_id), r.paused_at, r.paused_by);
+  }
 
   std::vector<std::string> lines;
 
@@ -124,7 +127,7 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
       : source_(std::get<0>(GetParam()), clock_), dest_(std::get<1>(GetParam()), clock_) {}
 
   // A queue with something in every table: two batches, jobs in every state, runs ended and
-  // not, attempts of several outcomes, a job in flight, the API root.
+  // not, attempts of several outcomes, a job in flight, the API root, a paused batch.
   void fill_source() {
     import_all(*source_,
                {tweet_delete("1"), pin_update("2", "https://a.example/"), tweet_delete("3"),
@@ -170,6 +173,7 @@ class QueueCopyTest : public ::testing::TestWithParam<std::tuple<Backend, Backen
     // A schedule (schema 11, PostgreSQL 4), on a cancelled job so that nothing claims it.
     source_.exec("UPDATE jobs SET not_before = 4102444800000, expires_at = 4102444800500 "
                  "WHERE id = 6");
+    ASSERT_TRUE(*source_->pause(2, "ann@host"));  // only cancelled jobs: claims stay as they are
   }
 
   // source_ into dest_, committed.
@@ -192,7 +196,7 @@ TEST_P(QueueCopyTest, EveryRowArrivesAsStoredAndTheStatusIsTheSame) {
   copy();
   const auto rows = dump(*source_);
   EXPECT_EQ(dump(*dest_), rows);
-  ASSERT_EQ(rows.size(), 1u + 2u + 2u + 6u + 3u + 1u);  // the dump saw every table
+  ASSERT_EQ(rows.size(), 1u + 2u + 2u + 6u + 3u + 1u + 1u);  // the dump saw every table
 
   auto before = source_->status();
   auto after = dest_->status();
@@ -205,6 +209,9 @@ TEST_P(QueueCopyTest, EveryRowArrivesAsStoredAndTheStatusIsTheSame) {
   ASSERT_TRUE(after->last_run);
   EXPECT_EQ(after->last_run->run_id, before->last_run->run_id);
   EXPECT_EQ(after->api_root, std::optional<std::string>("sandbox"));
+  ASSERT_EQ(after->paused.size(), 1u);
+  EXPECT_EQ(after->paused[0].scope(), "batch:2");
+  EXPECT_EQ(after->paused[0].paused_by, "ann@host");
   auto sizes = dest_->size();
   ASSERT_TRUE(sizes.ok());
   EXPECT_EQ(sizes->rows(), static_cast<std::int64_t>(rows.size()));

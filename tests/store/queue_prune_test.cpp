@@ -35,6 +35,7 @@ struct Collected final : Queue::RowSink {
     return Ok{};
   }
   Status add(const InFlightRecord&) override { return Error{"no leases in a prune"}; }
+  Status add(const PausedScope&) override { return Error{"no paused scopes in a prune"}; }
 };
 
 class QueuePruneTest : public QueueBackendTest {

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/migrations.hpp"
+#include "store/pg_migrations.hpp"
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
 
@@ -203,9 +205,9 @@ std::vector<std::string> chain_of(Queue& queue) {
 }
 
 // A queue written before schedules (SQLite schema 10, PostgreSQL 3), made here by taking
-// schema 11's (PostgreSQL 4's) columns and indexes out of a queue with jobs, a run and a chained
-// log: opened again, it gains them, keeps every row and its chain, its keys still find its jobs,
-// and it runs on.
+// schema 11's (PostgreSQL 4's) columns and indexes, and what later versions added (the paused
+// scopes), out of a queue with jobs, a run and a chained log: opened again, it gains them, keeps
+// every row and its chain, its keys still find its jobs, and it runs on.
 TEST_P(QueueBackendTest, AQueueFromBeforeSchedulesIsMigratedAndKeepsItsRowsAndChain) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2"), tweet_delete("3")});
   const std::int64_t run = start_run();
@@ -216,8 +218,9 @@ TEST_P(QueueBackendTest, AQueueFromBeforeSchedulesIsMigratedAndKeepsItsRowsAndCh
   ASSERT_EQ(chain.size(), 2u);
   exec(
       "DROP INDEX jobs_scheduled; DROP INDEX jobs_expiring; "
-      "ALTER TABLE jobs DROP COLUMN not_before; ALTER TABLE jobs DROP COLUMN expires_at");
-  exec(on_postgres() ? "DELETE FROM oneall_schema WHERE version = 4" : "PRAGMA user_version = 10");
+      "ALTER TABLE jobs DROP COLUMN not_before; ALTER TABLE jobs DROP COLUMN expires_at; "
+      "DROP TABLE paused_scopes");
+  exec(on_postgres() ? "DELETE FROM oneall_schema WHERE version >= 4" : "PRAGMA user_version = 10");
   queue_.reset();
   auto reopened = open_again(QueueOpen::kExistingOnly);
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
@@ -225,7 +228,8 @@ TEST_P(QueueBackendTest, AQueueFromBeforeSchedulesIsMigratedAndKeepsItsRowsAndCh
 
   EXPECT_EQ(sql_text(on_postgres() ? "SELECT MAX(version)::TEXT FROM oneall_schema"
                                    : "PRAGMA user_version"),
-            on_postgres() ? "4" : "11");
+            std::to_string(on_postgres() ? embedded_pg_migrations().back().version
+                                         : embedded_migrations().back().version));
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs WHERE not_before IS NULL AND expires_at IS NULL"),
             3);
   EXPECT_EQ(chain_of(*queue_), chain);
