@@ -105,22 +105,33 @@ QueueWriter::Reply QueueWriter::write(const Turn& turn) {
       }
       reply.windows.push_back(std::move(*window));
     }
-    if (turn.completions.empty() && turn.claim == 0) return reply;
-    auto claimed = queue_.finish_and_claim(turn.completions, run_id_, turn.claim, options_.lease_ms,
-                                           options_.batch);
-    if (!claimed) {
-      reply.written = claimed.error();
-      return reply;
-    }
-    reply.claimed = std::move(*claimed);
-    if (reply.claimed.size() < turn.claim) {
-      // Jobs scheduled after the deadline are no work for this run: it ends without them.
-      auto next = queue_.next_pending_at(options_.batch, options_.deadline);
-      if (!next) {
-        reply.written = next.error();
+    if (!turn.completions.empty() || turn.claim > 0) {
+      auto claimed = queue_.finish_and_claim(turn.completions, run_id_, turn.claim,
+                                             options_.lease_ms, options_.batch);
+      if (!claimed) {
+        reply.written = claimed.error();
         return reply;
       }
-      reply.next_pending_at = *next;
+      reply.claimed = std::move(*claimed);
+      if (reply.claimed.size() < turn.claim) {
+        // Jobs scheduled after the deadline are no work for this run: it ends without them.
+        auto next = queue_.next_pending_at(options_.batch, options_.deadline);
+        if (!next) {
+          reply.written = next.error();
+          return reply;
+        }
+        reply.next_pending_at = *next;
+      }
+    }
+    // After the claim: a pause committed before it kept its jobs out; one committed since is
+    // seen here, and the loop gives back what was claimed in its scope.
+    if (turn.read_paused) {
+      auto paused = queue_.paused_scopes();
+      if (!paused) {
+        reply.written = paused.error();
+        return reply;
+      }
+      reply.paused = std::move(*paused);
     }
   } catch (const std::exception& e) {  // out of memory, most likely
     reply.written = Error{

@@ -34,6 +34,9 @@ class QueueWriter {
     // The shared rate budget (shared_rate.hpp): 429 holds first, then reservations.
     std::vector<SharedRate::Hold> holds;
     std::vector<SharedRate::Reservation> reservations;
+    // Read the paused scopes after the claim (the loop asks on every claim and at least every
+    // 250 ms): jobs claimed before a pause are given back, not sent.
+    bool read_paused = false;
   };
   struct Reply {
     Status written = Ok{};  // an Error: the turn wrote nothing (or only the lease renewal)
@@ -42,6 +45,7 @@ class QueueWriter {
     // (a retry backing off, or a job behind a running one on its object); nullopt if none.
     std::optional<EpochMs> next_pending_at;
     std::vector<store::SendWindow> windows;  // the reservations granted
+    std::optional<std::vector<store::PausedScope>> paused;  // when the turn read them
     // The turn's completions, handed back so that their strings are freed on the loop's thread,
     // whose allocator made them (freeing across threads contends for malloc's arena locks).
     std::vector<store::Completion> spent;

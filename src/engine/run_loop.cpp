@@ -21,6 +21,23 @@ constexpr EpochMs kBlockedRecheckMs = 250;
 constexpr EpochMs kProgressEveryMs = 100;
 // How long a finished transfer's completion may wait for others to share its commit.
 constexpr EpochMs kGatherMs = 10;
+// The paused scopes are read with every claim, and at least this often: a pause stops the run's
+// new requests within this and a turn of the writer, even while it claims nothing.
+constexpr EpochMs kPausedCheckMs = 250;
+
+bool in_paused_scope(const store::ClaimedJob& job, const std::vector<store::PausedScope>& paused) {
+  return std::any_of(paused.begin(), paused.end(), [&](const store::PausedScope& scope) {
+    return !scope.batch_id || *scope.batch_id == job.batch_id;
+  });
+}
+
+bool same_scopes(const std::vector<store::PausedScope>& a,
+                 const std::vector<store::PausedScope>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const store::PausedScope& x, const store::PausedScope& y) {
+                      return x.batch_id == y.batch_id;
+                    });
+}
 
 std::string refusal_reason(int in_row, int last_status) {
   const char* likely =
@@ -181,6 +198,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
   QueueWriter::Turn turn;
   turn.claim = stopping() || now < claim_at_ ? 0 : ready_room();
   turn.renew_leases = now >= renew_at_;
+  turn.read_paused = !stopping() && (turn.claim > 0 || now >= paused_check_at_);
   if (shared_rate_) {
     turn.holds = shared_rate_->take_holds();
     if (!stopping()) turn.reservations = shared_rate_->take_reservations(ready_.size());
@@ -190,6 +208,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
     renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
     renewal_sent_ = now;
   }
+  if (turn.read_paused) paused_check_at_ = now + kPausedCheckMs;
   turn.completions = std::move(finished_);
   finished_.clear();
   committing_ = std::move(finished_slots_);
@@ -204,6 +223,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
 // nothing left in flight to end the poll hands the turn over at once.
 bool RunLoop::turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const {
   if (turn.renew_leases || !turn.reservations.empty() || !turn.holds.empty()) return true;
+  if (turn.read_paused && now >= paused_check_at_) return true;
   if (turn.claim > 0 && ready_running_low()) return true;
   if (finished_.empty()) return false;
   return stopping() || in_flight() == 0 || finished_.size() >= half_window() ||
@@ -224,6 +244,13 @@ Status RunLoop::apply(QueueWriter::Reply reply, EpochMs now) {
   // The queue renewed the leases after `renewal`, each for a whole lease from then on.
   if (renewal) lease_horizon_ = std::max(lease_horizon_, *renewal + options_.lease_ms);
   if (wanted > 0) note_claim(wanted, got, reply.next_pending_at, now);
+  if (reply.paused) {
+    Result<bool> changed = note_paused(std::move(*reply.paused));
+    if (!changed) return changed.error();
+    // Jobs given back, or a scope resumed: what is claimable, and whether any work is left,
+    // changed; the next turn asks again.
+    if (*changed) claim_at_ = 0;
+  }
   // Completions gathered since that turn was handed over may have freed an object or left a
   // retry: look again, whatever the reply said.
   if (!finished_.empty()) claim_at_ = 0;
@@ -469,6 +496,22 @@ Status RunLoop::release_ready() {
     if (Status released = (*queue)->release(job_id); !released) return released;
   }
   return Ok{};
+}
+
+Result<bool> RunLoop::note_paused(std::vector<store::PausedScope> paused) {
+  bool changed = !same_scopes(paused, paused_);
+  paused_ = std::move(paused);
+  store::Queue& queue = writer_.queue();  // the reply is in: the writer holds no turn
+  for (auto it = ready_.begin(); it != ready_.end();) {
+    if (!in_paused_scope(*it, paused_)) {
+      ++it;
+      continue;
+    }
+    if (Status released = queue.release(it->job_id); !released) return released.error();
+    it = ready_.erase(it);
+    changed = true;
+  }
+  return changed;
 }
 
 // A job claimed but never sent goes back (best effort: if this fails, the lease runs out).

@@ -93,6 +93,33 @@ TEST_F(QueueWriterTest, AShortClaimSaysWhenTheNextJobIsDue) {
   EXPECT_EQ(*reply.next_pending_at, due);
 }
 
+// A turn that asks reads the paused scopes after its claim, so the loop can give back jobs it
+// claimed before a pause; a turn that does not ask leaves them unread (none is not "nothing
+// paused"). A pause keeps its batch out of the claim and out of next_pending_at.
+TEST_F(QueueWriterTest, ATurnThatAsksSaysWhatIsPausedAndAPausedBatchIsNoWorkLeft) {
+  import_all(*queue_, {tweet_delete("1")}, "first");
+  import_all(*queue_, {tweet_delete("2")}, "second");
+  ASSERT_TRUE(*queue_->pause(1, "ann@host"));
+  const std::int64_t run = start_run();
+  QueueWriter writer(*queue_, run_options_, run, [this] { ++wakes_; });
+
+  writer.hand_over({{}, 2, false, {}, {}});
+  QueueWriter::Reply unread = writer.wait_for_reply();
+  ASSERT_TRUE(unread.written.ok()) << unread.written.error().message;
+  EXPECT_EQ(ids(unread.claimed), (std::vector<std::int64_t>{2}));
+  EXPECT_FALSE(unread.next_pending_at.has_value());  // job 1 waits for `resume`, not a run
+  EXPECT_FALSE(unread.paused.has_value());
+
+  QueueWriter::Turn ask;
+  ask.read_paused = true;  // a turn with nothing else to write
+  writer.hand_over(std::move(ask));
+  QueueWriter::Reply read = writer.wait_for_reply();
+  ASSERT_TRUE(read.written.ok()) << read.written.error().message;
+  ASSERT_TRUE(read.paused.has_value());
+  ASSERT_EQ(read.paused->size(), 1u);
+  EXPECT_EQ(read.paused->front().batch_id, 1);
+}
+
 TEST_F(QueueWriterTest, ARefusedTurnWritesNothingAndSaysWhy) {
   import_all(*queue_, {tweet_delete("1"), tweet_delete("2")});
   const std::int64_t run = start_run();
