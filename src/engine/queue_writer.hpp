@@ -45,7 +45,8 @@ class QueueWriter {
     // (a retry backing off, or a job behind a running one on its object); nullopt if none.
     std::optional<EpochMs> next_pending_at;
     std::vector<store::SendWindow> windows;  // the reservations granted
-    std::optional<std::vector<store::PausedScope>> paused;  // when the turn read them
+    // The paused scopes, when the turn asked (read_paused), read after its claim.
+    std::optional<std::vector<store::PausedScope>> paused;
     // The turn's completions, handed back so that their strings are freed on the loop's thread,
     // whose allocator made them (freeing across threads contends for malloc's arena locks).
     std::vector<store::Completion> spent;
