@@ -22,6 +22,8 @@ std::vector<std::unique_ptr<Command>> make_commands(CLI::App& app) {
   commands.push_back(make_report_command(app));
   commands.push_back(make_retry_command(app));
   commands.push_back(make_cancel_command(app));
+  commands.push_back(make_pause_command(app));
+  commands.push_back(make_resume_command(app));
   commands.push_back(make_copy_command(app));
   commands.push_back(make_prune_command(app));
   commands.push_back(make_backup_command(app));

@@ -1,5 +1,6 @@
-// `status`: how many jobs are in each state, per batch, the last run, and the runs working the
-// queue now (many at once on PostgreSQL); as text, JSON, or Prometheus gauges (queue_metrics).
+// `status`: how many jobs are in each state, per batch, the last run, the runs working the
+// queue now (many at once on PostgreSQL) and the paused scopes; as text, JSON, or Prometheus
+// gauges (queue_metrics).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -59,13 +60,19 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
         R"({{"id":{},"host":{},"pid":{},"started_at":"{}","heartbeat_at":"{}"}})", r.run_id,
         json_string(r.host), r.pid, format_utc_ms(r.started_at), format_utc_ms(r.heartbeat_at));
   }
+  std::string paused;
+  for (const auto& p : status.paused) {
+    if (!paused.empty()) paused += ',';
+    paused += fmt::format(R"({{"scope":{},"paused_at":"{}","by":{}}})", json_string(p.scope()),
+                          format_utc_ms(p.paused_at), json_string(p.paused_by));
+  }
   return with_queue_field(
       global,
       fmt::format(R"({{"total":{},"states":{},{},"batches":[{}],"last_run":{},)"
-                  R"("live_runs":[{}],"api_root":{},"exit_code":0}})",
+                  R"("live_runs":[{}],"paused":[{}],"api_root":{},"exit_code":0}})",
                   total(status.by_state), state_counts_json(status.by_state),
                   scheduled_json(status.scheduled, status.next_scheduled_at), batches, last_run,
-                  live_runs, status.api_root ? json_string(*status.api_root) : "null"));
+                  live_runs, paused, status.api_root ? json_string(*status.api_root) : "null"));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
@@ -135,6 +142,11 @@ class StatusCommand final : public Command {
       streams.out << fmt::format("running: run {}, pid {} on host {}, since {}, heartbeat {}\n",
                                  r.run_id, r.pid, r.host, format_utc_ms(r.started_at),
                                  format_utc_ms(r.heartbeat_at));
+    }
+    for (const auto& p : status->paused) {
+      streams.out << fmt::format("paused: {} since {} by {} (`oneall-bulk resume{}` undoes it)\n",
+                                 p.scope(), format_utc_ms(p.paused_at), p.paused_by,
+                                 p.batch_id ? fmt::format(" --batch {}", *p.batch_id) : "");
     }
     return kExitOk;
   }

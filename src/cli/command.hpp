@@ -48,6 +48,8 @@ std::unique_ptr<Command> make_audit_command(CLI::App& app);
 std::unique_ptr<Command> make_report_command(CLI::App& app);
 std::unique_ptr<Command> make_retry_command(CLI::App& app);
 std::unique_ptr<Command> make_cancel_command(CLI::App& app);
+std::unique_ptr<Command> make_pause_command(CLI::App& app);
+std::unique_ptr<Command> make_resume_command(CLI::App& app);
 std::unique_ptr<Command> make_copy_command(CLI::App& app);
 std::unique_ptr<Command> make_prune_command(CLI::App& app);
 std::unique_ptr<Command> make_backup_command(CLI::App& app);

@@ -18,7 +18,8 @@ std::string queue_metrics_text(const store::QueueStatus& status, EpochMs now) {
   const EpochMs waited =
       status.oldest_due_since ? std::max<EpochMs>(0, now - *status.oldest_due_since) : 0;
   out.gauge("oneall_bulk_oldest_due_job_age_seconds",
-            "How long the pending job due longest has waited for a run (0: no job is due).",
+            "How long the pending job due longest (outside paused scopes) has waited for a run "
+            "(0: no job is due).",
             seconds(waited));
   out.gauge("oneall_bulk_jobs_scheduled",
             "Pending jobs waiting for their not_before (counted among the pending too).",
@@ -30,6 +31,13 @@ std::string queue_metrics_text(const store::QueueStatus& status, EpochMs now) {
   }
   out.gauge("oneall_bulk_live_runs", "Runs working the queue now.",
             static_cast<std::int64_t>(status.live_runs.size()));
+  // Only the paused scopes have a sample: a family without samples is valid, and resumed scopes
+  // simply disappear, as a series of a target that went away does.
+  out.family("oneall_bulk_paused", MetricType::kGauge,
+             "1 for each scope (queue, batch:N) paused: runs take none of its jobs.");
+  for (const store::PausedScope& paused : status.paused) {
+    out.sample("oneall_bulk_paused", {{"scope", paused.scope()}}, std::int64_t{1});
+  }
   // A time that never was is 0, so that `time() - metric` is large and an alert on it fires.
   out.gauge("oneall_bulk_last_run_start_timestamp_seconds",
             "When the run started last began, in seconds since the Unix epoch (0: never).",

@@ -7,6 +7,40 @@
 
 namespace oneall::cli {
 
+namespace {
+
+std::int64_t pending_in(const std::map<store::JobState, std::int64_t>& counts) {
+  auto it = counts.find(store::JobState::kPending);
+  return it == counts.end() ? 0 : it->second;
+}
+
+// The pending jobs of `scope` that wait in paused scopes: all of them when the queue is paused,
+// else those of its paused batches; those scheduled for later count as scheduled, not here.
+void count_paused(const store::QueueStatus& status, ScopeCounts& scope) {
+  for (const store::PausedScope& paused : status.paused) {
+    if (paused.batch_id && scope.batch && *paused.batch_id != *scope.batch) continue;
+    if (!scope.paused_scopes.empty()) scope.paused_scopes += ", ";
+    scope.paused_scopes += paused.scope();
+    if (!paused.batch_id) {
+      scope.paused = scope.pending;
+      return;  // the queue's pause covers every batch; it comes first
+    }
+    for (const store::BatchCounts& b : status.batches) {
+      if (b.batch_id == *paused.batch_id) scope.paused += pending_in(b.by_state) - b.scheduled;
+    }
+  }
+}
+
+// What to give `resume` for the scopes named "queue" or "batch:3, batch:5".
+std::string resume_options(std::string_view scopes) {
+  constexpr std::string_view kBatch = "batch:";
+  if (scopes.find("queue") != std::string_view::npos) return "";
+  if (scopes.find(',') != std::string_view::npos) return " --batch N";
+  return fmt::format(" --batch {}", scopes.substr(kBatch.size()));
+}
+
+}  // namespace
+
 ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch,
                         std::int64_t run_id) {
   const std::map<store::JobState, std::int64_t> none;  // a batch that does not exist
@@ -36,6 +70,7 @@ ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int
   scope.pending -= scheduled;
   scope.scheduled = scheduled;
   scope.next_scheduled_at = next_scheduled_at;
+  count_paused(status, scope);  // after: a scheduled job counts as scheduled
   return scope;
 }
 
@@ -101,7 +136,7 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
   }
   text += fmt::format("{} job(s) still waiting in scope", scope.left());
   if (scope.left() > 0)
-    text += fmt::format(" ({} pending, {} running)", scope.pending, scope.running);
+    text += fmt::format(" ({} pending, {} running)", scope.pending - scope.paused, scope.running);
   if (scope.other_live_runs > 0 && scope.running > 0) {
     text += fmt::format("; {} job(s) in the hands of {} other run(s) working the queue",
                         scope.running, scope.other_live_runs);
@@ -110,6 +145,11 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
   if (scope.scheduled > 0 && scope.next_scheduled_at) {
     text += fmt::format("{} job(s) scheduled for later, the next due at {}\n", scope.scheduled,
                         format_utc_ms(*scope.next_scheduled_at));
+  }
+  if (scope.paused > 0) {
+    text += fmt::format(
+        "{} job(s) wait in paused scopes ({}); `oneall-bulk resume{}` lets runs take them\n",
+        scope.paused, scope.paused_scopes, resume_options(scope.paused_scopes));
   }
   // A run never sends a failed job again: after wrong keys, "run again" alone would skip them.
   if (s.stop_cause == engine::StopCause::kCircuitBreaker && s.refused > 0) {
@@ -133,13 +173,13 @@ std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
       R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
       R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"other_live_runs":{},)"
-      R"("jobs_scheduled":{},"next_scheduled_at":{},"exit_code":{}}})",
+      R"("jobs_scheduled":{},"next_scheduled_at":{},"jobs_paused":{},"exit_code":{}}})",
       run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
       requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
       json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running,
       scope.other_live_runs, scope.scheduled,
       scope.next_scheduled_at ? json_string(format_utc_ms(*scope.next_scheduled_at)) : "null",
-      exit_code);
+      scope.paused, exit_code);
 }
 
 }  // namespace oneall::cli

@@ -26,8 +26,12 @@ struct ScopeCounts {
   // Pending jobs waiting for their not_before: not work left now (docs/formats.md#scheduled-jobs).
   std::int64_t scheduled = 0;
   std::optional<EpochMs> next_scheduled_at{};
+  // Pending jobs (among `pending`) in a paused scope: no run takes them until `resume`, so they
+  // are not left (docs/cli.md#pause-and-resume). `paused_scopes` names those scopes.
+  std::int64_t paused = 0;
+  std::string paused_scopes{};  // "queue", "batch:3, batch:5"
   // Jobs still waiting for a run to take them.
-  std::int64_t left() const { return pending + (other_live_runs > 0 ? 0 : running); }
+  std::int64_t left() const { return pending - paused + (other_live_runs > 0 ? 0 : running); }
 };
 // `run_id`: the run asking, not counted among the other live runs.
 ScopeCounts count_scope(const store::QueueStatus& status, std::optional<std::int64_t> batch,
@@ -49,6 +53,7 @@ double requests_per_second(const engine::RunSummary& summary);
 //   run 7: 412 requests in 10.3 s (40.0/s): 400 succeeded, 6 failed, 4 dead, 7 retryable errors
 //   stopped (deadline): the deadline passed; the rest is left for the next run
 //   1600 job(s) still waiting in scope (1600 pending, 0 running); run again to continue
+//   40 job(s) wait in paused scopes (batch:3); `oneall-bulk resume` lets runs take them
 // then, after a circuit breaker, how to send the refused jobs again, and for exit 1, where to
 // look. The retryable errors are attempts, not jobs: the jobs still waiting are counted apart.
 std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& summary,

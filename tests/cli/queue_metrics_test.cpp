@@ -46,6 +46,17 @@ TEST(QueueMetrics, GivesEveryStateTheRunsAndTheWaitOfTheOldestDueJob) {
   EXPECT_EQ(samples.size(), 14u);
 }
 
+TEST(QueueMetrics, EachPausedScopeIsOneSampleAndNoneWhenNothingIsPaused) {
+  store::QueueStatus status;
+  EXPECT_EQ(exposition_samples(queue_metrics_text(status, kNow))
+                .count(R"(oneall_bulk_paused{scope="queue"})"),
+            0u);
+  status.paused = {{std::nullopt, kNow, "ann@host"}, {3, kNow, "bob@host"}};
+  const auto samples = exposition_samples(queue_metrics_text(status, kNow));
+  EXPECT_EQ(samples.at(R"(oneall_bulk_paused{scope="queue"})"), "1");
+  EXPECT_EQ(samples.at(R"(oneall_bulk_paused{scope="batch:3"})"), "1");
+}
+
 TEST(QueueMetrics, ANewQueueHasZeroTimesAndNoExitCode) {
   store::QueueStatus status;  // no state counts either: each is written as 0
   const std::string text = queue_metrics_text(status, kNow);

@@ -68,6 +68,50 @@ TEST(CountScope, ScheduledJobsAreNotLeft) {
             std::string::npos);
 }
 
+// Paused jobs wait for `resume`, not for a run: they are pending but not left.
+TEST(CountScope, PendingJobsInAPausedScopeAreNotLeft) {
+  store::QueueStatus status;
+  status.by_state = {{JobState::kPending, 9}, {JobState::kRunning, 0}};
+  status.batches.push_back({1, "a.yaml", 0, {{JobState::kPending, 4}}});
+  status.batches.push_back({2, "b.yaml", 0, {{JobState::kPending, 5}}});
+  status.paused = {{2, 0, "ann@host"}};
+  const ScopeCounts all = count_scope(status, std::nullopt);
+  EXPECT_EQ(all.paused, 5);
+  EXPECT_EQ(all.left(), 4);
+  EXPECT_EQ(all.paused_scopes, "batch:2");
+  EXPECT_EQ(count_scope(status, 1).paused, 0);  // another batch's pause is not this one's
+  EXPECT_EQ(count_scope(status, 1).left(), 4);
+  EXPECT_EQ(count_scope(status, 2).left(), 0);
+  EXPECT_EQ(run_exit_code(count_scope(status, 2), false), kExitOk);
+
+  status.paused.insert(status.paused.begin(), store::PausedScope{std::nullopt, 0, "bob@host"});
+  const ScopeCounts queue_paused = count_scope(status, std::nullopt);
+  EXPECT_EQ(queue_paused.paused, 9);
+  EXPECT_EQ(queue_paused.left(), 0);
+  EXPECT_EQ(queue_paused.paused_scopes, "queue");
+  EXPECT_EQ(run_exit_code(queue_paused, false), kExitOk);
+  EXPECT_EQ(count_scope(status, 1).left(), 0);
+}
+
+TEST(RunSummaryText, SaysHowManyJobsWaitInPausedScopesAndHowToResumeThem) {
+  engine::RunSummary s;
+  ScopeCounts scope{5, 0, 0, 0, {}};
+  scope.paused = 5;
+  scope.paused_scopes = "batch:3";
+  const std::string text = run_summary_text(7, s, scope, kExitOk);
+  EXPECT_NE(text.find("0 job(s) still waiting in scope\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("5 job(s) wait in paused scopes (batch:3); `oneall-bulk resume --batch 3` "
+                      "lets runs take them\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(run_summary_json(7, s, scope, kExitOk).find(R"("jobs_left":0,"jobs_pending":5,)"),
+            std::string::npos);
+  EXPECT_NE(run_summary_json(7, s, scope, kExitOk).find(R"("jobs_paused":5,)"), std::string::npos);
+  scope.paused_scopes = "queue";
+  EXPECT_NE(run_summary_text(7, s, scope, kExitOk).find("`oneall-bulk resume` lets"),
+            std::string::npos);
+}
+
 engine::RunSummary stopped_by(engine::StopCause cause, std::string reason) {
   engine::RunSummary s;
   s.requests = 412;
@@ -156,7 +200,7 @@ TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
             R"("stop_cause":"signal",)"
             R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"jobs_pending":10,)js"
             R"("jobs_running":2,"other_live_runs":0,"jobs_scheduled":0,"next_scheduled_at":null,)"
-            R"("exit_code":4})");
+            R"("jobs_paused":0,"exit_code":4})");
 }
 
 TEST(StopCauseName, EveryCause) {

@@ -60,6 +60,10 @@ expect "verify" oneall-bulk audit v
 expect "--archive --db --help --json" oneall-bulk audit verify --
 expect "--archive --before --db --help --json" oneall-bulk prune --
 expect "backup" oneall-bulk backu
+expect "pause" oneall-bulk pa
+expect "report resume retry" oneall-bulk re
+expect "--batch --db --help --json" oneall-bulk pause --
+expect "--batch --db --help --json" oneall-bulk resume --
 expect "bash zsh" oneall-bulk completion ""
 expect "" oneall-bulk run --rate ""              # a free value: bash's file names
 expect "--db --format --help --json" oneall-bulk status --
