@@ -34,8 +34,8 @@ class QueueWriter {
     // The shared rate budget (shared_rate.hpp): 429 holds first, then reservations.
     std::vector<SharedRate::Hold> holds;
     std::vector<SharedRate::Reservation> reservations;
-    // Read the paused scopes after the claim (the loop asks on every claim and at least every
-    // 250 ms): jobs claimed before a pause are given back, not sent.
+    // Read the paused scopes after the claim (the loop asks every 250 ms, 50 ms when it
+    // claims): jobs claimed before a pause are given back, not sent.
     bool read_paused = false;
   };
   struct Reply {

@@ -21,9 +21,12 @@ constexpr EpochMs kBlockedRecheckMs = 250;
 constexpr EpochMs kProgressEveryMs = 100;
 // How long a finished transfer's completion may wait for others to share its commit.
 constexpr EpochMs kGatherMs = 10;
-// The paused scopes are read with every claim, and at least this often: a pause stops the run's
-// new requests within this and a turn of the writer, even while it claims nothing.
+// The paused scopes are read at least this often, so a pause stops the run's new requests
+// within it and a turn of the writer, even while the run claims nothing ...
 constexpr EpochMs kPausedCheckMs = 250;
+// ... and with a claim, at most this often: a read is a round trip to a PostgreSQL server, and
+// a busy run claims in hundreds of turns a second.
+constexpr EpochMs kPausedCheckWithClaimMs = 50;
 
 bool in_paused_scope(const store::ClaimedJob& job, const std::vector<store::PausedScope>& paused) {
   return std::any_of(paused.begin(), paused.end(), [&](const store::PausedScope& scope) {
@@ -198,7 +201,8 @@ void RunLoop::hand_over_turn(EpochMs now) {
   QueueWriter::Turn turn;
   turn.claim = stopping() || now < claim_at_ ? 0 : ready_room();
   turn.renew_leases = now >= renew_at_;
-  turn.read_paused = !stopping() && (turn.claim > 0 || now >= paused_check_at_);
+  const EpochMs paused_read_every = turn.claim > 0 ? kPausedCheckWithClaimMs : kPausedCheckMs;
+  turn.read_paused = !stopping() && now - paused_read_at_ >= paused_read_every;
   if (shared_rate_) {
     turn.holds = shared_rate_->take_holds();
     if (!stopping()) turn.reservations = shared_rate_->take_reservations(ready_.size());
@@ -208,7 +212,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
     renew_at_ = now + std::max<EpochMs>(1, options_.lease_ms / 3);
     renewal_sent_ = now;
   }
-  if (turn.read_paused) paused_check_at_ = now + kPausedCheckMs;
+  if (turn.read_paused) paused_read_at_ = now;
   turn.completions = std::move(finished_);
   finished_.clear();
   committing_ = std::move(finished_slots_);
@@ -223,7 +227,7 @@ void RunLoop::hand_over_turn(EpochMs now) {
 // nothing left in flight to end the poll hands the turn over at once.
 bool RunLoop::turn_is_due(EpochMs now, const QueueWriter::Turn& turn) const {
   if (turn.renew_leases || !turn.reservations.empty() || !turn.holds.empty()) return true;
-  if (turn.read_paused && now >= paused_check_at_) return true;
+  if (turn.read_paused && now - paused_read_at_ >= kPausedCheckMs) return true;
   if (turn.claim > 0 && ready_running_low()) return true;
   if (finished_.empty()) return false;
   return stopping() || in_flight() == 0 || finished_.size() >= half_window() ||

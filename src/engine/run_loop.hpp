@@ -11,7 +11,7 @@
 //      oldest 10 ms old, ready jobs running low, a lease renewal, a look at the paused scopes
 //      or a stop), hands it a turn: the completions gathered so far, a claim for the room they
 //      and the idle slots leave (when work may be due), the lease renewal when due, and a read
-//      of the paused scopes (with a claim, and at least every 250 ms); it writes them in one
+//      of the paused scopes (every 250 ms, or 50 with a claim); it writes them in one
 //      transaction while the loop goes on;
 //   6. polls sockets until the earliest of: activity, the writer's reply, a retry or rate slot
 //      coming due, a lease renewal, the deadline, the end of the stop grace, or 250 ms (the
@@ -22,8 +22,8 @@
 // (those in flight, and those finished but not committed).
 // Pause (docs/cli.md#pause-and-resume): claims never take a job in a paused scope, and ready
 // jobs of a scope paused since they were claimed are given back when a reply shows the pause
-// (the next claim's, or within 250 ms); requests already started finish. Jobs in paused scopes are no work
-// left, so a run whose whole scope is paused ends once its transfers have.
+// (within 50 ms of claiming, or 250 ms); requests already started finish. Jobs in paused scopes
+// are no work left, so a run whose whole scope is paused ends once its transfers have.
 // Once stopping, it claims and starts nothing, gives ready jobs back, lets transfers in flight
 // finish for stop_grace_ms, then records the rest as interrupted (their jobs go back to
 // pending) and ends. The loop uses the queue directly only between the writer's turns
@@ -141,7 +141,7 @@ class RunLoop {
   std::optional<EpochMs> blocked_since_;  // due jobs unclaimable with nothing of ours to do
   std::optional<EpochMs> stop_at_;        // when stopping began
   EpochMs renew_at_ = 0;
-  EpochMs paused_check_at_ = 0;           // read the paused scopes in the first turn after this
+  EpochMs paused_read_at_ = 0;              // when a turn last read the paused scopes
   std::vector<store::PausedScope> paused_;  // as the last read found them
   EpochMs lease_horizon_ = 0;            // every job this run holds is leased at least till then
   std::optional<EpochMs> renewal_sent_;  // when the renewal in the writer's hands was asked for
