@@ -11,6 +11,7 @@
 
 #include "store/job_filter_sql.hpp"
 #include "store/job_scope.hpp"
+#include "store/paused_scopes_sql.hpp"
 #include "store/pg_queue.hpp"
 
 namespace oneall::store {
@@ -148,9 +149,9 @@ Status PgQueue::for_each_pending(std::optional<std::int64_t> batch,
   try {
     const std::string select = fmt::format(
         "SELECT id, batch_id, method, path, body, source, next_attempt_at FROM jobs "
-        "WHERE state = 'pending' AND ($1::BIGINT IS NULL OR batch_id = $1) AND NOT {} "
+        "WHERE state = 'pending' AND ($1::BIGINT IS NULL OR batch_id = $1) AND NOT {} AND {} "
         "AND id > $2 ORDER BY id LIMIT {}",
-        kInFlight, kPageRows);
+        kInFlight, not_paused_sql("jobs.batch_id"), kPageRows);
     std::int64_t after = 0;
     PendingRequest request;
     for (;;) {

@@ -141,9 +141,9 @@ class Queue {
   // ---- reading
   virtual Result<QueueStatus> status() = 0;
   virtual Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) = 0;
-  // Calls `each` for every pending job (in `batch` if given) in id order, the order runs claim
-  // them in (a retry not yet due comes when it is due). Reads only; streams, so memory does not
-  // grow with the queue. Defined in queue_pending.cpp.
+  // Calls `each` for every pending job not in a paused scope (in `batch` if given) in id order,
+  // the order runs claim them in (a retry not yet due comes when it is due). Reads only;
+  // streams, so memory does not grow with the queue. Defined in queue_pending.cpp.
   virtual Status for_each_pending(std::optional<std::int64_t> batch,
                                   const std::function<void(const PendingRequest&)>& each) = 0;
 

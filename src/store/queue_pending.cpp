@@ -1,8 +1,10 @@
-// SqliteQueue::for_each_pending: the read-only walk over pending jobs that `run --dry-run` prints.
+// SqliteQueue::for_each_pending: the read-only walk over pending jobs that `run --dry-run` prints
+// (those a run would send: not in a paused scope).
 #include <fmt/format.h>
 
-#include "store/sqlite_queue.hpp"
+#include "store/paused_scopes_sql.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_queue.hpp"
 
 namespace oneall::store {
 
@@ -11,8 +13,9 @@ Status SqliteQueue::for_each_pending(std::optional<std::int64_t> batch,
   try {
     Statement select(db_, fmt::format("SELECT id, batch_id, method, path, body, source, "
                                       "next_attempt_at FROM jobs WHERE state = 'pending' AND "
-                                      "(?1 IS NULL OR batch_id = ?1) AND NOT {} ORDER BY id",
-                                      in_flight_sql("jobs.id")));
+                                      "(?1 IS NULL OR batch_id = ?1) AND NOT {} AND {} "
+                                      "ORDER BY id",
+                                      in_flight_sql("jobs.id"), not_paused_sql("jobs.batch_id")));
     select.bind(1, batch);
     PendingRequest request;
     while (select.step()) {

@@ -192,6 +192,11 @@ TEST_P(PauseE2e, ARunOnAPausedBatchSendsNothingExitsZeroAndStatusShowsTheScope) 
   EXPECT_EQ(::pclose(pipe), 0) << checked;
   EXPECT_EQ(checked, "") << metrics.out;
 
+  // A dry run shows what a run would send: batch 1's jobs, none of batch 2's.
+  auto dry = run_oneall({"run", "--dry-run", "--db", db_}, env_);
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.err.find("dry run: 3 pending request(s)"), std::string::npos) << dry.err;
+
   // Only batch 2 is asked for: nothing is sent, nothing is left for this run, exit 0.
   auto on_paused =
       run_oneall({"run", "--db", db_, "--endpoint", base_url(), "--batch", "2", "--json"}, env_);
