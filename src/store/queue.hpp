@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/action.hpp"
+#include "store/attempt_stats.hpp"
 #include "store/records.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -141,6 +142,11 @@ class Queue {
   // ---- reading
   virtual Result<QueueStatus> status() = 0;
   virtual Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) = 0;
+  // What the attempt log adds up to (attempt_stats.hpp), computed by the backend: reads only,
+  // and never lists the rows. Request latency of the attempts in `scope` that got an HTTP answer.
+  virtual Result<LatencySummary> latency(const AttemptScope& scope) = 0;
+  // What `report --format html` draws, for the whole queue or one batch, from one snapshot.
+  virtual Result<ReportAggregates> report_aggregates(std::optional<std::int64_t> batch) = 0;
   // Calls `each` for every pending job not in a paused scope (in `batch` if given) in id order,
   // the order runs claim them in (a retry not yet due comes when it is due). Reads only;
   // streams, so memory does not grow with the queue. Defined in queue_pending.cpp.

@@ -46,6 +46,8 @@ class SqliteQueue final : public Queue {
   Result<bool> resume(std::optional<std::int64_t> batch) override;
   Result<std::vector<PausedScope>> paused_scopes() override;
   Result<QueueStatus> status() override;
+  Result<LatencySummary> latency(const AttemptScope& scope) override;
+  Result<ReportAggregates> report_aggregates(std::optional<std::int64_t> batch) override;
   Result<std::vector<AttemptRow>> attempts(const AttemptFilter& filter) override;
   Status for_each_pending(std::optional<std::int64_t> batch,
                           const std::function<void(const PendingRequest&)>& each) override;
