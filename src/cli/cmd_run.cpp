@@ -350,9 +350,11 @@ class RunCommand final : public Command {
     if (!after) return after.error();
     const ScopeCounts scope = count_scope(*after, batch_, run_id);
     const int exit_code = run_exit_code(scope, summary->stopped_early);
-    return RunEnding{
-        exit_code, run_summary_text(run_id, *summary, scope, exit_code),
-        with_queue_field(global, run_summary_json(run_id, *summary, scope, exit_code))};
+    auto latency = queue.latency({run_id, std::nullopt});
+    if (!latency) return latency.error();
+    return RunEnding{exit_code, run_summary_text(run_id, *summary, scope, exit_code, *latency),
+                     with_queue_field(global, run_summary_json(run_id, *summary, scope, exit_code,
+                                                               *latency))};
   }
 
   // What the runs table keeps about how this run was started (never credentials).

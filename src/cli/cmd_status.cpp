@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/latency_report.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/queue_metrics.hpp"
 #include "cli/state_counts_json.hpp"
@@ -36,7 +37,8 @@ void print_scheduled(std::ostream& out, std::int64_t scheduled, std::optional<Ep
                      format_utc_ms(*next));
 }
 
-std::string status_json(const GlobalOptions& global, const store::QueueStatus& status) {
+std::string status_json(const GlobalOptions& global, const store::QueueStatus& status,
+                        const store::LatencySummary& latency) {
   std::string batches;
   for (const auto& b : status.batches) {
     if (!batches.empty()) batches += ',';
@@ -69,10 +71,11 @@ std::string status_json(const GlobalOptions& global, const store::QueueStatus& s
   return with_queue_field(
       global,
       fmt::format(R"({{"total":{},"states":{},{},"batches":[{}],"last_run":{},)"
-                  R"("live_runs":[{}],"paused":[{}],"api_root":{},"exit_code":0}})",
+                  R"("live_runs":[{}],"paused":[{}],"api_root":{},"latency_ms":{},"exit_code":0}})",
                   total(status.by_state), state_counts_json(status.by_state),
                   scheduled_json(status.scheduled, status.next_scheduled_at), batches, last_run,
-                  live_runs, paused, status.api_root ? json_string(*status.api_root) : "null"));
+                  live_runs, paused, status.api_root ? json_string(*status.api_root) : "null",
+                  latency_json(latency)));
 }
 
 void print_counts(std::ostream& out, const std::map<store::JobState, std::int64_t>& counts) {
@@ -110,12 +113,18 @@ class StatusCommand final : public Command {
       streams.err << status.error().message << '\n';
       return kExitStorage;
     }
+    // Over the whole attempt log, as the counts are over the whole queue (docs/cli.md#latency).
+    auto latency = opened.queue->latency({});
+    if (!latency) {
+      streams.err << latency.error().message << '\n';
+      return kExitStorage;
+    }
     if (json_ || format_ == "json") {
-      streams.out << status_json(global, *status) << '\n';
+      streams.out << status_json(global, *status, *latency) << '\n';
       return kExitOk;
     }
     if (format_ == "prometheus") {
-      streams.out << queue_metrics_text(*status, clock.now_ms());
+      streams.out << queue_metrics_text(*status, clock.now_ms()) << latency_metrics_text(*latency);
       return kExitOk;
     }
     streams.out << queue_line(global, *opened.queue) << '\n';
@@ -138,6 +147,7 @@ class StatusCommand final : public Command {
                       : std::string("not ended (running or crashed)"),
           r->attempts);
     }
+    streams.out << "latency: " << latency_text(*latency) << '\n';
     for (const auto& r : status->live_runs) {
       streams.out << fmt::format("running: run {}, pid {} on host {}, since {}, heartbeat {}\n",
                                  r.run_id, r.pid, r.host, format_utc_ms(r.started_at),

@@ -15,6 +15,8 @@ std::string_view type_name(MetricType type) {
       return "gauge";
     case MetricType::kHistogram:
       return "histogram";
+    case MetricType::kSummary:
+      return "summary";
   }
   return "untyped";
 }

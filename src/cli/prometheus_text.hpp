@@ -11,7 +11,7 @@
 
 namespace oneall::cli {
 
-enum class MetricType { kCounter, kGauge, kHistogram };
+enum class MetricType { kCounter, kGauge, kHistogram, kSummary };
 
 struct Label {
   std::string_view name;
@@ -23,8 +23,8 @@ class PrometheusText {
   // Starts a metric family. Its samples must follow before the next family starts: the format
   // allows a family only once.
   void family(std::string_view name, MetricType type, std::string_view help);
-  // One sample line. `name` is the family's, or for a histogram the family's with _bucket, _sum
-  // or _count.
+  // One sample line. `name` is the family's, or for a histogram or a summary the family's with
+  // _bucket, _sum or _count.
   void sample(std::string_view name, std::initializer_list<Label> labels, std::int64_t value);
   void sample(std::string_view name, std::initializer_list<Label> labels, double value);
 

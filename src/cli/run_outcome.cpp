@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/latency_report.hpp"
 #include "util/text.hpp"
 
 namespace oneall::cli {
@@ -124,7 +125,8 @@ double requests_per_second(const engine::RunSummary& s) {
 }
 
 std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
-                             const ScopeCounts& scope, int exit_code) {
+                             const ScopeCounts& scope, int exit_code,
+                             const store::LatencySummary& latency) {
   std::string text = fmt::format(
       "run {}: {} requests in {:.1f} s ({:.1f}/s): {} succeeded, {} failed, {} dead, {} retryable "
       "errors\n",
@@ -134,6 +136,7 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
   if (s.stop_cause != engine::StopCause::kNone) {
     text += fmt::format("stopped ({}): {}\n", stop_cause_name(s.stop_cause), reason);
   }
+  if (latency.count > 0) text += "latency: " + latency_text(latency) + "\n";
   text += fmt::format("{} job(s) still waiting in scope", scope.left());
   if (scope.left() > 0)
     text += fmt::format(" ({} pending, {} running)", scope.pending - scope.paused, scope.running);
@@ -168,14 +171,15 @@ std::string run_summary_text(std::int64_t run_id, const engine::RunSummary& s,
 }
 
 std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
-                             const ScopeCounts& scope, int exit_code) {
+                             const ScopeCounts& scope, int exit_code,
+                             const store::LatencySummary& latency) {
   return fmt::format(
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
-      R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"stopped_early":{},"stop_cause":"{}",)"
+      R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"latency_ms":{},"stopped_early":{},"stop_cause":"{}",)"
       R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"other_live_runs":{},)"
       R"("jobs_scheduled":{},"next_scheduled_at":{},"jobs_paused":{},"exit_code":{}}})",
       run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
-      requests_per_second(s), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
+      requests_per_second(s), latency_json(latency), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
       json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running,
       scope.other_live_runs, scope.scheduled,
       scope.next_scheduled_at ? json_string(format_utc_ms(*scope.next_scheduled_at)) : "null",

@@ -196,11 +196,24 @@ TEST(RunSummaryJson, CarriesStopCauseReasonAndRate) {
   const auto s = stopped_by(engine::StopCause::kSignal, "asked to stop (\"signal\")");
   EXPECT_EQ(run_summary_json(9, s, {10, 2, 6, 4, {}}, kExitStoppedEarly),
             R"({"run_id":9,"requests":412,"succeeded":400,"failed":6,"dead":4,"retries":7,)"
-            R"("refused":0,"duration_ms":10300,"rate_per_s":40.00,"stopped_early":true,)"
+            R"("refused":0,"duration_ms":10300,"rate_per_s":40.00,)"
+            R"("latency_ms":{"answered":0,"p50":null,"p90":null,"p99":null},"stopped_early":true,)"
             R"("stop_cause":"signal",)"
             R"js("stop_reason":"asked to stop (\"signal\")","jobs_left":12,"jobs_pending":10,)js"
             R"("jobs_running":2,"other_live_runs":0,"jobs_scheduled":0,"next_scheduled_at":null,)"
             R"("jobs_paused":0,"exit_code":4})");
+}
+
+TEST(RunSummary, GivesTheRunsLatencyPercentiles) {
+  const auto s = stopped_by(engine::StopCause::kNone, "");
+  const store::LatencySummary latency{412, 9000, 12, 30, 81};
+  EXPECT_NE(run_summary_text(9, s, {0, 0, 0, 0, {}}, kExitOk, latency)
+                .find("\nlatency: p50 12 ms, p90 30 ms, p99 81 ms over 412 answered requests\n"),
+            std::string::npos);
+  EXPECT_EQ(run_summary_text(9, s, {0, 0, 0, 0, {}}, kExitOk).find("latency"), std::string::npos);
+  EXPECT_NE(run_summary_json(9, s, {0, 0, 0, 0, {}}, kExitOk, latency)
+                .find(R"("latency_ms":{"answered":412,"p50":12,"p90":30,"p99":81})"),
+            std::string::npos);
 }
 
 TEST(StopCauseName, EveryCause) {
