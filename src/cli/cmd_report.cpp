@@ -1,8 +1,10 @@
 // `report`: one row per job with where it came from, its state and its last API answer, as
-// CSV or JSON Lines, or the jobs as a job file to fix and import again (job_file_report.hpp), to
-// stdout or --out (a new 0600 file; see output_file.hpp).
+// CSV or JSON Lines, or the jobs as a job file to fix and import again (job_file_report.hpp), or
+// one HTML page of the queue's figures (audit/html_report.hpp), to stdout or --out (a new 0600
+// file; see output_file.hpp).
 #include <ostream>
 
+#include "audit/html_report.hpp"
 #include "audit/job_report.hpp"
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
@@ -17,6 +19,20 @@
 namespace oneall::cli {
 namespace {
 
+// The HTML report's figures cover a whole batch or the queue, not a selection of jobs.
+bool narrows_beyond_batch(store::JobFilter filter) {
+  filter.batch_id.reset();
+  return filter.narrows();
+}
+
+int commit_output(OutputFile& output, Streams streams) {
+  if (Status closed = output.commit(); !closed) {
+    streams.err << closed.error().message << '\n';
+    return kExitStorage;
+  }
+  return kExitOk;
+}
+
 class ReportCommand final : public Command {
  public:
   explicit ReportCommand(CLI::App& app)
@@ -28,8 +44,9 @@ class ReportCommand final : public Command {
         "in the queue, or an --out file that exists, 5 storage or system error (or, for\n"
         "--format jobfile, a job whose stored request no job file row gives).");
     sub_->add_option("--format", format_,
-                     "Output format; jobfile: a CSV job file of the jobs, for `import`")
-        ->check(CLI::IsMember({"csv", "jsonl", "jobfile"}))
+                     "Output format; jobfile: a CSV job file of the jobs, for `import`; html: one "
+                     "page of charts and tables for the queue or --batch")
+        ->check(CLI::IsMember({"csv", "jsonl", "jobfile", "html"}))
         ->capture_default_str();
     output_.add_to(*sub_);
   }
@@ -39,6 +56,11 @@ class ReportCommand final : public Command {
   int run(const GlobalOptions& global, Streams streams) override {
     if (auto allowed = check_output_target(output_.path, output_.existing()); !allowed) {
       streams.err << allowed.error().message << '\n';
+      return kExitUsage;
+    }
+    if (format_ == "html" && narrows_beyond_batch(filter_.filter())) {
+      streams.err << "report --format html shows the whole queue or one --batch; --state, --job, "
+                     "--http-status, --target and --identity do not apply to it\n";
       return kExitUsage;
     }
     SystemClock clock;
@@ -55,6 +77,15 @@ class ReportCommand final : public Command {
       return kExitStorage;
     }
     std::ostream& out = (*output)->stream();
+    if (format_ == "html") {
+      auto figures = queue.report_aggregates(filter_.filter().batch_id);
+      if (!figures) {
+        streams.err << figures.error().message << '\n';
+        return kExitStorage;
+      }
+      out << audit::html_report(*figures, queue.path());
+      return commit_output(**output, streams);
+    }
     const bool csv = format_ == "csv";
     if (csv) out << audit::job_report_csv_header() << '\n';
     Status read = format_ == "jobfile"
@@ -67,11 +98,7 @@ class ReportCommand final : public Command {
       streams.err << read.error().message << '\n';
       return kExitStorage;
     }
-    if (Status closed = (*output)->commit(); !closed) {
-      streams.err << closed.error().message << '\n';
-      return kExitStorage;
-    }
-    return kExitOk;
+    return commit_output(**output, streams);
   }
 
  private:
