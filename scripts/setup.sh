@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages oneall-bulk builds with, when they are missing; with --tests,
 # also the servers its test suite starts on its own (PostgreSQL 15, nginx) and the tools the
-# package and metrics tests check with (lintian, dpkg-dev, man, zsh, promtool).
+# package, metrics and browser tests check with (lintian, dpkg-dev, man, zsh, promtool,
+# chromium).
 # Safe to run again: it asks apt only for what dpkg does not already have.
 set -euo pipefail
 
@@ -16,8 +17,10 @@ packages=(
 test_servers=(postgresql-15 nginx)
 # The package test builds the .deb (dpkg-shlibdeps, file) and runs lintian on it; the man page
 # test renders it with man; the completion test checks the zsh script's syntax; the metrics
-# tests check the Prometheus output and the README's alert rules with promtool (prometheus).
-test_tools=(lintian dpkg-dev file man-db zsh prometheus)
+# tests check the Prometheus output and the README's alert rules with promtool (prometheus); the
+# browser test opens the HTML report in headless Chromium (chromium), as
+# scripts/report_screenshot.sh does for the README's picture.
+test_tools=(lintian dpkg-dev file man-db zsh prometheus chromium)
 if [[ ${1:-} == --tests ]]; then packages+=("${test_servers[@]}" "${test_tools[@]}"); fi
 
 missing=()

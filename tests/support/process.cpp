@@ -29,10 +29,8 @@ struct Pipe {
   }
 };
 
-ProcessResult run_from(const char* dir, const std::vector<std::string>& args,
+ProcessResult run_from(const char* dir, std::vector<std::string> argv_strings,
                        const std::map<std::string, std::string>& env, std::chrono::seconds limit) {
-  std::vector<std::string> argv_strings{ONEALL_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = environment_with(env);
   auto argv = exec_pointers(argv_strings);
   auto envp = exec_pointers(env_strings);
@@ -41,6 +39,7 @@ ProcessResult run_from(const char* dir, const std::vector<std::string>& args,
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    setpgid(0, 0);  // a group of its own: a time limit ends the children it started too
     dup2(out_pipe.write_end, STDOUT_FILENO);
     dup2(err_pipe.write_end, STDERR_FILENO);
     const int devnull = open("/dev/null", O_RDONLY);
@@ -63,7 +62,7 @@ ProcessResult run_from(const char* dir, const std::vector<std::string>& args,
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
-      kill(pid, SIGKILL);
+      kill(-pid, SIGKILL);
       break;
     }
     if (poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0) continue;
@@ -85,18 +84,28 @@ ProcessResult run_from(const char* dir, const std::vector<std::string>& args,
   return result;
 }
 
+std::vector<std::string> oneall_argv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{ONEALL_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 }  // namespace
 
 ProcessResult run_oneall(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env,
                          std::chrono::seconds limit) {
-  return run_from(nullptr, args, env, limit);
+  return run_from(nullptr, oneall_argv(args), env, limit);
+}
+
+ProcessResult run_program(const std::vector<std::string>& argv, std::chrono::seconds limit) {
+  return run_from(nullptr, argv, {}, limit);
 }
 
 ProcessResult run_oneall_in(const std::string& dir, const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env,
                             std::chrono::seconds limit) {
-  return run_from(dir.c_str(), args, env, limit);
+  return run_from(dir.c_str(), oneall_argv(args), env, limit);
 }
 
 }  // namespace oneall::testing

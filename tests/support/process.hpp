@@ -1,5 +1,6 @@
-// Runs the real oneall-bulk binary for black-box tests: arguments in, exit code and both
-// output streams out, with a time limit so a hung child fails the test instead of the suite.
+// Runs the real oneall-bulk binary (or another program) for black-box tests: arguments in, exit
+// code and both output streams out, with a time limit so a hung child fails the test instead of
+// the suite.
 #pragma once
 
 #include <chrono>
@@ -26,5 +27,10 @@ ProcessResult run_oneall(const std::vector<std::string>& args,
 ProcessResult run_oneall_in(const std::string& dir, const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env = {},
                             std::chrono::seconds limit = std::chrono::seconds(120));
+
+// Runs another program: argv[0] is its path (no PATH search). The child and whatever it starts
+// are one process group, all killed at the time limit (a browser's helpers, say).
+ProcessResult run_program(const std::vector<std::string>& argv,
+                          std::chrono::seconds limit = std::chrono::seconds(120));
 
 }  // namespace oneall::testing
