@@ -49,7 +49,7 @@ expect "--concurrency" oneall-bulk run --concu
 expect "--concurrency" oneall-bulk --db q.db run --concu
 expect "status" oneall-bulk --db run st          # "run" is --db's value here
 expect "dead" oneall-bulk report --state d
-expect "csv jobfile jsonl" oneall-bulk report --format ""
+expect "csv html jobfile jsonl" oneall-bulk report --format ""
 expect "cancelled" oneall-bulk retry --state c      # retry's states only
 expect "pending" oneall-bulk cancel --state ""
 expect "pinterest.pin" oneall-bulk retry --target p
