@@ -19,6 +19,7 @@
 #include "store/job_state.hpp"
 #include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
+#include "store/sqlite_spill.hpp"
 #include "util/sha256.hpp"
 
 namespace oneall::store {
@@ -28,43 +29,6 @@ namespace {
 // least an eighth of the jobs already queued: a rebuild reads the whole table once, while each
 // kept insert lands at a random page of the index.
 constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
-
-// Spill files (the sort of the keys, the statement journal of the statements that add
-// thousands of rows) go to temporary files while an import runs, so memory stays bounded
-// whatever the file's size; the queue's connection keeps them in memory otherwise
-// (sqlite_queue.cpp). SQLite only changes this outside a transaction: this is set before the
-// import's transaction begins, and put back after it ended.
-class TempFilesOnDisk {
- public:
-  explicit TempFilesOnDisk(Database& db) : db_(db) { db_.exec("PRAGMA temp_store=FILE"); }
-  ~TempFilesOnDisk() {
-    try {
-      db_.exec("PRAGMA temp_store=MEMORY");
-    } catch (const SqliteError&) {  // only slower claims if it stays on disk
-    }
-  }
-  TempFilesOnDisk(const TempFilesOnDisk&) = delete;
-  TempFilesOnDisk& operator=(const TempFilesOnDisk&) = delete;
-
- private:
-  Database& db_;
-};
-
-class SmallerCacheForSorting {
- public:
-  explicit SmallerCacheForSorting(Database& db) : db_(db) { db_.exec("PRAGMA cache_size = -8192"); }
-  ~SmallerCacheForSorting() {
-    try {
-      db_.exec(kQueueCacheSize);
-    } catch (const SqliteError&) {  // only a smaller cache for the rest of this process
-    }
-  }
-  SmallerCacheForSorting(const SmallerCacheForSorting&) = delete;
-  SmallerCacheForSorting& operator=(const SmallerCacheForSorting&) = delete;
-
- private:
-  Database& db_;
-};
 
 std::int64_t single_integer(Database& db, const char* sql) {
   Statement select(db, sql);

@@ -1,11 +1,13 @@
 // SqliteQueue::latency and SqliteQueue::report_aggregates: what the attempt log adds up to
 // (attempt_stats.hpp). SQLite has no percentile function: the durations come grouped and in
-// order (one row per distinct millisecond, so a few thousand rows however long the log; the
-// sort spills to temporary files past the page cache) and LatencyRanks picks the ranks.
+// order (one row per distinct millisecond, so a few thousand rows however long the log) and
+// LatencyRanks picks the ranks. Grouping the whole log sorts every row: the sorts spill to
+// temporary files with a small cache (sqlite_spill.hpp), so memory does not grow with the log.
 #include <fmt/format.h>
 
 #include "store/report_queries.hpp"
 #include "store/sqlite_queue.hpp"
+#include "store/sqlite_spill.hpp"
 
 namespace oneall::store {
 namespace {
@@ -52,6 +54,8 @@ LatencySummary read_latency(const Database& db, const AttemptScope& scope) {
 
 Result<LatencySummary> SqliteQueue::latency(const AttemptScope& scope) {
   try {
+    TempFilesOnDisk temp_files(db_);  // before the transaction: put back after it ended
+    SmallerCacheForSorting smaller_cache(db_);
     Transaction snapshot(db_, Transaction::Mode::kRead);  // the count and the ranks agree
     return read_latency(db_, scope);
   } catch (const SqliteError& e) {
@@ -61,6 +65,8 @@ Result<LatencySummary> SqliteQueue::latency(const AttemptScope& scope) {
 
 Result<ReportAggregates> SqliteQueue::report_aggregates(std::optional<std::int64_t> batch) {
   try {
+    TempFilesOnDisk temp_files(db_);
+    SmallerCacheForSorting smaller_cache(db_);
     Transaction snapshot(db_, Transaction::Mode::kRead);
     SqliteStatsRows rows(db_);
     ReportAggregates report = read_report_aggregates(rows, batch, clock_.now_ms());
