@@ -19,7 +19,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .cards{display:flex;flex-wrap:wrap;gap:8px}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:90px}
 .card .n{display:block;font-size:22px;font-weight:600}.card .label{color:#555}
-table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
+table{border-collapse:collapse;width:100%}
+th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.message{word-break:break-word}
 svg{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
@@ -49,10 +50,9 @@ std::string state_cards(const store::StateCounts& counts) {
       R"(<span class="label">total</span></div>)",
       total(counts));
   for (store::JobState state : store::kAllJobStates) {
-    html += fmt::format(
-        R"(<div class="card"><span class="n" id="state-{0}">{1}</span>)"
-        R"(<span class="label">{0}</span></div>)",
-        store::state_name(state), count_of(counts, state));
+    html += fmt::format(R"(<div class="card"><span class="n" id="state-{0}">{1}</span>)"
+                        R"(<span class="label">{0}</span></div>)",
+                        store::state_name(state), count_of(counts, state));
   }
   return html + "</div>";
 }
@@ -79,9 +79,10 @@ std::string legend() {
     html += fmt::format(R"(<span><span class="swatch" style="background:{}"></span>{}</span>)",
                         kOutcomeColours[i], store::kAttemptOutcomes[i]);
   }
-  return html +
-         R"(<span><span class="swatch" style="background:#e65100"></span>answered 429 (marker)</span>)"
-         R"(<span><span class="swatch" style="background:#b71c1c"></span>circuit breaker stop</span></div>)";
+  return html + R"(<span><span class="swatch" style="background:#e65100">)"
+                R"(</span>answered 429 (marker)</span>)"
+                R"(<span><span class="swatch" style="background:#b71c1c">)"
+                R"(</span>circuit breaker stop</span></div>)";
 }
 
 std::string ms_or_dash(const std::optional<std::int64_t>& ms) {
@@ -90,7 +91,8 @@ std::string ms_or_dash(const std::optional<std::int64_t>& ms) {
 
 std::string latency_section(const store::ReportAggregates& r) {
   return fmt::format(
-      R"(<h2>Latency</h2><p>Answered requests: <b id="latency-count">{}</b> · p50 <b id="latency-p50">{}</b> · )"
+      R"(<h2>Latency</h2>)"
+      R"(<p>Answered requests: <b id="latency-count">{}</b> · p50 <b id="latency-p50">{}</b> · )"
       R"(p90 <b id="latency-p90">{}</b> · p99 <b id="latency-p99">{}</b></p>{})"
       R"(<p class="note">From sending a request to its HTTP answer; attempts without an answer )"
       R"((timeouts, lost connections) are not measured. Percentiles by nearest rank.</p>)",
@@ -109,13 +111,13 @@ std::string errors_section(const store::ReportAggregates& r) {
   std::int64_t shown = 0;
   for (const store::ErrorGroup& e : r.errors) {
     shown += e.count;
-    const std::string message =
-        e.message.empty() ? std::string("<i>(no message)</i>")
-                          : html_escape(clip_utf8(e.message, kMaxMessageBytes));
-    html += fmt::format(
-        R"(<tr><td>{}</td><td class="message">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
-        e.http_status ? std::to_string(*e.http_status) : "no answer", message, e.count,
-        e.example_job_id);
+    const std::string message = e.message.empty()
+                                    ? std::string("<i>(no message)</i>")
+                                    : html_escape(clip_utf8(e.message, kMaxMessageBytes));
+    html += fmt::format(R"(<tr><td>{}</td><td class="message">{}</td>)"
+                        R"(<td class="num">{}</td><td class="num">{}</td></tr>)",
+                        e.http_status ? std::to_string(*e.http_status) : "no answer", message,
+                        e.count, e.example_job_id);
   }
   html += "</table>";
   if (r.error_groups_total > static_cast<std::int64_t>(r.errors.size())) {
@@ -128,9 +130,9 @@ std::string errors_section(const store::ReportAggregates& r) {
 }
 
 std::string batches_section(const store::ReportAggregates& r) {
-  std::string html = fmt::format(
-      R"(<h2>Batches</h2><table id="batches"><tr><th>batch</th><th>files</th><th>imported</th>{}</tr>)",
-      state_header());
+  std::string html = fmt::format(R"(<h2>Batches</h2><table id="batches"><tr>)"
+                                 R"(<th>batch</th><th>files</th><th>imported</th>{}</tr>)",
+                                 state_header());
   for (const store::BatchCounts& b : r.batches) {
     html += fmt::format(R"(<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>)", b.batch_id,
                         html_escape(clip_utf8(b.description, kMaxMessageBytes)),
@@ -138,9 +140,9 @@ std::string batches_section(const store::ReportAggregates& r) {
   }
   html += "</table>";
   if (r.batches_left_out > 0) {
-    html += fmt::format(
-        R"(<p class="note">And {} older batches; <code>oneall-bulk status</code> lists them all.</p>)",
-        r.batches_left_out);
+    html += fmt::format(R"(<p class="note">And {} older batches; )"
+                        R"(<code>oneall-bulk status</code> lists them all.</p>)",
+                        r.batches_left_out);
   }
   return html;
 }
@@ -149,8 +151,8 @@ std::string targets_section(const store::ReportAggregates& r) {
   std::string html = fmt::format(
       R"(<h2>Targets</h2><table id="targets"><tr><th>target</th>{}</tr>)", state_header());
   for (const store::TargetCounts& t : r.targets) {
-    html += fmt::format(R"(<tr><td>{}</td>{}</tr>)", html_escape(t.target),
-                        state_cells(t.by_state));
+    html +=
+        fmt::format(R"(<tr><td>{}</td>{}</tr>)", html_escape(t.target), state_cells(t.by_state));
   }
   return html + "</table>";
 }
@@ -163,9 +165,11 @@ std::string html_report(const store::ReportAggregates& r, std::string_view queue
   std::string html = fmt::format(
       R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">)"
       R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"
-      R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">)"
+      R"(<meta http-equiv="Content-Security-Policy" )"
+      R"(content="default-src 'none'; style-src 'unsafe-inline'">)"
       R"(<title>oneall-bulk report: {0}</title><style>{1}</style></head><body>)"
-      R"(<h1>oneall-bulk report</h1><p class="meta">Queue <code>{2}</code> · <span id="scope">{0}</span> · )"
+      R"(<h1>oneall-bulk report</h1>)"
+      R"(<p class="meta">Queue <code>{2}</code> · <span id="scope">{0}</span> · )"
       R"(generated {3}</p><h2>Jobs by state</h2>{4})",
       scope, kStyle, html_escape(queue), format_utc_ms(r.generated_at), state_cards(r.by_state));
   html += fmt::format(

@@ -13,9 +13,8 @@
 namespace oneall::audit {
 
 // The colour each attempt outcome is drawn in (store::kAttemptOutcomes' order).
-inline constexpr std::array<std::string_view, 5> kOutcomeColours = {"#2e7d32", "#c62828",
-                                                                    "#f9a825", "#6a1b9a",
-                                                                    "#757575"};
+inline constexpr std::array<std::string_view, 5> kOutcomeColours = {"#2e7d32", "#c62828", "#f9a825",
+                                                                    "#6a1b9a", "#757575"};
 
 std::string rate_chart_svg(const store::ReportAggregates& report);
 std::string latency_histogram_svg(const store::ReportAggregates& report);

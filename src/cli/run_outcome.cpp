@@ -175,11 +175,13 @@ std::string run_summary_json(std::int64_t run_id, const engine::RunSummary& s,
                              const store::LatencySummary& latency) {
   return fmt::format(
       R"({{"run_id":{},"requests":{},"succeeded":{},"failed":{},"dead":{},"retries":{},)"
-      R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"latency_ms":{},"stopped_early":{},"stop_cause":"{}",)"
+      R"("refused":{},"duration_ms":{},"rate_per_s":{:.2f},"latency_ms":{},"stopped_early":{},)"
+      R"("stop_cause":"{}",)"
       R"("stop_reason":{},"jobs_left":{},"jobs_pending":{},"jobs_running":{},"other_live_runs":{},)"
       R"("jobs_scheduled":{},"next_scheduled_at":{},"jobs_paused":{},"exit_code":{}}})",
       run_id, s.requests, s.succeeded, s.failed, s.dead, s.retries, s.refused, s.duration_ms,
-      requests_per_second(s), latency_json(latency), s.stopped_early ? "true" : "false", stop_cause_name(s.stop_cause),
+      requests_per_second(s), latency_json(latency), s.stopped_early ? "true" : "false",
+      stop_cause_name(s.stop_cause),
       json_string(stop_reason_text(s)), scope.left(), scope.pending, scope.running,
       scope.other_live_runs, scope.scheduled,
       scope.next_scheduled_at ? json_string(format_utc_ms(*scope.next_scheduled_at)) : "null",

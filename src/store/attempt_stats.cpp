@@ -40,10 +40,10 @@ std::int64_t time_bucket_ms(std::int64_t span_ms) {
   constexpr std::int64_t kHour = 60 * kMinute;
   constexpr std::int64_t kDay = 24 * kHour;
   constexpr std::int64_t kLadder[] = {
-      kSecond,     2 * kSecond,  5 * kSecond,  10 * kSecond, 15 * kSecond, 30 * kSecond,
-      kMinute,     2 * kMinute,  5 * kMinute,  10 * kMinute, 15 * kMinute, 30 * kMinute,
-      kHour,       2 * kHour,    3 * kHour,    6 * kHour,    12 * kHour,   kDay,
-      2 * kDay,    7 * kDay,     14 * kDay,    30 * kDay,    91 * kDay,    365 * kDay};
+      kSecond,  2 * kSecond, 5 * kSecond, 10 * kSecond, 15 * kSecond, 30 * kSecond,
+      kMinute,  2 * kMinute, 5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute,
+      kHour,    2 * kHour,   3 * kHour,   6 * kHour,    12 * kHour,   kDay,
+      2 * kDay, 7 * kDay,    14 * kDay,   30 * kDay,    91 * kDay,    365 * kDay};
   // One more bucket than span / width: the first starts at the first request aligned down.
   auto fits = [span_ms](std::int64_t width) { return span_ms / width + 1 <= kMaxTimeBuckets; };
   for (std::int64_t width : kLadder) {

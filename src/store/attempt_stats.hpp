@@ -30,8 +30,8 @@ struct AttemptScope {
 // the API. Percentiles by nearest rank: the smallest duration with at least p of the measured
 // attempts at or below it (rank ceil(p x count), as PostgreSQL's percentile_disc).
 struct LatencySummary {
-  std::int64_t count = 0;   // attempts measured
-  std::int64_t sum_ms = 0;  // their durations added up
+  std::int64_t count = 0;              // attempts measured
+  std::int64_t sum_ms = 0;             // their durations added up
   std::optional<std::int64_t> p50_ms;  // none when count is 0
   std::optional<std::int64_t> p90_ms;
   std::optional<std::int64_t> p99_ms;
@@ -56,8 +56,8 @@ class LatencyRanks {
 };
 
 // The outcomes of an attempt row, in the order RateBucket counts them.
-inline constexpr std::array<std::string_view, 5> kAttemptOutcomes = {
-    "succeeded", "failed", "retry", "dead", "interrupted"};
+inline constexpr std::array<std::string_view, 5> kAttemptOutcomes = {"succeeded", "failed", "retry",
+                                                                     "dead", "interrupted"};
 
 // Upper bounds (ms, inclusive) of the latency histogram's buckets; one more holds the rest.
 inline constexpr std::array<std::int64_t, 15> kLatencyBoundsMs = {
@@ -122,9 +122,9 @@ struct ReportAggregates {
   std::int64_t bucket_ms = 1'000;
   std::vector<RateBucket> rate;  // non-empty buckets only, in time order
   std::vector<RunStop> breaker_stops;
-  std::vector<ErrorGroup> errors;        // the commonest kMaxErrorGroups, most frequent first
-  std::int64_t errors_total = 0;         // attempts that did not succeed, all groups
-  std::int64_t error_groups_total = 0;   // how many groups there are
+  std::vector<ErrorGroup> errors;       // the commonest kMaxErrorGroups, most frequent first
+  std::int64_t errors_total = 0;        // attempts that did not succeed, all groups
+  std::int64_t error_groups_total = 0;  // how many groups there are
 };
 
 }  // namespace oneall::store

@@ -44,11 +44,11 @@ void read_job_counts(StatsRows& db, ReportAggregates& report) {
           [&](const StatsRow& row) {
             const std::int64_t id = row.integer(0);
             if (report.batches.empty() || report.batches.back().batch_id != id) {
-              report.batches.push_back(
-                  {id, row.text(1), row.integer(2), zero_state_counts()});
+              report.batches.push_back({id, row.text(1), row.integer(2), zero_state_counts()});
             }
             // A batch without jobs (all pruned) joins one row of NULLs: counted as nothing.
-            if (row.integer(4) > 0) add_state(report.batches.back().by_state, row.text(3), row.integer(4));
+            if (row.integer(4) > 0)
+              add_state(report.batches.back().by_state, row.text(3), row.integer(4));
           });
   db.each(fmt::format("SELECT COUNT(*) FROM batches WHERE {}", batch_sql(report.batch_id, "id")),
           [&](const StatsRow& row) {
@@ -133,17 +133,17 @@ void read_errors(StatsRows& db, const std::string& scope, ReportAggregates& repo
                       groups, kMaxErrorGroups),
           [&](const StatsRow& row) {
             ErrorGroup group;
-            if (auto status = row.optional_integer(0)) group.http_status = static_cast<int>(*status);
+            if (auto status = row.optional_integer(0))
+              group.http_status = static_cast<int>(*status);
             group.message = row.text(1);
             group.count = row.integer(2);
             group.example_job_id = row.integer(3);
             report.errors.push_back(std::move(group));
           });
-  db.each(fmt::format("SELECT COUNT(*), SUM(n) FROM ({}) AS g", groups),
-          [&](const StatsRow& row) {
-            report.error_groups_total = row.integer(0);
-            report.errors_total = row.integer(1);
-          });
+  db.each(fmt::format("SELECT COUNT(*), SUM(n) FROM ({}) AS g", groups), [&](const StatsRow& row) {
+    report.error_groups_total = row.integer(0);
+    report.errors_total = row.integer(1);
+  });
 }
 
 }  // namespace
@@ -152,8 +152,8 @@ std::string attempt_scope_sql(const AttemptScope& scope) {
   std::string sql = "1 = 1";
   if (scope.run_id) sql += fmt::format(" AND a.run_id = {}", *scope.run_id);
   if (scope.batch_id) {
-    sql += fmt::format(" AND a.job_id IN (SELECT id FROM jobs WHERE batch_id = {})",
-                       *scope.batch_id);
+    sql +=
+        fmt::format(" AND a.job_id IN (SELECT id FROM jobs WHERE batch_id = {})", *scope.batch_id);
   }
   return sql;
 }

@@ -40,8 +40,8 @@ TEST_F(HtmlReportSizeTest, AQueueOfManyAttemptsGivesAPageOfBoundedSize) {
     const bool failed = i % 3 == 0;
     store::AttemptRecord attempt =
         attempt_of(run, (*claimed)[i].job_id, failed ? 400 : 200, failed ? "failed" : "succeeded");
-    attempt.started_at = start + five_years / static_cast<EpochMs>(claimed->size()) *
-                                     static_cast<EpochMs>(i);
+    attempt.started_at =
+        start + five_years / static_cast<EpochMs>(claimed->size()) * static_cast<EpochMs>(i);
     attempt.ended_at = attempt.started_at + static_cast<EpochMs>(i % 5000);
     if (failed) attempt.api_info = fmt::format("Object {} <is> gone: {}", i, std::string(200, 'x'));
     completions.push_back(

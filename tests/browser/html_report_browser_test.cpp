@@ -33,9 +33,9 @@ constexpr const char* kChromium = "/usr/bin/chromium";
 
 struct PageLoad {
   int exit_code = -1;
-  std::string dom;                    // the DOM after loading, serialised
-  std::vector<std::string> console;   // the page's console messages
-  std::string log;                    // everything Chromium wrote to stderr
+  std::string dom;                   // the DOM after loading, serialised
+  std::vector<std::string> console;  // the page's console messages
+  std::string log;                   // everything Chromium wrote to stderr
 };
 
 // Loads `html` in headless Chromium with a profile of its own under `dir`, waits for the page to
@@ -97,10 +97,10 @@ class HtmlReportBrowser : public ::testing::Test {
         {"ONEALL_PRIVATE_KEY", credentials.private_key}};
     const std::string jobs = dir_.write("sample.yaml", sample_jobs());
     // Two attempts at most: some 500/503s leave their job dead, so every colour shows.
-    const auto run = run_oneall({"run", jobs, "--db", db_, "--endpoint", server_->base_url(),
-                                 "--max-attempts", "2", "--retry-base", "1ms", "--retry-cap",
-                                 "5ms", "--quiet"},
-                                env, 60s);
+    const auto run =
+        run_oneall({"run", jobs, "--db", db_, "--endpoint", server_->base_url(), "--max-attempts",
+                    "2", "--retry-base", "1ms", "--retry-cap", "5ms", "--quiet"},
+                   env, 60s);
     ASSERT_EQ(run.exit_code, 1) << "some jobs fail (404) or die: " << run.err;
     const auto report =
         run_oneall({"report", "--format", "html", "--db", db_, "--out", html_}, {}, 60s);

@@ -9,7 +9,8 @@ namespace {
 const store::LatencySummary kMeasured{412, 9000, 12, 30, 1500};
 
 TEST(LatencyReport, TextGivesThePercentilesAndHowManyWereMeasured) {
-  EXPECT_EQ(latency_text(kMeasured), "p50 12 ms, p90 30 ms, p99 1500 ms over 412 answered requests");
+  EXPECT_EQ(latency_text(kMeasured),
+            "p50 12 ms, p90 30 ms, p99 1500 ms over 412 answered requests");
   EXPECT_EQ(latency_text({1, 7, 7, 7, 7}), "p50 7 ms, p90 7 ms, p99 7 ms over 1 answered request");
   EXPECT_EQ(latency_text({}), "no answered requests");
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "api/credentials.hpp"
 #include "sandbox/sandbox_server.hpp"
@@ -57,12 +58,12 @@ class HtmlReportE2e : public ::testing::Test {
 
   testing::ProcessResult run(const std::string& jobs) {
     const auto credentials = api::sandbox_credentials();
-    return run_oneall({"run", jobs, "--db", db_, "--endpoint", server_->base_url(), "--json",
-                       "--quiet"},
-                      {{"ONEALL_SUBDOMAIN", credentials.subdomain},
-                       {"ONEALL_PUBLIC_KEY", credentials.public_key},
-                       {"ONEALL_PRIVATE_KEY", credentials.private_key}},
-                      60s);
+    return run_oneall(
+        {"run", jobs, "--db", db_, "--endpoint", server_->base_url(), "--json", "--quiet"},
+        {{"ONEALL_SUBDOMAIN", credentials.subdomain},
+         {"ONEALL_PUBLIC_KEY", credentials.public_key},
+         {"ONEALL_PRIVATE_KEY", credentials.private_key}},
+        60s);
   }
 
   TempDir dir_;
@@ -117,16 +118,19 @@ TEST_F(HtmlReportE2e, ABatchReportShowsThatBatchOnly) {
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
-TEST_F(HtmlReportE2e, StateAndJobFiltersDoNotApplyToTheHtmlReport) {
+TEST_F(HtmlReportE2e, FiltersOtherThanBatchDoNotApplyToTheHtmlReport) {
   ASSERT_EQ(run(dir_.write("a.yaml", tweet_deletes(100, 2))).exit_code, 0);
-  for (const char* filter : {"--state", "--job"}) {
-    const std::string out = dir_.file(fmt::format("r{}.html", filter));
-    const auto refused = run_oneall({"report", "--format", "html", filter,
-                                     std::string(filter) == "--job" ? "1" : "failed", "--db", db_,
-                                     "--out", out});
-    EXPECT_EQ(refused.exit_code, 2) << filter;
-    EXPECT_NE(refused.err.find("do not apply to it"), std::string::npos)
-        << refused.err;
+  const std::vector<std::vector<std::string>> filters = {{"--state", "failed"},
+                                                         {"--job", "1"},
+                                                         {"--http-status", "5xx"},
+                                                         {"--target", "twitter.tweet"},
+                                                         {"--identity", testing::kTestIdentity}};
+  for (const auto& filter : filters) {
+    const std::string out = dir_.file("r" + filter[0] + ".html");
+    const auto refused =
+        run_oneall({"report", "--format", "html", filter[0], filter[1], "--db", db_, "--out", out});
+    EXPECT_EQ(refused.exit_code, 2) << filter[0];
+    EXPECT_NE(refused.err.find("do not apply to it"), std::string::npos) << refused.err;
     EXPECT_FALSE(std::filesystem::exists(out));
   }
 }
