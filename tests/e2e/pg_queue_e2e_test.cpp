@@ -42,6 +42,8 @@ std::string masked(std::string text, const std::string& db, const std::string& d
       {std::regex(R"(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000)"), "DATE"},  // the sandbox's
       {std::regex(R"(TIME,TIME,\d+,)"), "TIME,TIME,MS,"},  // audit's duration_ms column
       {std::regex(R"([0-9.]+ s \([0-9.]+/s\))"), "S (R/s)"},
+      {std::regex(R"((p50|p90|p99) \d+ ms)"), "$1 N ms"},  // latency: timing, not the backend
+      {std::regex(R"re("(p50|p90|p99)":\d+)re"), "\"$1\":N"},
       {std::regex(R"re("(duration_ms|rate_per_s|started_at|ended_at|created_at|updated_at)":[0-9.]+)re"),
        "\"$1\":N"},
   };
