@@ -75,9 +75,9 @@ class Queue {
   virtual Status end_run(std::int64_t run_id, int exit_code, const std::string& summary_json) = 0;
 
   // Claims up to `limit` runnable jobs for `run_id`: pending, due (next_attempt_at <= now), in
-  // `batch` if given, not in a paused scope, not running, and with no earlier unfinished job on the same object. They
-  // become running (a row in in_flight, schema 6) with a lease until now + lease_ms; each
-  // ClaimedJob's attempt is the job's ended attempts plus one.
+  // `batch` if given, not in a paused scope, not running, and with no earlier unfinished job on
+  // the same object. They become running (a row in in_flight, schema 6) with a lease until
+  // now + lease_ms; each ClaimedJob's attempt is the job's ended attempts plus one.
   Result<std::vector<ClaimedJob>> claim(std::int64_t run_id, std::size_t limit,
                                         std::int64_t lease_ms,
                                         std::optional<std::int64_t> batch = std::nullopt);
