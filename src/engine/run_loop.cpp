@@ -327,7 +327,7 @@ Status RunLoop::start_ready(EpochMs now) {
         ++it;
         continue;
       }
-      shared_rate_->started(it->identity, now);
+      shared_rate_->started(it->identity);
     }
     gate_.started(it->identity, now);
     store::ClaimedJob job = std::move(*it);

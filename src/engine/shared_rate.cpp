@@ -39,7 +39,6 @@ int SharedRate::Scope::left() const {
 EpochMs SharedRate::scope_ready_at(const std::string& name, std::int64_t interval, EpochMs now) {
   Scope& scope = scopes_[name];
   scope.interval_us = interval;
-  scope.is_run = name == kRunScope;
   ++scope.wanted;
   // Reserved sends later than the tolerance are gone: using them would send a burst above the
   // rate the other runs count on.
@@ -75,7 +74,7 @@ EpochMs SharedRate::ready_at(const std::string& identity, EpochMs now, bool& run
   return at;
 }
 
-void SharedRate::started(const std::string& identity, EpochMs /*now*/) {
+void SharedRate::started(const std::string& identity) {
   auto use = [this](const std::string& name) {
     Scope& scope = scopes_[name];
     if (scope.windows.empty()) return;
@@ -109,7 +108,7 @@ std::vector<SharedRate::Reservation> SharedRate::take_reservations(std::size_t r
     const int left = scope.left();
     if (scope.asked || scope.wanted == 0 || left > window / 2) continue;
     // The run's ready jobs that its reserved sends do not cover yet; an identity's waits.
-    const int demand = scope.is_run
+    const int demand = name == kRunScope
                            ? static_cast<int>(std::min<std::size_t>(ready_jobs, INT32_MAX)) - left
                            : scope.wanted;
     if (demand <= 0) continue;

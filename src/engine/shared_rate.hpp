@@ -41,7 +41,7 @@ class SharedRate {
   // means now; kNotReserved: a scope has no reserved send left (one is asked for in the next
   // turn). `run_scope_waits` tells whether it is the run's scope that holds it back.
   EpochMs ready_at(const std::string& identity, EpochMs now, bool& run_scope_waits);
-  void started(const std::string& identity, EpochMs now);
+  void started(const std::string& identity);
   void throttled(const std::string& identity, EpochMs now);
 
   // What the next turn should ask of the queue; each scope at most once until its reply. A
@@ -60,7 +60,6 @@ class SharedRate {
   struct Scope {
     std::deque<Window> windows;  // in the order granted
     std::int64_t interval_us = 0;
-    bool is_run = false;
     int wanted = 0;      // sends asked about since the last reservation was asked for
     bool asked = false;  // a reservation is in the writer's hands
     int left() const;

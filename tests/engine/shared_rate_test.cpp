@@ -28,10 +28,10 @@ TEST(SharedRate, AsksForAWindowThenStartsSendsOnItsSlots) {
 
   rate.granted({window("run", kNow + 5, 10'000, 3)});
   EXPECT_EQ(rate.ready_at(kIdentity, kNow, run_waits), kNow + 5);
-  rate.started(kIdentity, kNow + 5);
+  rate.started(kIdentity);
   EXPECT_EQ(rate.ready_at(kIdentity, kNow + 5, run_waits), kNow + 15);
-  rate.started(kIdentity, kNow + 15);
-  rate.started(kIdentity, kNow + 25);
+  rate.started(kIdentity);
+  rate.started(kIdentity);
   EXPECT_EQ(rate.ready_at(kIdentity, kNow + 25, run_waits), SharedRate::kNotReserved);
 }
 
@@ -44,17 +44,17 @@ TEST(SharedRate, TheNextWindowIsAskedForBeforeTheLastRunsOut) {
   rate.granted({window("run", kNow, 10'000, 50)});
   for (int i = 0; i < 24; ++i) {
     ASSERT_EQ(rate.ready_at(kIdentity, kNow + 10 * i, run_waits), kNow + 10 * i);
-    rate.started(kIdentity, kNow + 10 * i);
+    rate.started(kIdentity);
   }
   EXPECT_TRUE(rate.take_reservations(kReady).empty()) << "26 of 50 left";
   (void)rate.ready_at(kIdentity, kNow + 240, run_waits);
-  rate.started(kIdentity, kNow + 240);
+  rate.started(kIdentity);
   (void)rate.ready_at(kIdentity, kNow + 250, run_waits);
   auto wanted = rate.take_reservations(kReady);
   ASSERT_EQ(wanted.size(), 1u) << "25 of 50 left";
   EXPECT_EQ(wanted[0].count, static_cast<int>(kReady) - 25) << "the ready jobs not covered yet";
   rate.granted({window("run", kNow + 900, 10'000, 39)});  // others reserved in between
-  for (int i = 25; i < 50; ++i) rate.started(kIdentity, kNow + 10 * i);
+  for (int i = 25; i < 50; ++i) rate.started(kIdentity);
   EXPECT_EQ(rate.ready_at(kIdentity, kNow + 500, run_waits), kNow + 900);
 }
 
