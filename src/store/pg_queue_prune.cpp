@@ -4,9 +4,12 @@
 // the log meanwhile. Deleted rows' space is PostgreSQL's to reuse once autovacuum has passed.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "store/attempt_chain.hpp"
 #include "store/pg_queue.hpp"
 #include "store/prune_cut.hpp"
+#include "store/prune_steps.hpp"
 
 namespace oneall::store {
 namespace {
@@ -97,15 +100,9 @@ Result<PrunePlan> PgQueue::prune_rows_to(EpochMs before, RowSink& sink) {
       }
       if (jobs.size() < kPageRows) break;
     }
-    Status refused = Ok{};
-    walk_chained_attempts(plan.after_attempt_id, plan.last_attempt_id,
-                          [&](const ChainedAttempt& row) {
-                            refused = sink.add(row);
-                            ++plan.attempts;
-                            plan.end_hash = row.row_hash.value_or("");
-                            return refused.ok();
-                          });
-    if (!refused) return refused.error();
+    PrunedAttempts pruned(plan, sink);
+    walk_chained_attempts(plan.after_attempt_id, plan.last_attempt_id, std::ref(pruned));
+    if (!pruned.status()) return pruned.status().error();
     return plan;
   } catch (const PgError& e) {
     return pg_store_error(e, fmt::format("read what to prune from {}", shown_));
@@ -113,12 +110,7 @@ Result<PrunePlan> PgQueue::prune_rows_to(EpochMs before, RowSink& sink) {
 }
 
 Status PgQueue::commit_prune(const PrunePlan& plan, const std::string& archive) {
-  const auto changed = [&](std::string_view what) {
-    return Error{fmt::format(
-        "cannot prune {}: {} changed while prune read it; nothing was deleted. Run prune again "
-        "(with the same --archive: its file is replaced)",
-        shown_, what)};
-  };
+  const auto changed = [&](std::string_view what) { return prune_changed(shown_, what); };
   try {
     PgTransaction transaction(connection_);
     lock_chain_tail(connection_);  // no run appends to the log, no other prune, until the end

@@ -3,10 +3,12 @@
 // VACUUM afterwards.
 #include <fmt/format.h>
 
+#include <functional>
 #include <limits>
 
 #include "store/attempt_chain.hpp"
 #include "store/prune_cut.hpp"
+#include "store/prune_steps.hpp"
 #include "store/queue_statements.hpp"
 #include "store/sqlite_queue.hpp"
 
@@ -92,15 +94,9 @@ Result<PrunePlan> SqliteQueue::prune_rows_to(EpochMs before, RowSink& sink) {
       ++plan.jobs;
       plan.job_id_sum += job.id;
     }
-    Status refused = Ok{};
-    walk_chained_attempts(plan.after_attempt_id, plan.last_attempt_id,
-                          [&](const ChainedAttempt& row) {
-                            refused = sink.add(row);
-                            ++plan.attempts;
-                            plan.end_hash = row.row_hash.value_or("");
-                            return refused.ok();
-                          });
-    if (!refused) return refused.error();
+    PrunedAttempts pruned(plan, sink);
+    walk_chained_attempts(plan.after_attempt_id, plan.last_attempt_id, std::ref(pruned));
+    if (!pruned.status()) return pruned.status().error();
     return plan;
   } catch (const SqliteError& e) {
     return store_error(e, fmt::format("read what to prune from {}", path_));
@@ -108,12 +104,7 @@ Result<PrunePlan> SqliteQueue::prune_rows_to(EpochMs before, RowSink& sink) {
 }
 
 Status SqliteQueue::commit_prune(const PrunePlan& plan, const std::string& archive) {
-  const auto changed = [&](std::string_view what) {
-    return Error{fmt::format(
-        "cannot prune {}: {} changed while prune read it; nothing was deleted. Run prune again "
-        "(with the same --archive: its file is replaced)",
-        path_, what)};
-  };
+  const auto changed = [&](std::string_view what) { return prune_changed(path_, what); };
   try {
     Transaction transaction(db_);
     if (chain_start(db_) != std::pair{plan.after_attempt_id, plan.start_hash}) {
