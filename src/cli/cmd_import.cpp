@@ -1,4 +1,5 @@
-// `import FILE...`: validates every file, then queues all their jobs in one transaction.
+// `import FILE...`: reads every file once, checking and queuing its jobs in one transaction that
+// any problem rolls back (cli/job_file_import.hpp).
 #include <fmt/format.h>
 
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/identity_option.hpp"
+#include "cli/job_file_import.hpp"
 #include "cli/job_files.hpp"
 #include "cli/open_queue.hpp"
 #include "cli/state_counts_json.hpp"
@@ -20,7 +22,7 @@ class ImportCommand final : public Command {
   explicit ImportCommand(CLI::App& app)
       : sub_(app.add_subcommand("import", "Validate job files and queue their jobs")) {
     sub_->footer(
-        "All files are checked first; if any has a problem nothing is queued (exit 2).\n"
+        "If any file has a problem, nothing is queued (exit 2) and every problem is listed.\n"
         "Importing the same jobs again queues nothing new: a job's key is a hash of what it does.\n"
         "Exit status: 0 queued, 2 bad usage or invalid job file, 5 storage or system error.");
     sub_->add_option("files", files_, "YAML (.yaml, .yml) or CSV (.csv) job files")->required();
@@ -33,18 +35,19 @@ class ImportCommand final : public Command {
   int run(const GlobalOptions& global, Streams streams) override {
     jobfile::ReadOptions options;
     if (!identity_.empty()) options.identity = identity_;
-    if (!all_valid(check_job_files(files_, options, streams.err))) {
-      streams.err << "nothing was queued: fix the problems above and import again\n";
-      return kExitUsage;
-    }
     SystemClock clock;
     auto opened = open_queue(global, clock, streams.err, store::QueueOpen::kCreateIfMissing);
     if (!opened.queue) return opened.exit_code;
-    auto summary = queue_job_files(*opened.queue, files_, options);
-    if (!summary) {
-      streams.err << summary.error().message << '\n';
+    auto imported = import_job_files(*opened.queue, files_, options, streams.err);
+    if (imported.problems > 0) {
+      streams.err << "nothing was queued: fix the problems above and import again\n";
+      return kExitUsage;
+    }
+    if (!imported.queued) {
+      streams.err << imported.queued.error().message << '\n';
       return kExitStorage;
     }
+    const store::ImportSummary& summary = *imported.queued;
     if (json_) {
       // An import that added nothing made no batch: null, not a made-up id.
       streams.out << with_queue_field(
@@ -52,12 +55,12 @@ class ImportCommand final : public Command {
                          fmt::format(
                              R"({{"batch_id":{},"new":{},"already_queued":{},)"
                              R"("already_queued_states":{},"exit_code":0}})",
-                             summary->new_jobs > 0 ? std::to_string(summary->batch_id) : "null",
-                             summary->new_jobs, summary->duplicates,
-                             state_counts_json(summary->duplicates_by_state)))
+                             summary.new_jobs > 0 ? std::to_string(summary.batch_id) : "null",
+                             summary.new_jobs, summary.duplicates,
+                             state_counts_json(summary.duplicates_by_state)))
                   << '\n';
     } else {
-      streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(*summary) << '\n';
+      streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(summary) << '\n';
     }
     return kExitOk;
   }

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <ostream>
+#include <sstream>
+
+#include "cli/job_file_import.hpp"
 
 namespace oneall::cli {
 
@@ -52,25 +54,15 @@ Status for_each_rendered_job(const std::string& path, const jobfile::ReadOptions
 Result<store::ImportSummary> queue_job_files(store::Queue& queue,
                                              const std::vector<std::string>& paths,
                                              const jobfile::ReadOptions& options) {
-  std::string description;
-  for (const auto& path : paths) {
-    if (!description.empty()) description += ", ";
-    description += std::filesystem::path(path).filename().string();
+  std::ostringstream problems;
+  auto imported = import_job_files(queue, paths, options, problems);
+  if (imported.problems > 0) {
+    const std::string text = problems.str();
+    return Error{fmt::format(
+        "a job file changed since it was checked and is no longer valid ({}); nothing was queued",
+        text.substr(0, text.find('\n')))};
   }
-  auto session = queue.begin_import(description);
-  if (!session) return session.error();
-
-  for (const auto& path : paths) {
-    Status queued = for_each_rendered_job(
-        path, options,
-        [&](const jobfile::JobRecord& job, const api::HttpRequest& request,
-            const std::string& source) {
-          return (*session)->add(job.action, request, source, job.schedule);
-        });
-    // The session rolls back as it goes out of scope.
-    if (!queued) return Error{queued.error().message + "; nothing was queued"};
-  }
-  return (*session)->commit();
+  return std::move(imported.queued);
 }
 
 std::string describe_import(const store::ImportSummary& summary) {

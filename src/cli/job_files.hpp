@@ -1,6 +1,6 @@
-// The two passes that make import all-or-nothing without holding files in memory: check every
-// file completely (printing every problem), and only when all are valid read them again and
-// queue their jobs in one transaction. Shared by validate, import and run.
+// Checking job files without queuing anything (validate, and run before it touches the queue),
+// and queuing files already checked (run). `import` checks and queues in one pass
+// (cli/job_file_import.hpp).
 #pragma once
 
 #include <cstddef>
@@ -22,23 +22,23 @@ struct FileCheck {
   std::size_t problems = 0;
 };
 
-// Pass 1: reads each file, writes each problem to `err` as file:line:column: field: message,
+// Reads each file, writes each problem to `err` as file:line:column: field: message,
 // and returns what each file held. Valid when every problems count is zero.
 std::vector<FileCheck> check_job_files(const std::vector<std::string>& paths,
                                        const jobfile::ReadOptions& options, std::ostream& err);
 
 bool all_valid(const std::vector<FileCheck>& checks);
 
-// Pass 2's reading, for any use: reads `path` again (checked by pass 1) and calls `visit` with
-// each job, its rendered request and its "file:line", in file order. Stops at the first Error
-// from `visit`, or when the file changed since pass 1 and now has a problem.
+// Reads `path` (checked already) and calls `visit` with each job, its rendered request and its
+// "file:line", in file order. Stops at the first Error from `visit`, or when the file changed
+// since it was checked and now has a problem.
 using RenderedJobVisitor = std::function<Status(
     const jobfile::JobRecord& job, const api::HttpRequest& request, const std::string& source)>;
 Status for_each_rendered_job(const std::string& path, const jobfile::ReadOptions& options,
                              const RenderedJobVisitor& visit);
 
-// Pass 2: queues every job of `paths` in one transaction. Fails (queuing nothing) if a file
-// changed since pass 1 and now has a problem.
+// Queues every job of `paths` (checked already) in one transaction. Fails (queuing nothing) if a
+// file changed since it was checked and now has a problem.
 Result<store::ImportSummary> queue_job_files(store::Queue& queue,
                                              const std::vector<std::string>& paths,
                                              const jobfile::ReadOptions& options);

@@ -1,7 +1,7 @@
 // Reading job files (docs/formats.md). They stream: each valid record is handed to the sink as soon
 // as it is read, so memory does not grow with the file. Every problem found is returned, not
-// only the first; a file with any problem must queue nothing (the caller validates all files
-// in a first pass and queues in a second).
+// only the first; a file with any problem must queue nothing (the caller queues in one
+// transaction and rolls it back, cli/job_file_import.hpp).
 #pragma once
 
 #include <functional>

@@ -10,6 +10,8 @@
 // - jobs_by_object is dropped once an import is large next to the queue, and built again
 //   (one sort) before the commit.
 // All of it happens in the one transaction: a failure or a crash leaves the queue as it was.
+// Into a queue created by the same command, it writes through a rollback journal rather than
+// the write-ahead log (sqlite_journal.hpp), so that each new page is written once.
 #include <fmt/format.h>
 
 #include <optional>
@@ -18,6 +20,7 @@
 #include "store/job_keys.hpp"
 #include "store/job_state.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_journal.hpp"
 #include "store/sqlite_queue.hpp"
 #include "store/sqlite_spill.hpp"
 #include "util/sha256.hpp"
@@ -39,10 +42,13 @@ std::int64_t single_integer(Database& db, const char* sql) {
 // commit() rolls all of it back.
 class SqliteImportSession final : public Queue::ImportSession {
  public:
-  SqliteImportSession(Database& db, QueueStatements& statements, const Clock& clock)
+  SqliteImportSession(Database& db, QueueStatements& statements, const Clock& clock,
+                      bool queue_created_now)
       : db_(db),
         statements_(statements),
         clock_(clock),
+        journal_(queue_created_now ? std::make_optional<RollbackJournalWhileFilling>(db)
+                                   : std::nullopt),
         temp_files_(db),
         transaction_(db),
         // A row only for a key already queued: the state its job is in.
@@ -72,7 +78,9 @@ class SqliteImportSession final : public Queue::ImportSession {
   Database& db_;
   QueueStatements& statements_;
   const Clock& clock_;
-  TempFilesOnDisk temp_files_;  // before transaction_: put back after it ended
+  // These two before transaction_: put back after it ended.
+  std::optional<RollbackJournalWhileFilling> journal_;
+  TempFilesOnDisk temp_files_;
   Transaction transaction_;
   Statement queued_state_;
   Statement insert_job_;
@@ -230,7 +238,7 @@ Result<ImportSummary> SqliteImportSession::commit() {
 Result<std::unique_ptr<Queue::ImportSession>> SqliteQueue::begin_import(
     const std::string& description) {
   try {
-    auto session = std::make_unique<SqliteImportSession>(db_, *statements_, clock_);
+    auto session = std::make_unique<SqliteImportSession>(db_, *statements_, clock_, created_now_);
     session->start(description);
     return std::unique_ptr<Queue::ImportSession>(std::move(session));
   } catch (const SqliteError& e) {

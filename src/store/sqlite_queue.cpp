@@ -11,6 +11,7 @@
 
 #include "store/migrations.hpp"
 #include "store/queue_statements.hpp"
+#include "store/sqlite_journal.hpp"
 #include "store/wal_checkpointer.hpp"
 #include "util/file_descriptor.hpp"
 
@@ -32,18 +33,6 @@ Result<bool> create_private_file(const std::string& path) {
         fmt::format("cannot make queue database {} private: {}", path, std::strerror(errno))};
   }
   return true;
-}
-
-// WAL lets `status` read while a run writes. SQLite answers with the mode it could set; a file
-// system without shared memory (some network mounts) keeps the old one.
-void use_write_ahead_log(Database& db, const std::string& path) {
-  Statement mode(db, "PRAGMA journal_mode=WAL");
-  const std::string got = mode.step() ? mode.column_text(0) : "";
-  if (got != "wal") {
-    throw SqliteError(0, fmt::format("write-ahead logging is not available there (journal mode "
-                                     "stays '{}'); put {} on a local file system",
-                                     got, path));
-  }
 }
 
 }  // namespace
@@ -69,6 +58,7 @@ Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path, 
     Database db =
         Database::open(path, how == QueueOpen::kCreateIfMissing ? Database::Create::kIfMissing
                                                                 : Database::Create::kNever);
+    // WAL lets `status` read while a run writes.
     use_write_ahead_log(db, path);
     // WAL with synchronous=NORMAL: a commit survives the process dying at any moment (the
     // crash model here); only an OS crash or power loss may lose the last commits, never

@@ -1,12 +1,15 @@
 // Crash safety of a large import through the binary: an import killed with SIGKILL well into a
 // file large enough for the bulk path (the per-object index dropped, keys not yet written;
 // src/store/queue_import.cpp) leaves the queue as it was, and the same import then runs whole.
+// Both journals: the write-ahead log of a queue that existed, and the rollback journal of a
+// queue the import created (src/store/sqlite_journal.hpp).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -39,6 +42,31 @@ std::uintmax_t file_size(const std::string& path) {
   return error ? 0 : size;
 }
 
+// The file's header says WAL mode: its read and write format versions (bytes 18 and 19) are 2.
+bool in_wal_mode(const std::string& db) {
+  std::ifstream file(db, std::ios::binary);
+  char header[20] = {};
+  file.read(header, sizeof header);
+  return file && header[18] == 2 && header[19] == 2;
+}
+
+// Starts `import FILE --db DB` and kills it with SIGKILL once `grows` holds 20 MiB: the
+// transaction has spilled that much, tens of thousands of rows in, past the point where the bulk
+// path drops the per-object index.
+void kill_import_midway(const testing::TempDir& dir, const std::string& file,
+                        const std::string& db, const std::string& grows) {
+  testing::ChildProcess child({"import", file, "--db", db}, {}, dir.path().string());
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (file_size(grows) < (20u << 20) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_GE(file_size(grows), 20u << 20) << child.err();
+  child.signal(SIGKILL);
+  const auto code = child.wait(10s);
+  ASSERT_TRUE(code.has_value());
+  ASSERT_EQ(*code, -1) << "the import ended before it was killed: " << child.out();
+}
+
 TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   testing::TempDir dir;
   const std::string db = dir.file("queue.db");
@@ -49,20 +77,8 @@ TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   const std::string big = dir.write("big.csv", big_csv());
   ASSERT_EQ(testing::run_oneall({"import", first, "--db", db}).exit_code, 0);
 
-  {
-    testing::ChildProcess child({"import", big, "--db", db}, {}, dir.path().string());
-    // The import's transaction spills to the WAL once the page cache is full, tens of thousands
-    // of rows in: past the point where the bulk path drops the per-object index.
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (file_size(db + "-wal") < (20u << 20) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(5ms);
-    }
-    ASSERT_GE(file_size(db + "-wal"), 20u << 20) << child.err();
-    child.signal(SIGKILL);
-    const auto code = child.wait(10s);
-    ASSERT_TRUE(code.has_value());
-    ASSERT_EQ(*code, -1) << "the import ended before it was killed: " << child.out();
-  }
+  kill_import_midway(dir, big, db, db + "-wal");
+  if (::testing::Test::HasFatalFailure()) return;
 
   const testing::QueueStates after_kill = testing::queue_states(db);
   EXPECT_EQ(after_kill.total, 1);
@@ -75,6 +91,29 @@ TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   auto twice = testing::run_oneall({"import", big, "--db", db}, {}, 120s);
   EXPECT_NE(twice.out.find(fmt::format("0 new, {} already queued", kRows)), std::string::npos)
       << twice.out;
+}
+
+TEST(ImportCrash, AnImportKilledWhileCreatingTheQueueLeavesItEmptyAndRunsWholeAfter) {
+  testing::TempDir dir;
+  const std::string db = dir.file("queue.db");
+  const std::string big = dir.write("big.csv", big_csv());
+  // New pages go straight into the file, the old ones' images into the rollback journal.
+  kill_import_midway(dir, big, db, db);
+  if (::testing::Test::HasFatalFailure()) return;
+  ASSERT_TRUE(std::filesystem::exists(db + "-journal")) << "not the rollback journal's path";
+
+  // The next open rolls the journal back: an empty queue, in WAL mode again.
+  const testing::QueueStates after_kill = testing::queue_states(db);
+  EXPECT_EQ(after_kill.total, 0);
+  EXPECT_FALSE(std::filesystem::exists(db + "-journal"));
+  EXPECT_TRUE(in_wal_mode(db));
+  auto again = testing::run_oneall({"import", big, "--db", db}, {}, 120s);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(fmt::format("batch 1: {} new, 0 already queued", kRows)),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(testing::queue_states(db).total, kRows);
+  EXPECT_TRUE(in_wal_mode(db));
 }
 
 }  // namespace
