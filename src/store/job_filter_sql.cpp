@@ -70,7 +70,11 @@ std::string states_sql(Writer& writer, const std::vector<JobState>& states,
     sql += sql.empty() ? "(" : " OR ";
     sql += one;
   }
-  return sql + ")";
+  sql += ")";
+  // Only ended states: said in so many words, so that SQLite's index of ended jobs (partial on
+  // this term, schema/013_ready_and_waiting.sql) serves the filter.
+  if (any_of.size() == 1 && !ended.empty()) sql += " AND jobs.state <> 'pending'";
+  return sql;
 }
 
 }  // namespace

@@ -72,6 +72,7 @@ std::vector<ClaimedJob> SqliteQueue::claim_rows(std::int64_t run_id, std::size_t
   if (limit == 0) return claimed;
   const EpochMs now = clock_.now_ms();
   statements_->expire_jobs.bind(1, now).run();  // before the claim: an expired job is never sent
+  statements_->ready_due_jobs.bind(1, now).run();
   Statement& select = batch ? statements_->claim_in_batch : statements_->claim;
   select.bind(1, static_cast<std::int64_t>(limit)).bind(2, now);
   if (batch) select.bind(3, *batch);

@@ -48,8 +48,9 @@ class SqliteCopyInSession final : public Queue::CopyInSession {
                     "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
                     "identity, page_id, object_id, method, path, body, state, attempts, "
                     "next_attempt_at, note, last_http_status, last_outcome, updated_at, "
-                    "attempt_base, not_before, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
+                    "attempt_base, not_before, expires_at, waiting) VALUES (?1, ?2, ?3, ?4, ?5, "
+                    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+                    "?22, ?23, ?14 = 'pending' AND ?16 > 0)"),
         insert_attempt_(db,
                         "INSERT INTO attempts (id, run_id, job_id, attempt, started_at, ended_at, "
                         "method, path, request_body, http_status, curl_error, retry_after, "

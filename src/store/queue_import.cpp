@@ -58,9 +58,9 @@ class SqliteImportSession final : public Queue::ImportSession {
         insert_job_(db,
                     "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
                     "identity, page_id, object_id, method, path, body, updated_at, "
-                    "next_attempt_at, not_before, expires_at) "
+                    "next_attempt_at, not_before, expires_at, waiting) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                    "COALESCE(?15, 0), ?15, ?16)") {}
+                    "COALESCE(?15, 0), ?15, ?16, ?15 IS NOT NULL)") {}
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);

@@ -112,6 +112,7 @@ Result<std::int64_t> SqliteQueue::retry_jobs(const JobFilter& filter) {
     return update_matching(db_,
                            // A scheduled job still waits for its not_before.
                            "state = 'pending', next_attempt_at = COALESCE(not_before, 0), "
+                           "waiting = not_before IS NOT NULL, "
                            "attempt_base = attempts, "
                            "note = 'retried', updated_at = ?1",
                            scope, clock_.now_ms());

@@ -20,13 +20,6 @@ Result<QueueStatus> SqliteQueue::status() {
     Transaction snapshot(db_, Transaction::Mode::kRead);
     QueueStatus status;
     status.by_state = zero_state_counts();
-    Statement totals(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state");
-    while (totals.step()) {
-      if (auto state = parse_state(totals.column_text(0))) {
-        status.by_state[*state] = totals.column_int(1);
-      }
-    }
-
     Statement batches(db_,
                       "SELECT b.id, b.description, b.created_at, j.state, COUNT(j.id) "
                       "FROM batches AS b LEFT JOIN jobs AS j ON j.batch_id = b.id "
@@ -40,6 +33,9 @@ Result<QueueStatus> SqliteQueue::status() {
       }
       if (auto state = parse_state(batches.column_text(3))) {
         status.batches.back().by_state[*state] = batches.column_int(4);
+        // Every job is in a batch: the queue's totals are the batches' (one walk of
+        // jobs_by_batch; there is no index by state alone, schema 13).
+        status.by_state[*state] += batches.column_int(4);
       }
     }
 
@@ -80,10 +76,18 @@ Result<QueueStatus> SqliteQueue::status() {
     status.last_ended_run = read_run("WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC");
     Statement success(db_, "SELECT MAX(ended_at) FROM runs WHERE exit_code = 0");
     if (success.step()) status.last_success_at = success.column_optional_int(0);
-    Statement oldest_due(db_,
-                         "SELECT MIN(MAX(j.next_attempt_at, j.updated_at)) FROM jobs AS j "
-                         "WHERE j.state = 'pending' AND j.next_attempt_at <= ?1 AND NOT " +
-                             in_flight_sql("j.id") + " AND " + not_paused_sql("j.batch_id"));
+    // Due: ready, or waiting with its time come and no claim turn since (jobs_ready, then
+    // jobs_waiting up to now).
+    const std::string runnable =
+        " AND NOT " + in_flight_sql("j.id") + " AND " + not_paused_sql("j.batch_id");
+    Statement oldest_due(
+        db_, "SELECT MIN(since) FROM ("
+             "SELECT MAX(j.next_attempt_at, j.updated_at) AS since FROM jobs AS j "
+             "WHERE j.state = 'pending' AND j.waiting = 0" +
+                 runnable +
+                 " UNION ALL SELECT MAX(j.next_attempt_at, j.updated_at) FROM jobs AS j "
+                 "WHERE j.state = 'pending' AND j.waiting = 1 AND j.next_attempt_at <= ?1" +
+                 runnable + ")");
     oldest_due.bind(1, clock_.now_ms());
     if (oldest_due.step()) status.oldest_due_since = oldest_due.column_optional_int(0);
     // A SQLite queue is worked from this host only (its write-ahead log needs shared memory).

@@ -10,32 +10,42 @@
 namespace oneall::store {
 namespace {
 
-// The window a claim takes: pending, due, not in flight already, not in a paused scope, and no
-// earlier unfinished job on the same object (in any batch, paused or not), so jobs on one object
-// run one at a time, in file order. Only read: the claim then adds each job to in_flight, and the
-// job's row stays as it is.
-// `+j.next_attempt_at` keeps the planner on the (…, state, id) index, walked in id order up to
-// the limit, rather than sorting every due job; the NOT EXISTS on the object repeats
-// jobs_by_object's WHERE term so that partial index serves it.
+// The window a claim takes: ready (pending, due: waiting = 0), not in flight already, not in a
+// paused scope, and no earlier unfinished job on the same object (in any batch, paused or not),
+// so jobs on one object run one at a time, in file order. Only read: the claim then adds each
+// job to in_flight, and the job's row stays as it is.
+// Walked in jobs_ready's order (batch, then id: id order, as a later batch's jobs have the
+// larger ids) up to the limit, so jobs still waiting are never even looked at (INDEXED BY: left
+// to itself, the planner takes jobs_by_batch for one batch, and walks those too);
+// `+j.next_attempt_at <= ?2` only guards against sending one early. The NOT EXISTS on the object
+// repeats jobs_by_object's WHERE term so that partial index serves it.
 // ?1 limit, ?2 now, ?3 batch.
 std::string claim_window(const char* batch_filter) {
   return std::string(
              "SELECT j.id, j.attempts + 1, j.batch_id, j.op, j.method, j.path, j.body, j.source, "
-             "j.identity, j.attempt_base FROM jobs AS j WHERE j.state = 'pending' ") +
+             "j.identity, j.attempt_base FROM jobs AS j INDEXED BY jobs_ready "
+             "WHERE j.state = 'pending' AND j.waiting = 0 ") +
          batch_filter + "AND +j.next_attempt_at <= ?2 AND NOT " + in_flight_sql("j.id") + " AND " +
          not_paused_sql("j.batch_id") +
          " AND NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.object_hash = j.object_hash "
          "AND e.id < j.id AND e.state IN ('pending', 'running')) "
-         "ORDER BY j.id LIMIT ?1";
+         "ORDER BY j.batch_id, j.id LIMIT ?1";
 }
 
 // The earliest next_attempt_at of a pending job not in flight, not paused and not scheduled
-// after ?2: walked in jobs_due's order, so it stops at the first one (a job scheduled later has
-// its not_before as next_attempt_at, so it comes after every one that counts). ?1 batch.
+// after ?2: a ready job if there is one (its time has come), else the first waiting one in
+// jobs_waiting's order (a job scheduled later has its not_before as next_attempt_at, so it
+// comes after every one that counts). ?1 batch.
 std::string next_pending(const char* batch_filter) {
-  return std::string("SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' ") +
-         batch_filter + "AND NOT " + in_flight_sql("j.id") + " AND " + due_by_sql("j", "?2") +
-         " AND " + not_paused_sql("j.batch_id") + " ORDER BY j.next_attempt_at LIMIT 1";
+  const std::string common = std::string(batch_filter) + "AND NOT " + in_flight_sql("j.id") +
+                             " AND " + not_paused_sql("j.batch_id");
+  return "SELECT COALESCE("
+         "(SELECT j.next_attempt_at FROM jobs AS j INDEXED BY jobs_ready "
+         "WHERE j.state = 'pending' AND j.waiting = 0 " +
+         common +
+         " LIMIT 1), "
+         "(SELECT j.next_attempt_at FROM jobs AS j WHERE j.state = 'pending' AND j.waiting = 1 " +
+         common + " AND " + due_by_sql("j", "?2") + " ORDER BY j.next_attempt_at LIMIT 1))";
 }
 
 }  // namespace
@@ -79,7 +89,8 @@ QueueStatements::QueueStatements(const Database& db)
       // ?1 job, ?2 run; nothing deleted means the run no longer holds the job.
       unhold_job(db, "DELETE FROM in_flight WHERE job_id = ?1 AND run_id = ?2"),
       finish_job(db,
-                 "UPDATE jobs SET state = ?2, next_attempt_at = ?3, note = ?4, "
+                 "UPDATE jobs SET state = ?2, next_attempt_at = ?3, "
+                 "waiting = (?2 = 'pending' AND ?3 > 0), note = ?4, "
                  "last_http_status = ?5, last_outcome = ?6, attempts = ?7, updated_at = ?8 "
                  "WHERE id = ?1 AND state = 'pending'"),
       release_job(db, "DELETE FROM in_flight WHERE job_id = ?1"),
@@ -87,7 +98,11 @@ QueueStatements::QueueStatements(const Database& db)
       heartbeat(db, "UPDATE runs SET heartbeat_at = ?2, live_until = ?3 WHERE id = ?1"),
       next_pending_at(db, next_pending("")),
       next_pending_at_in_batch(db, next_pending("AND j.batch_id = ?1 ")),
-      expire_jobs(db, expire_jobs_sql("?1")) {}
+      expire_jobs(db, expire_jobs_sql("?1")),
+      // Waiting jobs whose time has come become ready: the claim after it sees them.
+      ready_due_jobs(db,
+                     "UPDATE jobs SET waiting = 0 "
+                     "WHERE state = 'pending' AND waiting = 1 AND next_attempt_at <= ?1") {}
 
 std::string QueueStatements::chain_head() {
   std::string head(kChainGenesis);

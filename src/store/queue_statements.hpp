@@ -58,6 +58,7 @@ struct QueueStatements {
   Statement next_pending_at;
   Statement next_pending_at_in_batch;
   Statement expire_jobs;  // ?1 now (schedule_sql.hpp)
+  Statement ready_due_jobs;  // ?1 now
   ChainScratch chain_scratch;  // record_attempt's, kept from row to row
 };
 

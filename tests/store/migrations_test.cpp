@@ -229,11 +229,12 @@ TEST_F(MigrationsTest, AVersionFourQueueKeepsItsJobsAndItsChainedLogAndRunsOn) {
             "1succeeded1,2pending1");
   EXPECT_EQ(chained_rows(db_), 2);
   // Version 4's eight indexes, less jobs_by_key, which version 9 made the table job_keys, and
-  // version 11's two of scheduled jobs.
+  // version 11's two of scheduled jobs; version 13 put four (ready, waiting, waiting by batch,
+  // ended) in place of three (by state, due, due by batch).
   EXPECT_EQ(query_int(queue,
                       "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
                       "tbl_name IN ('jobs', 'attempts') AND sql IS NOT NULL"),
-            9);
+            10);
   EXPECT_EQ(query_text(queue, "SELECT group_concat(hex(job_key) || '>' || job_id) FROM job_keys"),
             "01>1,02>2");
   EXPECT_THROW(db_.exec("UPDATE jobs SET state = 'paused' WHERE id = 1"), SqliteError);
