@@ -13,12 +13,7 @@
 namespace oneall::cli {
 namespace {
 
-struct RenderedJob {
-  jobfile::JobRecord record;
-  api::HttpRequest request;
-  std::string source;  // file:line
-};
-using Chunk = std::vector<RenderedJob>;
+using Chunk = std::vector<store::NewJob>;
 
 // Jobs go across in chunks, so that the threads meet once per chunk rather than once per job;
 // a few chunks in flight keep both busy and memory bounded (a job is a few hundred bytes).
@@ -92,7 +87,8 @@ void ReadingThread::take(jobfile::JobRecord&& record) {
     failure_ = Error{fmt::format("{}: {}", source, request.error().message)};
     return;
   }
-  chunk_.push_back({std::move(record), std::move(*request), std::move(source)});
+  chunk_.push_back(
+      {std::move(record.action), record.schedule, std::move(*request), std::move(source)});
   if (chunk_.size() == kJobsPerChunk) hand_over();
 }
 
@@ -135,14 +131,9 @@ JobFilesImport import_job_files(store::Queue& queue, const std::vector<std::stri
   while (session && !store_failure) {
     auto chunk = reading.next();
     if (!chunk) break;
-    for (const auto& job : *chunk) {
-      if (Status added = session->add(job.record.action, job.request, job.source,
-                                      job.record.schedule);
-          !added) {
-        store_failure = Error{added.error().message + "; nothing was queued"};
-        reading.stop_taking();
-        break;
-      }
+    if (Status added = session->add_all(*chunk); !added) {
+      store_failure = Error{added.error().message + "; nothing was queued"};
+      reading.stop_taking();
     }
     reading.give_back(std::move(*chunk));
   }

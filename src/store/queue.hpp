@@ -25,6 +25,15 @@ namespace oneall::store {
 // given to a command that reads is an error rather than an empty queue.
 enum class QueueOpen { kCreateIfMissing, kExistingOnly };
 
+// A job to import, as ImportSession::add_all takes it: what it does, when, its rendered request,
+// and the file:line it came from.
+struct NewJob {
+  api::Action action;
+  api::Schedule schedule;
+  api::HttpRequest request;
+  std::string source;
+};
+
 // Work a backend does beside a run for as long as this object lives (SQLite: copying its
 // write-ahead log into the file on a thread of its own); destroying it stops the work.
 class RunUpkeep {
@@ -54,6 +63,15 @@ class Queue {
     // expires at expires_at; the schedule is part of its job key when it has one.
     virtual Status add(const api::Action& action, const api::HttpRequest& request,
                        const std::string& source, const api::Schedule& schedule = {}) = 0;
+    // The same for many jobs, in order: a backend may write several in one statement.
+    virtual Status add_all(std::span<const NewJob> jobs) {
+      for (const NewJob& job : jobs) {
+        if (Status added = add(job.action, job.request, job.source, job.schedule); !added) {
+          return added;
+        }
+      }
+      return Ok{};
+    }
     virtual Result<ImportSummary> commit() = 0;
   };
   virtual Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) = 0;

@@ -2,8 +2,8 @@
 // transaction, each keyed by what it does so that importing the same job again adds nothing.
 //
 // Written for speed at millions of rows (bench/README.md, "import"): jobs go into the table in
-// file order, with the next ids, so the table and its (state, id)-like indexes only grow at
-// their end. The two indexes keyed by a hash are kept apart from that stream:
+// file order, with the next ids, 16 to a statement (add_all), so the table and its indexes by
+// batch and id only grow at their end. The two indexes keyed by a hash are kept apart from that stream:
 // - job_keys (schema 9) is only read while jobs are added, to find the jobs already queued;
 //   the new keys go in at commit, sorted, so each of its pages is written once. A job repeated
 //   within the import is found then, and taken out again with the ids after it closed up.
@@ -14,7 +14,9 @@
 // the write-ahead log (sqlite_journal.hpp), so that each new page is written once.
 #include <fmt/format.h>
 
+#include <array>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "store/job_keys.hpp"
@@ -32,6 +34,28 @@ namespace {
 // least an eighth of the jobs already queued: a rebuild reads the whole table once, while each
 // kept insert lands at a random page of the index.
 constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
+
+// Jobs go into the table this many to a statement (add_all): one statement per job spent about
+// a fifth of the import in SQLite's work per statement (bench/README.md, "import").
+constexpr std::size_t kJobsPerInsert = 16;
+constexpr int kParamsPerJob = 16;  // bind_job's
+
+// INSERT INTO jobs … VALUES (…), (…), … for `jobs` jobs, each taking kParamsPerJob parameters in
+// bind_job's order. A job's next_attempt_at is its not_before, and it waits for it when it has
+// one (schema 13).
+std::string insert_jobs_sql(std::size_t jobs) {
+  std::string sql =
+      "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, identity, "
+      "page_id, object_id, method, path, body, updated_at, next_attempt_at, not_before, "
+      "expires_at, waiting) VALUES ";
+  for (std::size_t job = 0; job < jobs; ++job) {
+    const int p = static_cast<int>(job) * kParamsPerJob;
+    sql += job == 0 ? "(" : ", (";
+    for (int column = 1; column <= 14; ++column) sql += fmt::format("?{}, ", p + column);
+    sql += fmt::format("COALESCE(?{0}, 0), ?{0}, ?{1}, ?{0} IS NOT NULL)", p + 15, p + 16);
+  }
+  return sql;
+}
 
 std::int64_t single_integer(Database& db, const char* sql) {
   Statement select(db, sql);
@@ -55,22 +79,26 @@ class SqliteImportSession final : public Queue::ImportSession {
         queued_state_(db, "SELECT CASE WHEN " + in_flight_sql("j.id") +
                               " THEN 'running' ELSE j.state END FROM job_keys AS k "
                               "JOIN jobs AS j ON j.id = k.job_id WHERE k.job_key = ?1"),
-        insert_job_(db,
-                    "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
-                    "identity, page_id, object_id, method, path, body, updated_at, "
-                    "next_attempt_at, not_before, expires_at, waiting) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                    "COALESCE(?15, 0), ?15, ?16, ?15 IS NOT NULL)") {}
+        insert_job_(db, insert_jobs_sql(1)),
+        insert_jobs_(db, insert_jobs_sql(kJobsPerInsert)) {}
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
   Status add(const api::Action& action, const api::HttpRequest& request,
              const std::string& source, const api::Schedule& schedule) override;
+  Status add_all(std::span<const NewJob> jobs) override;
   Result<ImportSummary> commit() override;
 
  private:
   // Whether a job with this key is queued already; if so, counts it as a duplicate.
   bool is_queued(const std::string& key);
+  // Binds the job with this key as the `slot`th of `insert`'s rows, with the next id. Its text
+  // (not the key) is bound in place: it must outlive the insert's run().
+  void bind_job(Statement& insert, std::size_t slot, const api::Action& action,
+                const api::HttpRequest& request, const std::string& source,
+                const api::Schedule& schedule, const std::string& key);
+  // Runs `insert`, whose `jobs` rows were bound: they are new jobs.
+  void run_insert(Statement& insert, std::size_t jobs);
   void drop_object_index_if_worth_it();
   void add_keys_in_key_order();
   void take_out_repeats_within_the_import();
@@ -83,8 +111,10 @@ class SqliteImportSession final : public Queue::ImportSession {
   TempFilesOnDisk temp_files_;
   Transaction transaction_;
   Statement queued_state_;
-  Statement insert_job_;
+  Statement insert_job_;   // one job
+  Statement insert_jobs_;  // kJobsPerInsert jobs
   Sha256 hasher_;
+  std::array<std::string, kJobsPerInsert> keys_;  // of the jobs bound to insert_jobs_ (add_all)
   std::int64_t batch_id_ = 0;
   std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
   std::int64_t next_job_id_ = 1;
@@ -113,32 +143,79 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
     // Into an empty queue nothing is queued already (repeats within the import are found at
     // commit): no lookup.
     if (jobs_before_ > 0 && is_queued(key)) return Ok{};
-
-    insert_job_.bind(1, next_job_id_)
-        .bind(2, batch_id_)
-        .bind_blob(3, key)
-        .bind(4, object_hash(api::object_key(action)))
-        .bind_borrowed(5, source)
-        .bind_borrowed(6, api::op_name(action.op))
-        .bind_borrowed(7, api::target_name(action.target))
-        .bind_borrowed(8, action.identity)
-        .bind_borrowed(9, action.page_id)
-        .bind_borrowed(10, action.object_id)
-        .bind_borrowed(11, request.method)
-        .bind_borrowed(12, request.path)
-        .bind_borrowed(13, request.body)
-        .bind(14, clock_.now_ms())
-        .bind(15, schedule.not_before)
-        .bind(16, schedule.expires_at)
-        .run();
-    ++next_job_id_;
-    ++summary_.new_jobs;
-    drop_object_index_if_worth_it();
+    bind_job(insert_job_, 0, action, request, source, schedule, key);
+    run_insert(insert_job_, 1);
     return Ok{};
   } catch (const SqliteError& e) {
     closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
     return store_error(e, fmt::format("queue the job of {}", source), "nothing was queued");
   }
+}
+
+Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
+  if (closed_because_) {
+    return Error{fmt::format("cannot queue the jobs of {}: {}",
+                             jobs.empty() ? "this import" : jobs.front().source,
+                             *closed_because_)};
+  }
+  // The jobs bound to insert_jobs_ so far, and their keys in keys_.
+  std::array<const NewJob*, kJobsPerInsert> bound{};
+  std::size_t count = 0;
+  try {
+    for (const NewJob& job : jobs) {
+      std::string& key = keys_[count];
+      key = stored_job_key(hasher_, job.action, job.request, job.schedule);
+      // Into an empty queue nothing is queued already: no lookup (as in add()).
+      if (jobs_before_ > 0 && is_queued(key)) continue;
+      bind_job(insert_jobs_, count, job.action, job.request, job.source, job.schedule, key);
+      bound[count++] = &job;
+      if (count == kJobsPerInsert) {
+        run_insert(insert_jobs_, count);
+        count = 0;
+      }
+    }
+    // Fewer than a statement's worth left: one at a time, with the ids they were given.
+    next_job_id_ -= static_cast<std::int64_t>(count);
+    for (std::size_t slot = 0; slot < count; ++slot) {
+      const NewJob& job = *bound[slot];
+      bind_job(insert_job_, 0, job.action, job.request, job.source, job.schedule, keys_[slot]);
+      run_insert(insert_job_, 1);
+    }
+    return Ok{};
+  } catch (const SqliteError& e) {
+    closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
+    const std::string& source = count > 0 ? bound[0]->source : jobs.front().source;
+    return store_error(e, fmt::format("queue the jobs of {} and after", source),
+                       "nothing was queued");
+  }
+}
+
+void SqliteImportSession::bind_job(Statement& insert, std::size_t slot, const api::Action& action,
+                                   const api::HttpRequest& request, const std::string& source,
+                                   const api::Schedule& schedule, const std::string& key) {
+  const int p = static_cast<int>(slot) * kParamsPerJob;
+  insert.bind(p + 1, next_job_id_++)
+      .bind(p + 2, batch_id_)
+      .bind_blob(p + 3, key)
+      .bind(p + 4, object_hash(api::object_key(action)))
+      .bind_borrowed(p + 5, source)
+      .bind_borrowed(p + 6, api::op_name(action.op))
+      .bind_borrowed(p + 7, api::target_name(action.target))
+      .bind_borrowed(p + 8, action.identity)
+      .bind_borrowed(p + 9, action.page_id)
+      .bind_borrowed(p + 10, action.object_id)
+      .bind_borrowed(p + 11, request.method)
+      .bind_borrowed(p + 12, request.path)
+      .bind_borrowed(p + 13, request.body)
+      .bind(p + 14, clock_.now_ms())
+      .bind(p + 15, schedule.not_before)
+      .bind(p + 16, schedule.expires_at);
+}
+
+void SqliteImportSession::run_insert(Statement& insert, std::size_t jobs) {
+  insert.run();
+  summary_.new_jobs += static_cast<std::int64_t>(jobs);
+  drop_object_index_if_worth_it();
 }
 
 bool SqliteImportSession::is_queued(const std::string& key) {

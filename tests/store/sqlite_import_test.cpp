@@ -3,6 +3,7 @@
 // at the end. What a run relies on must come out as if every row had gone in one by one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,55 @@ TEST_F(SqliteBulkImportTest, ABigImportKeepsTheObjectIndexAndThePerObjectOrder) 
   const ImportSummary again = import_all(*queue_, big_file());
   EXPECT_EQ(again.new_jobs, 0);
   EXPECT_EQ(again.duplicates, kBigImport + 2);
+}
+
+// add_all writes 16 jobs to a statement, and the rest one by one: the queue it makes is the
+// one add() makes job by job, row for row, with jobs already queued and a job repeated within
+// the import among them, wherever they fall in the statements.
+TEST_F(SqliteBulkImportTest, AddAllQueuesWhatAddQueuesJobByJob) {
+  std::vector<NewJob> first;
+  std::vector<NewJob> second;
+  for (int i = 0; i < 60; ++i) {
+    const api::Action action =
+        i % 5 == 0 ? pin_update(std::to_string(i), "https://a.example/")
+                   : tweet_delete(std::to_string(i));
+    (i % 3 == 0 ? first : second).push_back({action, {}, *api::render(action), "x.csv:" + std::to_string(i)});
+  }
+  second.push_back(second[7]);  // repeated within the import
+  second.insert(second.begin() + 20, first[4]);  // already queued, between two statements' jobs
+
+  const std::string rows_sql =
+      "SELECT group_concat(id || ' ' || hex(job_key) || ' ' || source || ' ' || method || ' ' || "
+      "path || ' ' || body || ' ' || waiting, '\n') FROM (SELECT * FROM jobs ORDER BY id)";
+  auto import_into = [&](Queue& queue, bool all_at_once) -> std::string {
+    for (const std::vector<NewJob>* jobs : {&first, &second}) {
+      auto session = queue.begin_import("test");
+      EXPECT_TRUE(session.ok());
+      if (!session.ok()) return "";
+      if (all_at_once) {
+        EXPECT_TRUE((*session)->add_all(*jobs).ok());
+      } else {
+        for (const NewJob& job : *jobs) {
+          EXPECT_TRUE((*session)->add(job.action, job.request, job.source, job.schedule).ok());
+        }
+      }
+      auto summary = (*session)->commit();
+      EXPECT_TRUE(summary.ok());
+      if (jobs == &second && summary.ok()) {
+        EXPECT_EQ(summary->new_jobs, static_cast<std::int64_t>(second.size()) - 2);
+        EXPECT_EQ(summary->duplicates, 2);
+      }
+    }
+    return query_text(queue, rows_sql);
+  };
+  auto one_by_one = SqliteQueue::open(dir_.file("one-by-one.db"), clock_);
+  ASSERT_TRUE(one_by_one.ok()) << one_by_one.error().message;
+  const std::string expected = import_into(**one_by_one, false);
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), '\n'), 59) << expected;
+  EXPECT_EQ(import_into(*queue_, true), expected);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM job_keys AS k JOIN jobs AS j ON j.id = k.job_id "
+                    "AND j.job_key = k.job_key"),
+            60);
 }
 
 TEST_F(SqliteBulkImportTest, ABigImportNotCommittedLeavesTheQueueAsItWas) {

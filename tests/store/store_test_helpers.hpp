@@ -64,14 +64,17 @@ inline ImportSummary import_all(Queue& queue, const std::vector<api::Action>& ac
   auto session = queue.begin_import(description);
   EXPECT_TRUE(session.ok()) << session.error().message;
   if (!session.ok()) return {};
+  // All in one add_all, as `import` hands over its chunks (several jobs to a statement).
+  std::vector<NewJob> jobs;
   int line = 1;
   for (const auto& action : actions) {
     auto request = api::render(action);
     EXPECT_TRUE(request.ok()) << request.error().message;
     if (!request.ok()) return {};
-    auto added = (*session)->add(action, *request, "test.yaml:" + std::to_string(line++));
-    EXPECT_TRUE(added.ok()) << added.error().message;
+    jobs.push_back({action, {}, *request, "test.yaml:" + std::to_string(line++)});
   }
+  auto added = (*session)->add_all(jobs);
+  EXPECT_TRUE(added.ok()) << added.error().message;
   auto summary = (*session)->commit();
   EXPECT_TRUE(summary.ok()) << summary.error().message;
   return summary.ok() ? *summary : ImportSummary{};
