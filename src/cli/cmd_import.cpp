@@ -51,13 +51,12 @@ class ImportCommand final : public Command {
     if (json_) {
       // An import that added nothing made no batch: null, not a made-up id.
       streams.out << with_queue_field(
-                         global,
-                         fmt::format(
-                             R"({{"batch_id":{},"new":{},"already_queued":{},)"
-                             R"("already_queued_states":{},"exit_code":0}})",
-                             summary.new_jobs > 0 ? std::to_string(summary.batch_id) : "null",
-                             summary.new_jobs, summary.duplicates,
-                             state_counts_json(summary.duplicates_by_state)))
+                         global, fmt::format(R"({{"batch_id":{},"new":{},"already_queued":{},)"
+                                             R"("already_queued_states":{},"exit_code":0}})",
+                                             summary.new_jobs > 0 ? std::to_string(summary.batch_id)
+                                                                  : "null",
+                                             summary.new_jobs, summary.duplicates,
+                                             state_counts_json(summary.duplicates_by_state)))
                   << '\n';
     } else {
       streams.out << queue_line(global, *opened.queue) << '\n' << describe_import(summary) << '\n';

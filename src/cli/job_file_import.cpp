@@ -27,7 +27,10 @@ class ReadingThread {
  public:
   ReadingThread(const std::vector<std::string>& paths, const jobfile::ReadOptions& options)
       : paths_(paths), options_(options), thread_([this] { read_all(); }) {}
-  ~ReadingThread() { stop_taking(); }
+  ~ReadingThread() {
+    stop_taking();
+    finish();
+  }
   ReadingThread(const ReadingThread&) = delete;
   ReadingThread& operator=(const ReadingThread&) = delete;
 
@@ -67,8 +70,8 @@ class ReadingThread {
 void ReadingThread::read_all() noexcept {
   try {
     for (const auto& path : paths_) {
-      auto found =
-          jobfile::read_job_file(path, options_, [&](jobfile::JobRecord&& r) { take(std::move(r)); });
+      auto found = jobfile::read_job_file(path, options_,
+                                          [&](jobfile::JobRecord&& r) { take(std::move(r)); });
       for (auto& problem : found) problems_.push_back(std::move(problem));
     }
     if (!failure_ && problems_.empty()) hand_over();

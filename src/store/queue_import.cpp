@@ -3,7 +3,7 @@
 //
 // Written for speed at millions of rows (bench/README.md, "import"): jobs go into the table in
 // file order, with the next ids, 16 to a statement (add_all), so the table and its indexes by
-// batch and id only grow at their end. The two indexes keyed by a hash are kept apart from that stream:
+// batch and id only grow at their end. The two keyed by a hash are kept apart from that stream:
 // - job_keys (schema 9) is only read while jobs are added, to find the jobs already queued;
 //   the new keys go in at commit, sorted, so each of its pages is written once. A job repeated
 //   within the import is found then, and taken out again with the ids after it closed up.
@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 
+#include "store/job_key_filter.hpp"
 #include "store/job_keys.hpp"
 #include "store/job_state.hpp"
 #include "store/queue_statements.hpp"
@@ -34,6 +35,12 @@ namespace {
 // least an eighth of the jobs already queued: a rebuild reads the whole table once, while each
 // kept insert lands at a random page of the index.
 constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
+
+// Past this many lookups of job keys (and an eighth of the jobs already queued), the keys
+// queued are read once into a JobKeyFilter: a lookup that finds nothing (each key of a new job)
+// reads a random page of job_keys, and was a quarter of importing a new million rows into a
+// queue that held a million.
+constexpr std::int64_t kFilterKeysAfter = 50'000;
 
 // Jobs go into the table this many to a statement (add_all): one statement per job spent about
 // a fifth of the import in SQLite's work per statement (bench/README.md, "import").
@@ -84,14 +91,15 @@ class SqliteImportSession final : public Queue::ImportSession {
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
-  Status add(const api::Action& action, const api::HttpRequest& request,
-             const std::string& source, const api::Schedule& schedule) override;
+  Status add(const api::Action& action, const api::HttpRequest& request, const std::string& source,
+             const api::Schedule& schedule) override;
   Status add_all(std::span<const NewJob> jobs) override;
   Result<ImportSummary> commit() override;
 
  private:
   // Whether a job with this key is queued already; if so, counts it as a duplicate.
   bool is_queued(const std::string& key);
+  void read_queued_keys();
   // Binds the job with this key as the `slot`th of `insert`'s rows, with the next id. Its text
   // (not the key) is bound in place: it must outlive the insert's run().
   void bind_job(Statement& insert, std::size_t slot, const api::Action& action,
@@ -118,6 +126,8 @@ class SqliteImportSession final : public Queue::ImportSession {
   std::int64_t batch_id_ = 0;
   std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
   std::int64_t next_job_id_ = 1;
+  std::int64_t lookups_ = 0;                  // of keys in job_keys, until queued_keys_ is read
+  std::optional<JobKeyFilter> queued_keys_;  // the keys in job_keys before this import
   // jobs_by_object's own CREATE statement while this import has dropped it.
   std::optional<std::string> object_index_sql_;
   ImportSummary summary_;
@@ -140,9 +150,7 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
   }
   try {
     const std::string key = stored_job_key(hasher_, action, request, schedule);
-    // Into an empty queue nothing is queued already (repeats within the import are found at
-    // commit): no lookup.
-    if (jobs_before_ > 0 && is_queued(key)) return Ok{};
+    if (is_queued(key)) return Ok{};
     bind_job(insert_job_, 0, action, request, source, schedule, key);
     run_insert(insert_job_, 1);
     return Ok{};
@@ -155,8 +163,7 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
 Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
   if (closed_because_) {
     return Error{fmt::format("cannot queue the jobs of {}: {}",
-                             jobs.empty() ? "this import" : jobs.front().source,
-                             *closed_because_)};
+                             jobs.empty() ? "this import" : jobs.front().source, *closed_because_)};
   }
   // The jobs bound to insert_jobs_ so far, and their keys in keys_.
   std::array<const NewJob*, kJobsPerInsert> bound{};
@@ -165,8 +172,7 @@ Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
     for (const NewJob& job : jobs) {
       std::string& key = keys_[count];
       key = stored_job_key(hasher_, job.action, job.request, job.schedule);
-      // Into an empty queue nothing is queued already: no lookup (as in add()).
-      if (jobs_before_ > 0 && is_queued(key)) continue;
+      if (is_queued(key)) continue;
       bind_job(insert_jobs_, count, job.action, job.request, job.source, job.schedule, key);
       bound[count++] = &job;
       if (count == kJobsPerInsert) {
@@ -219,6 +225,14 @@ void SqliteImportSession::run_insert(Statement& insert, std::size_t jobs) {
 }
 
 bool SqliteImportSession::is_queued(const std::string& key) {
+  // Into an empty queue nothing is queued already (repeats within the import are found at
+  // commit): no lookup. Neither for a key the filter says is not there.
+  if (jobs_before_ == 0) return false;
+  if (queued_keys_ && !queued_keys_->may_hold(key)) return false;
+  if (!queued_keys_ && ++lookups_ >= kFilterKeysAfter && lookups_ >= jobs_before_ / 8) {
+    read_queued_keys();
+    if (!queued_keys_->may_hold(key)) return false;
+  }
   queued_state_.bind_blob(1, key);
   const bool queued = queued_state_.step();
   if (queued) {
@@ -229,6 +243,12 @@ bool SqliteImportSession::is_queued(const std::string& key) {
   }
   queued_state_.reset();
   return queued;
+}
+
+void SqliteImportSession::read_queued_keys() {
+  queued_keys_.emplace(jobs_before_);
+  Statement keys(db_, "SELECT job_key FROM job_keys");
+  while (keys.step()) queued_keys_->add(keys.column_text(0));
 }
 
 void SqliteImportSession::drop_object_index_if_worth_it() {

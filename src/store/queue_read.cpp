@@ -27,9 +27,8 @@ Result<QueueStatus> SqliteQueue::status() {
     while (batches.step()) {
       const std::int64_t id = batches.column_int(0);
       if (status.batches.empty() || status.batches.back().batch_id != id) {
-        status.batches.push_back(
-            {id, batches.column_text(1), batches.column_int(2), zero_state_counts(), 0,
-             std::nullopt});
+        status.batches.push_back({id, batches.column_text(1), batches.column_int(2),
+                                  zero_state_counts(), 0, std::nullopt});
       }
       if (auto state = parse_state(batches.column_text(3))) {
         status.batches.back().by_state[*state] = batches.column_int(4);
@@ -81,13 +80,14 @@ Result<QueueStatus> SqliteQueue::status() {
     const std::string runnable =
         " AND NOT " + in_flight_sql("j.id") + " AND " + not_paused_sql("j.batch_id");
     Statement oldest_due(
-        db_, "SELECT MIN(since) FROM ("
-             "SELECT MAX(j.next_attempt_at, j.updated_at) AS since FROM jobs AS j "
-             "WHERE j.state = 'pending' AND j.waiting = 0" +
-                 runnable +
-                 " UNION ALL SELECT MAX(j.next_attempt_at, j.updated_at) FROM jobs AS j "
-                 "WHERE j.state = 'pending' AND j.waiting = 1 AND j.next_attempt_at <= ?1" +
-                 runnable + ")");
+        db_,
+        "SELECT MIN(since) FROM ("
+        "SELECT MAX(j.next_attempt_at, j.updated_at) AS since FROM jobs AS j "
+        "WHERE j.state = 'pending' AND j.waiting = 0" +
+            runnable +
+            " UNION ALL SELECT MAX(j.next_attempt_at, j.updated_at) FROM jobs AS j "
+            "WHERE j.state = 'pending' AND j.waiting = 1 AND j.next_attempt_at <= ?1" +
+            runnable + ")");
     oldest_due.bind(1, clock_.now_ms());
     if (oldest_due.step()) status.oldest_due_since = oldest_due.column_optional_int(0);
     // A SQLite queue is worked from this host only (its write-ahead log needs shared memory).

@@ -53,8 +53,8 @@ bool in_wal_mode(const std::string& db) {
 // Starts `import FILE --db DB` and kills it with SIGKILL once `grows` holds 20 MiB: the
 // transaction has spilled that much, tens of thousands of rows in, past the point where the bulk
 // path drops the per-object index.
-void kill_import_midway(const testing::TempDir& dir, const std::string& file,
-                        const std::string& db, const std::string& grows) {
+void kill_import_midway(const testing::TempDir& dir, const std::string& file, const std::string& db,
+                        const std::string& grows) {
   testing::ChildProcess child({"import", file, "--db", db}, {}, dir.path().string());
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (file_size(grows) < (20u << 20) && std::chrono::steady_clock::now() < deadline) {

@@ -52,10 +52,16 @@ TEST_F(SqliteBulkImportTest, ABigImportKeepsTheObjectIndexAndThePerObjectOrder) 
   EXPECT_EQ(claimed.front(), 1);
   EXPECT_EQ(claimed.back(), kBigImport + 1);
 
-  // A second big import into the now big queue finds every job of the first.
-  const ImportSummary again = import_all(*queue_, big_file());
-  EXPECT_EQ(again.new_jobs, 0);
-  EXPECT_EQ(again.duplicates, kBigImport + 2);
+  // A second big import into the now big queue finds every job of the first, also once it has
+  // read the keys queued into its filter (past 50,000 lookups), and queues the new ones after.
+  std::vector<api::Action> second = big_file();
+  for (int i = 0; i < 100; ++i) second.push_back(tweet_delete(std::to_string(1'000'000 + i)));
+  second.push_back(tweet_delete("7"));  // queued by the first import
+  const ImportSummary again = import_all(*queue_, second);
+  EXPECT_EQ(again.new_jobs, 100);
+  EXPECT_EQ(again.duplicates, kBigImport + 3);
+  EXPECT_EQ(again.duplicates_by_state.at(JobState::kRunning), kBigImport + 2);
+  EXPECT_EQ(again.duplicates_by_state.at(JobState::kPending), 1) << "the pin's delete";
 }
 
 // add_all writes 16 jobs to a statement, and the rest one by one: the queue it makes is the
@@ -65,12 +71,12 @@ TEST_F(SqliteBulkImportTest, AddAllQueuesWhatAddQueuesJobByJob) {
   std::vector<NewJob> first;
   std::vector<NewJob> second;
   for (int i = 0; i < 60; ++i) {
-    const api::Action action =
-        i % 5 == 0 ? pin_update(std::to_string(i), "https://a.example/")
-                   : tweet_delete(std::to_string(i));
-    (i % 3 == 0 ? first : second).push_back({action, {}, *api::render(action), "x.csv:" + std::to_string(i)});
+    const api::Action action = i % 5 == 0 ? pin_update(std::to_string(i), "https://a.example/")
+                                          : tweet_delete(std::to_string(i));
+    (i % 3 == 0 ? first : second)
+        .push_back({action, {}, *api::render(action), "x.csv:" + std::to_string(i)});
   }
-  second.push_back(second[7]);  // repeated within the import
+  second.push_back(second[7]);                   // repeated within the import
   second.insert(second.begin() + 20, first[4]);  // already queued, between two statements' jobs
 
   const std::string rows_sql =
