@@ -42,9 +42,10 @@ constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
 // queue that held a million.
 constexpr std::int64_t kFilterKeysAfter = 50'000;
 
-// Jobs go into the table this many to a statement (add_all): one statement per job spent about
-// a fifth of the import in SQLite's work per statement (bench/README.md, "import").
-constexpr std::size_t kJobsPerInsert = 16;
+// Jobs go into the table 64 to a statement (add_all): a statement per job spent about a third of
+// the import in SQLite's work per statement (bench/README.md, "import"). What is left of a
+// chunk goes 8 and then 1 to a statement.
+constexpr std::array<std::size_t, 3> kJobsPerInsert = {64, 8, 1};
 constexpr int kParamsPerJob = 16;  // bind_job's
 
 // INSERT INTO jobs … VALUES (…), (…), … for `jobs` jobs, each taking kParamsPerJob parameters in
@@ -86,8 +87,9 @@ class SqliteImportSession final : public Queue::ImportSession {
         queued_state_(db, "SELECT CASE WHEN " + in_flight_sql("j.id") +
                               " THEN 'running' ELSE j.state END FROM job_keys AS k "
                               "JOIN jobs AS j ON j.id = k.job_id WHERE k.job_key = ?1"),
-        insert_job_(db, insert_jobs_sql(1)),
-        insert_jobs_(db, insert_jobs_sql(kJobsPerInsert)) {}
+        inserts_{Insert{kJobsPerInsert[0], Statement(db, insert_jobs_sql(kJobsPerInsert[0]))},
+                 Insert{kJobsPerInsert[1], Statement(db, insert_jobs_sql(kJobsPerInsert[1]))},
+                 Insert{kJobsPerInsert[2], Statement(db, insert_jobs_sql(kJobsPerInsert[2]))}} {}
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
@@ -119,10 +121,13 @@ class SqliteImportSession final : public Queue::ImportSession {
   TempFilesOnDisk temp_files_;
   Transaction transaction_;
   Statement queued_state_;
-  Statement insert_job_;   // one job
-  Statement insert_jobs_;  // kJobsPerInsert jobs
+  struct Insert {
+    std::size_t jobs;  // rows in one run of the statement
+    Statement statement;
+  };
+  std::array<Insert, kJobsPerInsert.size()> inserts_;  // largest first; the last for one job
   Sha256 hasher_;
-  std::array<std::string, kJobsPerInsert> keys_;  // of the jobs bound to insert_jobs_ (add_all)
+  std::array<std::string, kJobsPerInsert[0]> keys_;  // of the jobs add_all has bound
   std::int64_t batch_id_ = 0;
   std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
   std::int64_t next_job_id_ = 1;
@@ -151,8 +156,9 @@ Status SqliteImportSession::add(const api::Action& action, const api::HttpReques
   try {
     const std::string key = stored_job_key(hasher_, action, request, schedule);
     if (is_queued(key)) return Ok{};
-    bind_job(insert_job_, 0, action, request, source, schedule, key);
-    run_insert(insert_job_, 1);
+    Insert& one = inserts_.back();
+    bind_job(one.statement, 0, action, request, source, schedule, key);
+    run_insert(one.statement, 1);
     return Ok{};
   } catch (const SqliteError& e) {
     closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
@@ -165,32 +171,40 @@ Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
     return Error{fmt::format("cannot queue the jobs of {}: {}",
                              jobs.empty() ? "this import" : jobs.front().source, *closed_because_)};
   }
-  // The jobs bound to insert_jobs_ so far, and their keys in keys_.
-  std::array<const NewJob*, kJobsPerInsert> bound{};
+  // The jobs bound to the largest insert so far, and their keys in keys_.
+  Insert& largest = inserts_.front();
+  std::array<const NewJob*, kJobsPerInsert[0]> bound{};
   std::size_t count = 0;
+  std::size_t done = 0;  // of the `count` left after the largest statements, those queued
   try {
     for (const NewJob& job : jobs) {
       std::string& key = keys_[count];
       key = stored_job_key(hasher_, job.action, job.request, job.schedule);
       if (is_queued(key)) continue;
-      bind_job(insert_jobs_, count, job.action, job.request, job.source, job.schedule, key);
+      bind_job(largest.statement, count, job.action, job.request, job.source, job.schedule, key);
       bound[count++] = &job;
-      if (count == kJobsPerInsert) {
-        run_insert(insert_jobs_, count);
+      if (count == largest.jobs) {
+        run_insert(largest.statement, count);
         count = 0;
       }
     }
-    // Fewer than a statement's worth left: one at a time, with the ids they were given.
+    // Fewer than the largest statement's worth left: bound again into the smaller ones, with the
+    // ids they were given.
     next_job_id_ -= static_cast<std::int64_t>(count);
-    for (std::size_t slot = 0; slot < count; ++slot) {
-      const NewJob& job = *bound[slot];
-      bind_job(insert_job_, 0, job.action, job.request, job.source, job.schedule, keys_[slot]);
-      run_insert(insert_job_, 1);
+    for (Insert& insert : std::span(inserts_).subspan(1)) {
+      for (; count - done >= insert.jobs; done += insert.jobs) {
+        for (std::size_t slot = 0; slot < insert.jobs; ++slot) {
+          const NewJob& job = *bound[done + slot];
+          bind_job(insert.statement, slot, job.action, job.request, job.source, job.schedule,
+                   keys_[done + slot]);
+        }
+        run_insert(insert.statement, insert.jobs);
+      }
     }
     return Ok{};
   } catch (const SqliteError& e) {
     closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
-    const std::string& source = count > 0 ? bound[0]->source : jobs.front().source;
+    const std::string& source = count > done ? bound[done]->source : jobs.front().source;
     return store_error(e, fmt::format("queue the jobs of {} and after", source),
                        "nothing was queued");
   }

@@ -64,13 +64,14 @@ TEST_F(SqliteBulkImportTest, ABigImportKeepsTheObjectIndexAndThePerObjectOrder) 
   EXPECT_EQ(again.duplicates_by_state.at(JobState::kPending), 1) << "the pin's delete";
 }
 
-// add_all writes 16 jobs to a statement, and the rest one by one: the queue it makes is the
-// one add() makes job by job, row for row, with jobs already queued and a job repeated within
-// the import among them, wherever they fall in the statements.
+// add_all writes 64 jobs to a statement, and what is left of its jobs 8 and then 1 at a time:
+// the queue it makes is the one add() makes job by job, row for row, with jobs already queued
+// and a job repeated within the import among them, wherever they fall in the statements. (The
+// second import binds 221 rows: three statements of 64, three of 8, five of one.)
 TEST_F(SqliteBulkImportTest, AddAllQueuesWhatAddQueuesJobByJob) {
   std::vector<NewJob> first;
   std::vector<NewJob> second;
-  for (int i = 0; i < 60; ++i) {
+  for (int i = 0; i < 330; ++i) {
     const api::Action action = i % 5 == 0 ? pin_update(std::to_string(i), "https://a.example/")
                                           : tweet_delete(std::to_string(i));
     (i % 3 == 0 ? first : second)
@@ -106,11 +107,11 @@ TEST_F(SqliteBulkImportTest, AddAllQueuesWhatAddQueuesJobByJob) {
   auto one_by_one = SqliteQueue::open(dir_.file("one-by-one.db"), clock_);
   ASSERT_TRUE(one_by_one.ok()) << one_by_one.error().message;
   const std::string expected = import_into(**one_by_one, false);
-  ASSERT_EQ(std::count(expected.begin(), expected.end(), '\n'), 59) << expected;
+  ASSERT_EQ(std::count(expected.begin(), expected.end(), '\n'), 329) << expected;
   EXPECT_EQ(import_into(*queue_, true), expected);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM job_keys AS k JOIN jobs AS j ON j.id = k.job_id "
                     "AND j.job_key = k.job_key"),
-            60);
+            330);
 }
 
 TEST_F(SqliteBulkImportTest, ABigImportNotCommittedLeavesTheQueueAsItWas) {
