@@ -8,7 +8,9 @@
 #include <thread>
 #include <utility>
 
+#include "store/job_keys.hpp"
 #include "util/bounded_channel.hpp"
+#include "util/sha256.hpp"
 
 namespace oneall::cli {
 namespace {
@@ -20,9 +22,9 @@ using Chunk = std::vector<store::NewJob>;
 constexpr std::size_t kJobsPerChunk = 256;
 constexpr std::size_t kChunksInFlight = 2;
 
-// The reading side: a thread that reads the files in order and hands their rendered jobs over,
-// keeping each file's problems. It goes on reading after the other side stopped taking jobs, so
-// that every problem is found, as `validate` finds them.
+// The reading side: a thread that reads the files in order and hands their rendered and keyed
+// jobs over, keeping each file's problems. It goes on reading after the other side stopped taking
+// jobs, so that every problem is found, as `validate` finds them.
 class ReadingThread {
  public:
   ReadingThread(const std::vector<std::string>& paths, const jobfile::ReadOptions& options)
@@ -61,6 +63,7 @@ class ReadingThread {
   BoundedChannel<Chunk> chunks_{kChunksInFlight};
   BoundedChannel<Chunk> spent_{kChunksInFlight + 2};  // room for every chunk there can be
   Chunk chunk_;
+  Sha256 hasher_;  // for the jobs' keys, worked out here rather than on the queuing thread
   bool handing_over_ = true;  // until the other side stops taking jobs
   std::vector<jobfile::Diagnostic> problems_;
   std::optional<Error> failure_;
@@ -90,8 +93,8 @@ void ReadingThread::take(jobfile::JobRecord&& record) {
     failure_ = Error{fmt::format("{}: {}", source, request.error().message)};
     return;
   }
-  chunk_.push_back(
-      {std::move(record.action), record.schedule, std::move(*request), std::move(source)});
+  chunk_.push_back(store::keyed_job(hasher_, std::move(record.action), record.schedule,
+                                    std::move(*request), std::move(source)));
   if (chunk_.size() == kJobsPerChunk) hand_over();
 }
 

@@ -33,8 +33,7 @@ std::string stored_job_key(std::string_view hex_key) {
 
 std::string stored_job_key(Sha256& hasher, const api::Action& action,
                            const api::HttpRequest& request, const api::Schedule& schedule) {
-  return hasher.digest(api::job_key_text(action, request, schedule))
-      .substr(0, kStoredJobKeyBytes);
+  return hasher.digest(api::job_key_text(action, request, schedule)).substr(0, kStoredJobKeyBytes);
 }
 
 std::int64_t object_hash(std::string_view object_key) {
@@ -44,6 +43,14 @@ std::int64_t object_hash(std::string_view object_key) {
     hash *= 1099511628211ULL;  // FNV 64 prime
   }
   return static_cast<std::int64_t>(hash);  // two's complement: the same 64 bits
+}
+
+NewJob keyed_job(Sha256& hasher, api::Action action, api::Schedule schedule,
+                 api::HttpRequest request, std::string source) {
+  NewJob job{std::move(action), schedule, std::move(request), std::move(source), {}, 0};
+  job.key = stored_job_key(hasher, job.action, job.request, job.schedule);
+  job.object_hash = object_hash(api::object_key(job.action));
+  return job;
 }
 
 }  // namespace oneall::store

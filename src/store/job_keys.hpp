@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "api/action.hpp"
+#include "store/records.hpp"
 #include "util/sha256.hpp"
 
 namespace oneall::store {
@@ -30,5 +31,10 @@ std::string stored_job_key(Sha256& hasher, const api::Action& action,
 // object in file order: two objects sharing a hash merely run one after the other, never at once,
 // which is safe; the order within each object is kept either way.
 std::int64_t object_hash(std::string_view object_key);
+
+// A NewJob with both its keys, the job key hashed with `hasher`. Import's reading thread makes
+// them, so the thread that writes the queue does not hash.
+NewJob keyed_job(Sha256& hasher, api::Action action, api::Schedule schedule,
+                 api::HttpRequest request, std::string source);
 
 }  // namespace oneall::store

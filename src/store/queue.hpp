@@ -25,15 +25,6 @@ namespace oneall::store {
 // given to a command that reads is an error rather than an empty queue.
 enum class QueueOpen { kCreateIfMissing, kExistingOnly };
 
-// A job to import, as ImportSession::add_all takes it: what it does, when, its rendered request,
-// and the file:line it came from.
-struct NewJob {
-  api::Action action;
-  api::Schedule schedule;
-  api::HttpRequest request;
-  std::string source;
-};
-
 // Work a backend does beside a run for as long as this object lives (SQLite: copying its
 // write-ahead log into the file on a thread of its own); destroying it stops the work.
 class RunUpkeep {

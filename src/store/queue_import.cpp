@@ -102,11 +102,9 @@ class SqliteImportSession final : public Queue::ImportSession {
   // Whether a job with this key is queued already; if so, counts it as a duplicate.
   bool is_queued(const std::string& key);
   void read_queued_keys();
-  // Binds the job with this key as the `slot`th of `insert`'s rows, with the next id. Its text
-  // (not the key) is bound in place: it must outlive the insert's run().
-  void bind_job(Statement& insert, std::size_t slot, const api::Action& action,
-                const api::HttpRequest& request, const std::string& source,
-                const api::Schedule& schedule, const std::string& key);
+  // Binds `job` as the `slot`th of `insert`'s rows, with the next id. Its text is bound in
+  // place: it must outlive the insert's run().
+  void bind_job(Statement& insert, std::size_t slot, const NewJob& job, EpochMs now);
   // Runs `insert`, whose `jobs` rows were bound: they are new jobs.
   void run_insert(Statement& insert, std::size_t jobs);
   void drop_object_index_if_worth_it();
@@ -127,11 +125,10 @@ class SqliteImportSession final : public Queue::ImportSession {
   };
   std::array<Insert, kJobsPerInsert.size()> inserts_;  // largest first; the last for one job
   Sha256 hasher_;
-  std::array<std::string, kJobsPerInsert[0]> keys_;  // of the jobs add_all has bound
   std::int64_t batch_id_ = 0;
   std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
   std::int64_t next_job_id_ = 1;
-  std::int64_t lookups_ = 0;                  // of keys in job_keys, until queued_keys_ is read
+  std::int64_t lookups_ = 0;                 // of keys in job_keys, until queued_keys_ is read
   std::optional<JobKeyFilter> queued_keys_;  // the keys in job_keys before this import
   // jobs_by_object's own CREATE statement while this import has dropped it.
   std::optional<std::string> object_index_sql_;
@@ -150,20 +147,8 @@ void SqliteImportSession::start(const std::string& description) {
 
 Status SqliteImportSession::add(const api::Action& action, const api::HttpRequest& request,
                                 const std::string& source, const api::Schedule& schedule) {
-  if (closed_because_) {
-    return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
-  }
-  try {
-    const std::string key = stored_job_key(hasher_, action, request, schedule);
-    if (is_queued(key)) return Ok{};
-    Insert& one = inserts_.back();
-    bind_job(one.statement, 0, action, request, source, schedule, key);
-    run_insert(one.statement, 1);
-    return Ok{};
-  } catch (const SqliteError& e) {
-    closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
-    return store_error(e, fmt::format("queue the job of {}", source), "nothing was queued");
-  }
+  const NewJob job = keyed_job(hasher_, action, schedule, request, source);
+  return add_all(std::span(&job, 1));
 }
 
 Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
@@ -171,17 +156,16 @@ Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
     return Error{fmt::format("cannot queue the jobs of {}: {}",
                              jobs.empty() ? "this import" : jobs.front().source, *closed_because_)};
   }
-  // The jobs bound to the largest insert so far, and their keys in keys_.
+  // The jobs bound to the largest insert so far.
   Insert& largest = inserts_.front();
   std::array<const NewJob*, kJobsPerInsert[0]> bound{};
   std::size_t count = 0;
   std::size_t done = 0;  // of the `count` left after the largest statements, those queued
   try {
+    const EpochMs now = clock_.now_ms();
     for (const NewJob& job : jobs) {
-      std::string& key = keys_[count];
-      key = stored_job_key(hasher_, job.action, job.request, job.schedule);
-      if (is_queued(key)) continue;
-      bind_job(largest.statement, count, job.action, job.request, job.source, job.schedule, key);
+      if (is_queued(job.key)) continue;
+      bind_job(largest.statement, count, job, now);
       bound[count++] = &job;
       if (count == largest.jobs) {
         run_insert(largest.statement, count);
@@ -194,9 +178,7 @@ Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
     for (Insert& insert : std::span(inserts_).subspan(1)) {
       for (; count - done >= insert.jobs; done += insert.jobs) {
         for (std::size_t slot = 0; slot < insert.jobs; ++slot) {
-          const NewJob& job = *bound[done + slot];
-          bind_job(insert.statement, slot, job.action, job.request, job.source, job.schedule,
-                   keys_[done + slot]);
+          bind_job(insert.statement, slot, *bound[done + slot], now);
         }
         run_insert(insert.statement, insert.jobs);
       }
@@ -210,26 +192,25 @@ Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {
   }
 }
 
-void SqliteImportSession::bind_job(Statement& insert, std::size_t slot, const api::Action& action,
-                                   const api::HttpRequest& request, const std::string& source,
-                                   const api::Schedule& schedule, const std::string& key) {
+void SqliteImportSession::bind_job(Statement& insert, std::size_t slot, const NewJob& job,
+                                   EpochMs now) {
   const int p = static_cast<int>(slot) * kParamsPerJob;
   insert.bind(p + 1, next_job_id_++)
       .bind(p + 2, batch_id_)
-      .bind_blob(p + 3, key)
-      .bind(p + 4, object_hash(api::object_key(action)))
-      .bind_borrowed(p + 5, source)
-      .bind_borrowed(p + 6, api::op_name(action.op))
-      .bind_borrowed(p + 7, api::target_name(action.target))
-      .bind_borrowed(p + 8, action.identity)
-      .bind_borrowed(p + 9, action.page_id)
-      .bind_borrowed(p + 10, action.object_id)
-      .bind_borrowed(p + 11, request.method)
-      .bind_borrowed(p + 12, request.path)
-      .bind_borrowed(p + 13, request.body)
-      .bind(p + 14, clock_.now_ms())
-      .bind(p + 15, schedule.not_before)
-      .bind(p + 16, schedule.expires_at);
+      .bind_blob(p + 3, job.key)
+      .bind(p + 4, job.object_hash)
+      .bind_borrowed(p + 5, job.source)
+      .bind_borrowed(p + 6, api::op_name(job.action.op))
+      .bind_borrowed(p + 7, api::target_name(job.action.target))
+      .bind_borrowed(p + 8, job.action.identity)
+      .bind_borrowed(p + 9, job.action.page_id)
+      .bind_borrowed(p + 10, job.action.object_id)
+      .bind_borrowed(p + 11, job.request.method)
+      .bind_borrowed(p + 12, job.request.path)
+      .bind_borrowed(p + 13, job.request.body)
+      .bind(p + 14, now)
+      .bind(p + 15, job.schedule.not_before)
+      .bind(p + 16, job.schedule.expires_at);
 }
 
 void SqliteImportSession::run_insert(Statement& insert, std::size_t jobs) {

@@ -25,6 +25,18 @@ struct ImportSummary {
   std::map<JobState, std::int64_t> duplicates_by_state;
 };
 
+// A job to import, as Queue::ImportSession::add_all takes it: what it does, when, its rendered
+// request, the file:line it came from, and its two keys (job_keys.hpp), worked out by
+// keyed_job() on whichever thread makes it.
+struct NewJob {
+  api::Action action;
+  api::Schedule schedule;
+  api::HttpRequest request;
+  std::string source;
+  std::string key;               // stored_job_key()
+  std::int64_t object_hash = 0;  // object_hash() of its object
+};
+
 // A job handed to a run: everything needed to send it, nothing needed to re-read the file.
 struct ClaimedJob {
   std::int64_t job_id = 0;
@@ -142,7 +154,7 @@ struct QueueStatus {
   // Of the pending jobs, those whose not_before is still ahead, and the earliest not_before.
   std::int64_t scheduled = 0;
   std::optional<EpochMs> next_scheduled_at{};
-  std::vector<PausedScope> paused;      // the queue first, then batches by id
+  std::vector<PausedScope> paused;  // the queue first, then batches by id
 };
 
 // One stored value as SQLite holds it: its storage class (typeof(): "null", "integer", "real",

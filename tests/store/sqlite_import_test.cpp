@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "store/job_keys.hpp"
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
 
@@ -71,11 +72,13 @@ TEST_F(SqliteBulkImportTest, ABigImportKeepsTheObjectIndexAndThePerObjectOrder) 
 TEST_F(SqliteBulkImportTest, AddAllQueuesWhatAddQueuesJobByJob) {
   std::vector<NewJob> first;
   std::vector<NewJob> second;
+  Sha256 hasher;
   for (int i = 0; i < 330; ++i) {
     const api::Action action = i % 5 == 0 ? pin_update(std::to_string(i), "https://a.example/")
                                           : tweet_delete(std::to_string(i));
     (i % 3 == 0 ? first : second)
-        .push_back({action, {}, *api::render(action), "x.csv:" + std::to_string(i)});
+        .push_back(
+            keyed_job(hasher, action, {}, *api::render(action), "x.csv:" + std::to_string(i)));
   }
   second.push_back(second[7]);                   // repeated within the import
   second.insert(second.begin() + 20, first[4]);  // already queued, between two statements' jobs

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/action.hpp"
+#include "store/job_keys.hpp"
 #include "store/pg_queue.hpp"
 #include "store/sqlite_queue.hpp"
 #include "support/pg_test_database.hpp"
@@ -66,12 +67,13 @@ inline ImportSummary import_all(Queue& queue, const std::vector<api::Action>& ac
   if (!session.ok()) return {};
   // All in one add_all, as `import` hands over its chunks (several jobs to a statement).
   std::vector<NewJob> jobs;
+  Sha256 hasher;
   int line = 1;
   for (const auto& action : actions) {
     auto request = api::render(action);
     EXPECT_TRUE(request.ok()) << request.error().message;
     if (!request.ok()) return {};
-    jobs.push_back({action, {}, *request, "test.yaml:" + std::to_string(line++)});
+    jobs.push_back(keyed_job(hasher, action, {}, *request, "test.yaml:" + std::to_string(line++)));
   }
   auto added = (*session)->add_all(jobs);
   EXPECT_TRUE(added.ok()) << added.error().message;
