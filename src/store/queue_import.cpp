@@ -304,9 +304,10 @@ Result<ImportSummary> SqliteImportSession::commit() {
   try {
     {
       // The sorts below take as much memory as the page cache may hold (SQLite sizes its
-      // sorter's runs by cache_size) on top of the cache already filled: a smaller cache for
-      // them keeps the import within its memory bound; the runs spill to temporary files.
-      SmallerCacheForSorting smaller_cache(db_);
+      // sorter's runs by cache_size), per sorting thread, on top of the cache already filled:
+      // sqlite_spill.hpp keeps them within the import's memory bound; the runs spill to
+      // temporary files.
+      SortInBoundedMemory sorting(db_);
       if (summary_.new_jobs > 0) add_keys_in_key_order();
       if (object_index_sql_) db_.exec(*object_index_sql_);
     }

@@ -55,7 +55,7 @@ LatencySummary read_latency(const Database& db, const AttemptScope& scope) {
 Result<LatencySummary> SqliteQueue::latency(const AttemptScope& scope) {
   try {
     TempFilesOnDisk temp_files(db_);  // before the transaction: put back after it ended
-    SmallerCacheForSorting smaller_cache(db_);
+    SortInBoundedMemory sorting(db_);
     Transaction snapshot(db_, Transaction::Mode::kRead);  // the count and the ranks agree
     return read_latency(db_, scope);
   } catch (const SqliteError& e) {
@@ -66,7 +66,7 @@ Result<LatencySummary> SqliteQueue::latency(const AttemptScope& scope) {
 Result<ReportAggregates> SqliteQueue::report_aggregates(std::optional<std::int64_t> batch) {
   try {
     TempFilesOnDisk temp_files(db_);
-    SmallerCacheForSorting smaller_cache(db_);
+    SortInBoundedMemory sorting(db_);
     Transaction snapshot(db_, Transaction::Mode::kRead);
     SqliteStatsRows rows(db_);
     ReportAggregates report = read_report_aggregates(rows, batch, clock_.now_ms());

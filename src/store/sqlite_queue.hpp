@@ -17,7 +17,7 @@ namespace oneall::store {
 struct QueueStatements;
 
 // Pages kept in memory per connection (negative: KiB). A bound, so memory does not grow with
-// the queue; an import lowers it while it sorts (queue_import.cpp) and sets it back to this.
+// the queue; a large sort lowers it (sqlite_spill.hpp) and sets it back to this.
 inline constexpr const char* kQueueCacheSize = "PRAGMA cache_size = -32768";
 
 class SqliteQueue final : public Queue {

@@ -28,18 +28,24 @@ class TempFilesOnDisk {
   Database& db_;
 };
 
-// The sorter takes as much memory as the page cache may: a smaller cache while it sorts.
-class SmallerCacheForSorting {
+// How a large sort runs (an import's keys and per-object index, the figures over the whole log):
+// on this thread and one worker thread of SQLite's, each sorting half of the runs, so the other
+// core helps (an import's commit: 0.3 s of 3 s). The sorter takes as much memory as the page
+// cache may, per thread: a smaller cache while it sorts keeps the two within what one took.
+class SortInBoundedMemory {
  public:
-  explicit SmallerCacheForSorting(Database& db) : db_(db) { db_.exec("PRAGMA cache_size = -8192"); }
-  ~SmallerCacheForSorting() {
+  explicit SortInBoundedMemory(Database& db) : db_(db) {
+    db_.exec("PRAGMA cache_size = -4096; PRAGMA threads = 1");
+  }
+  ~SortInBoundedMemory() {
     try {
       db_.exec(kQueueCacheSize);
-    } catch (const SqliteError&) {  // only a smaller cache for the rest of this process
+      db_.exec("PRAGMA threads = 0");
+    } catch (const SqliteError&) {  // only a smaller cache, or a sorting thread, for the rest
     }
   }
-  SmallerCacheForSorting(const SmallerCacheForSorting&) = delete;
-  SmallerCacheForSorting& operator=(const SmallerCacheForSorting&) = delete;
+  SortInBoundedMemory(const SortInBoundedMemory&) = delete;
+  SortInBoundedMemory& operator=(const SortInBoundedMemory&) = delete;
 
  private:
   Database& db_;
