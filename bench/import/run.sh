@@ -72,7 +72,8 @@ csv_file() {
 # sqlite_part QUEUE: SQLite's own part of the import just made into QUEUE, measured apart: its
 # jobs added by SQLite alone to an empty queue of the same schema, as the import adds them (in
 # id order into a rollback-journal file; then the keys sorted into job_keys and the per-object
-# index built), with no reading, checking, rendering or hashing. Sets timed_s.
+# index built, on two threads as the import sorts), with no reading, checking, rendering or
+# hashing. Sets timed_s.
 sqlite_part() {
   local source="$1" target="$work/sqlite-part.db"
   rm -f "$target"
@@ -82,7 +83,7 @@ sqlite_part() {
     DROP INDEX jobs_by_object; BEGIN;
     INSERT INTO batches SELECT * FROM src.batches;
     INSERT INTO jobs SELECT * FROM src.jobs ORDER BY id;
-    PRAGMA cache_size=-8192;
+    PRAGMA cache_size=-4096; PRAGMA threads=1;
     INSERT INTO job_keys SELECT job_key, id FROM jobs ORDER BY job_key, id;
     CREATE INDEX jobs_by_object ON jobs (object_hash, id) WHERE state IN ('pending', 'running');
     COMMIT;"

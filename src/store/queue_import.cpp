@@ -2,7 +2,7 @@
 // transaction, each keyed by what it does so that importing the same job again adds nothing.
 //
 // Written for speed at millions of rows (bench/README.md, "import"): jobs go into the table in
-// file order, with the next ids, 16 to a statement (add_all), so the table and its indexes by
+// file order, with the next ids, 64 to a statement (add_all), so the table and its indexes by
 // batch and id only grow at their end. The two keyed by a hash are kept apart from that stream:
 // - job_keys (schema 9) is only read while jobs are added, to find the jobs already queued;
 //   the new keys go in at commit, sorted, so each of its pages is written once. A job repeated
