@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "cli/job_files.hpp"
 #include "store/job_keys.hpp"
 #include "util/bounded_channel.hpp"
 #include "util/sha256.hpp"
@@ -87,14 +88,13 @@ void ReadingThread::read_all() noexcept {
 void ReadingThread::take(jobfile::JobRecord&& record) {
   // After a problem nothing will be queued: the rest is read for its problems only.
   if (!handing_over_ || failure_ || !problems_.empty()) return;
-  std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
-  auto request = api::render(record.action);
-  if (!request) {
-    failure_ = Error{fmt::format("{}: {}", source, request.error().message)};
+  auto rendered = render_job(record);
+  if (!rendered) {
+    failure_ = rendered.error();
     return;
   }
   chunk_.push_back(store::keyed_job(hasher_, std::move(record.action), record.schedule,
-                                    std::move(*request), std::move(source)));
+                                    std::move(rendered->request), std::move(rendered->source)));
   if (chunk_.size() == kJobsPerChunk) hand_over();
 }
 

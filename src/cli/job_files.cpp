@@ -30,18 +30,26 @@ bool all_valid(const std::vector<FileCheck>& checks) {
   return true;
 }
 
+Result<RenderedJob> render_job(const jobfile::JobRecord& record) {
+  std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
+  auto request = api::render(record.action);
+  if (!request) return Error{fmt::format("{}: {}", source, request.error().message)};
+  return RenderedJob{std::move(*request), std::move(source)};
+}
+
 Status for_each_rendered_job(const std::string& path, const jobfile::ReadOptions& options,
                              const RenderedJobVisitor& visit) {
   std::optional<Error> failure;
   const auto problems = jobfile::read_job_file(path, options, [&](jobfile::JobRecord&& record) {
     if (failure) return;
-    const std::string source = fmt::format("{}:{}", record.pos.file, record.pos.line);
-    auto request = api::render(record.action);
-    if (!request) {
-      failure = Error{fmt::format("{}: {}", source, request.error().message)};
+    auto rendered = render_job(record);
+    if (!rendered) {
+      failure = rendered.error();
       return;
     }
-    if (Status visited = visit(record, *request, source); !visited) failure = visited.error();
+    if (Status visited = visit(record, rendered->request, rendered->source); !visited) {
+      failure = visited.error();
+    }
   });
   if (!problems.empty()) {
     return Error{fmt::format("{} changed since it was checked and is no longer valid ({})", path,

@@ -29,6 +29,14 @@ std::vector<FileCheck> check_job_files(const std::vector<std::string>& paths,
 
 bool all_valid(const std::vector<FileCheck>& checks);
 
+// A checked job's request and its "file:line" (jobs.source): an Error naming that place when
+// the job passed its checks and still cannot be rendered.
+struct RenderedJob {
+  api::HttpRequest request;
+  std::string source;
+};
+Result<RenderedJob> render_job(const jobfile::JobRecord& record);
+
 // Reads `path` (checked already) and calls `visit` with each job, its rendered request and its
 // "file:line", in file order. Stops at the first Error from `visit`, or when the file changed
 // since it was checked and now has a problem.

@@ -87,9 +87,8 @@ class SqliteImportSession final : public Queue::ImportSession {
         queued_state_(db, "SELECT CASE WHEN " + in_flight_sql("j.id") +
                               " THEN 'running' ELSE j.state END FROM job_keys AS k "
                               "JOIN jobs AS j ON j.id = k.job_id WHERE k.job_key = ?1"),
-        inserts_{Insert{kJobsPerInsert[0], Statement(db, insert_jobs_sql(kJobsPerInsert[0]))},
-                 Insert{kJobsPerInsert[1], Statement(db, insert_jobs_sql(kJobsPerInsert[1]))},
-                 Insert{kJobsPerInsert[2], Statement(db, insert_jobs_sql(kJobsPerInsert[2]))}} {}
+        inserts_{Insert(db, kJobsPerInsert[0]), Insert(db, kJobsPerInsert[1]),
+                 Insert(db, kJobsPerInsert[2])} {}
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
@@ -120,6 +119,7 @@ class SqliteImportSession final : public Queue::ImportSession {
   Transaction transaction_;
   Statement queued_state_;
   struct Insert {
+    Insert(Database& db, std::size_t rows) : jobs(rows), statement(db, insert_jobs_sql(rows)) {}
     std::size_t jobs;  // rows in one run of the statement
     Statement statement;
   };
