@@ -37,25 +37,6 @@ void run_program_step_after(Database& db, const Migration& migration) {
   if (std::string_view(migration.name) == "003_attempt_chain.sql") chain_unhashed_attempts(db);
 }
 
-// A migration that rebuilds a table drops the old one, which foreign keys would refuse (or
-// cascade); SQLite's advice is to turn them off meanwhile and check them before committing.
-// The pragma is a no-op inside a transaction, so it is set around them. Restored on every path.
-class ForeignKeysOff {
- public:
-  explicit ForeignKeysOff(Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys=OFF"); }
-  ~ForeignKeysOff() {
-    try {
-      db_.exec("PRAGMA foreign_keys=ON");
-    } catch (const SqliteError&) {  // cannot fail outside a transaction; nothing to do if it did
-    }
-  }
-  ForeignKeysOff(const ForeignKeysOff&) = delete;
-  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
-
- private:
-  Database& db_;
-};
-
 void check_foreign_keys(Database& db) {
   Statement check(db, "PRAGMA foreign_key_check");
   if (check.step()) {
@@ -88,6 +69,8 @@ Status migrate(Database& db, std::span<const Migration> migrations) {
         current, latest)};
   }
   if (current == latest) return Ok{};
+  // A migration that rebuilds a table drops the old one, which foreign keys would refuse (or
+  // cascade); SQLite's advice is to turn them off meanwhile and check them before committing.
   std::optional<ForeignKeysOff> foreign_keys_off;
   try {
     foreign_keys_off.emplace(db);

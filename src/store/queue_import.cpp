@@ -10,6 +10,12 @@
 // - jobs_by_object is dropped once an import is large next to the queue, and built again
 //   (one sort) before the commit.
 // All of it happens in the one transaction: a failure or a crash leaves the queue as it was.
+// No statement of it needs a statement journal, which SQLite otherwise keeps for a statement that
+// adds many rows and may stop halfway, so that the statement alone can be undone: a copy of every
+// page it changes, written to a temporary file (600 MB for a million jobs into a new queue).
+// The session never goes on after a failed statement (the whole transaction is rolled back), so
+// its INSERTs say OR FAIL, and foreign keys are left unchecked while it lasts: a job's only one
+// is its batch, the row the session itself adds first.
 // Into a queue created by the same command, it writes through a rollback journal rather than
 // the write-ahead log (sqlite_journal.hpp), so that each new page is written once.
 #include <fmt/format.h>
@@ -53,9 +59,9 @@ constexpr int kParamsPerJob = 16;  // bind_job's
 // one (schema 13).
 std::string insert_jobs_sql(std::size_t jobs) {
   std::string sql =
-      "INSERT INTO jobs (id, batch_id, job_key, object_hash, source, op, target, identity, "
-      "page_id, object_id, method, path, body, updated_at, next_attempt_at, not_before, "
-      "expires_at, waiting) VALUES ";
+      "INSERT OR FAIL INTO jobs (id, batch_id, job_key, object_hash, source, op, target, "
+      "identity, page_id, object_id, method, path, body, updated_at, next_attempt_at, "
+      "not_before, expires_at, waiting) VALUES ";
   for (std::size_t job = 0; job < jobs; ++job) {
     const int p = static_cast<int>(job) * kParamsPerJob;
     sql += job == 0 ? "(" : ", (";
@@ -82,6 +88,7 @@ class SqliteImportSession final : public Queue::ImportSession {
         journal_(queue_created_now ? std::make_optional<RollbackJournalWhileFilling>(db)
                                    : std::nullopt),
         temp_files_(db),
+        foreign_keys_off_(db),
         transaction_(db),
         // A row only for a key already queued: the state its job is in.
         queued_state_(db, "SELECT CASE WHEN " + in_flight_sql("j.id") +
@@ -113,9 +120,10 @@ class SqliteImportSession final : public Queue::ImportSession {
   Database& db_;
   QueueStatements& statements_;
   const Clock& clock_;
-  // These two before transaction_: put back after it ended.
+  // These before transaction_: put back after it ended.
   std::optional<RollbackJournalWhileFilling> journal_;
   TempFilesOnDisk temp_files_;
+  ForeignKeysOff foreign_keys_off_;
   Transaction transaction_;
   Statement queued_state_;
   struct Insert {
@@ -264,7 +272,7 @@ void SqliteImportSession::add_keys_in_key_order() {
   // Keys already queued were skipped in add(), so a conflict here is a job repeated within this
   // import: its first occurrence (the lower id) comes first in this order and keeps the key.
   Statement insert(db_,
-                   "INSERT INTO job_keys (job_key, job_id) SELECT job_key, id FROM jobs "
+                   "INSERT OR FAIL INTO job_keys (job_key, job_id) SELECT job_key, id FROM jobs "
                    "WHERE id > ?1 ORDER BY job_key, id ON CONFLICT DO NOTHING");
   insert.bind(1, jobs_before_).run();
   if (db_.changes() < summary_.new_jobs) take_out_repeats_within_the_import();

@@ -229,6 +229,15 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ForeignKeysOff::ForeignKeysOff(Database& db) : db_(db) { db_.exec("PRAGMA foreign_keys=OFF"); }
+
+ForeignKeysOff::~ForeignKeysOff() {
+  try {
+    db_.exec("PRAGMA foreign_keys=ON");
+  } catch (const SqliteError&) {  // cannot fail outside a transaction; nothing to do if it did
+  }
+}
+
 void Backup::Finisher::operator()(sqlite3_backup* backup) const { sqlite3_backup_finish(backup); }
 
 Backup::Backup(Database& dest, Database& source) : dest_(dest.handle()) {

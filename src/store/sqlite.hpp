@@ -131,6 +131,20 @@ class Transaction {
   bool done_ = false;
 };
 
+// Foreign keys unchecked for as long as one of these lives. The pragma is a no-op inside a
+// transaction: make one before the transaction begins, end it after it ended. Statements prepared
+// meanwhile are prepared again when they next run after it ended.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Database& db);
+  ~ForeignKeysOff();
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  Database& db_;
+};
+
 // SQLite's online backup (sqlite3_backup_*) of `source`'s main database into `dest`'s, a few
 // pages per step(). Both connections must outlive it; the destructor finishes it (a backup not
 // done leaves `dest` as it was before the first step wrote, or part-written: callers write into

@@ -250,6 +250,52 @@ TEST_P(QueueBackendTest, ARowRefusedInTheMiddleOfALargeImportLeavesNothing) {
   EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = 2"), "1");
 }
 
+// A row refused in the middle of one multi-row statement (add_all binds 64 jobs to an INSERT),
+// by RAISE(FAIL), which keeps the rows before it in that statement: SQLite keeps no statement
+// journal for the import's INSERTs (they say OR FAIL), so what undoes them is the import's own
+// transaction. Nothing of the import stays, and the next one numbers its jobs as if it had never
+// been.
+TEST_P(QueueBackendTest, ARowRefusedInsideAMultiRowInsertLeavesNothing) {
+  if (on_postgres()) {
+    exec(
+        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
+        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
+  } else {
+    exec(
+        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
+        "BEGIN SELECT RAISE(FAIL, 'disk says no'); END");
+  }
+  import_all(*queue_, {tweet_delete("before")});
+  std::vector<NewJob> jobs;
+  Sha256 hasher;
+  for (int row = 1; row <= 100; ++row) {
+    const api::Action action = tweet_delete(row == 40 ? "bad" : std::to_string(row));
+    jobs.push_back(keyed_job(hasher, action, {}, *api::render(action), "f:" + std::to_string(row)));
+  }
+  auto session = queue_->begin_import("refused midway");
+  ASSERT_TRUE(session.ok());
+  const Status added = (*session)->add_all(jobs);
+  if (added.ok()) {
+    auto committed = (*session)->commit();  // PostgreSQL's COPY may refuse only here
+    ASSERT_FALSE(committed.ok());
+    EXPECT_NE(committed.error().message.find("disk says no"), std::string::npos)
+        << committed.error().message;
+  } else {
+    EXPECT_NE(added.error().message.find("disk says no"), std::string::npos)
+        << added.error().message;
+    EXPECT_FALSE((*session)->commit().ok());
+  }
+  session->reset();
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM jobs"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM batches"), 1);
+  const ImportSummary next = import_all(*queue_, {tweet_delete("1"), tweet_delete("before")});
+  EXPECT_EQ(next.new_jobs, 1);
+  EXPECT_EQ(next.duplicates, 1);
+  EXPECT_EQ(sql_text("SELECT object_id FROM jobs WHERE id = 2"), "1");
+}
+
 // Text PostgreSQL refuses (bytes that are not UTF-8) in the middle of a COPY chunk: the chunk
 // fails, and with it the import. (SQLite stores such bytes as they are.)
 TEST_P(QueueBackendTest, AChunkPostgresRefusesMidwayLeavesNothing) {
