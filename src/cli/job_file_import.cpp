@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <ostream>
 #include <thread>
 #include <utility>
@@ -16,7 +17,18 @@
 namespace oneall::cli {
 namespace {
 
-using Chunk = std::vector<store::NewJob>;
+// Jobs handed across together. A chunk that comes back is filled again in place: a job copied
+// into a spent one reuses its strings' room, so the reading allocates little and frees little.
+struct Chunk {
+  std::vector<store::NewJob> slots;  // the first `size` are this chunk's jobs
+  std::size_t size = 0;
+
+  std::span<const store::NewJob> jobs() const { return {slots.data(), size}; }
+  store::NewJob& next_slot() {
+    if (size == slots.size()) slots.emplace_back();
+    return slots[size++];
+  }
+};
 
 // Jobs go across in chunks, so that the threads meet once per chunk rather than once per job;
 // a few chunks in flight keep both busy and memory bounded (a job is a few hundred bytes).
@@ -39,8 +51,8 @@ class ReadingThread {
 
   // The next chunk, in file order; nullopt when all were read.
   std::optional<Chunk> next() { return chunks_.pop(); }
-  // A chunk whose jobs were queued: its jobs are freed, and its room used again, on the reading
-  // thread, which allocated them (freeing them here cost this side a tenth of its time).
+  // A chunk whose jobs were queued: its room is used again on the reading thread, which
+  // allocated it (freeing it here cost this side a tenth of its time).
   void give_back(Chunk&& chunk) { spent_.try_push(chunk); }
   // Takes no more jobs: the reading goes on, for its problems only.
   void stop_taking() { chunks_.close(); }
@@ -93,19 +105,23 @@ void ReadingThread::take(jobfile::JobRecord&& record) {
     failure_ = rendered.error();
     return;
   }
-  chunk_.push_back(store::keyed_job(hasher_, std::move(record.action), record.schedule,
-                                    std::move(rendered->request), std::move(rendered->source)));
-  if (chunk_.size() == kJobsPerChunk) hand_over();
+  store::NewJob& job = chunk_.next_slot();
+  job.action = record.action;
+  job.schedule = record.schedule;
+  job.request = rendered->request;
+  job.source = rendered->source;
+  store::set_keys(hasher_, job);
+  if (chunk_.size == kJobsPerChunk) hand_over();
 }
 
 void ReadingThread::hand_over() {
-  if (chunk_.empty()) return;
+  if (chunk_.size == 0) return;
   Chunk next;
   if (auto spent = spent_.try_pop()) {
     next = std::move(*spent);
-    next.clear();
+    next.size = 0;
   } else {
-    next.reserve(kJobsPerChunk);
+    next.slots.reserve(kJobsPerChunk);
   }
   std::swap(next, chunk_);
   handing_over_ = chunks_.push(std::move(next));
@@ -137,7 +153,7 @@ JobFilesImport import_job_files(store::Queue& queue, const std::vector<std::stri
   while (session && !store_failure) {
     auto chunk = reading.next();
     if (!chunk) break;
-    if (Status added = session->add_all(*chunk); !added) {
+    if (Status added = session->add_all(chunk->jobs()); !added) {
       store_failure = Error{added.error().message + "; nothing was queued"};
       reading.stop_taking();
     }

@@ -48,9 +48,13 @@ std::int64_t object_hash(std::string_view object_key) {
 NewJob keyed_job(Sha256& hasher, api::Action action, api::Schedule schedule,
                  api::HttpRequest request, std::string source) {
   NewJob job{std::move(action), schedule, std::move(request), std::move(source), {}, 0};
+  set_keys(hasher, job);
+  return job;
+}
+
+void set_keys(Sha256& hasher, NewJob& job) {
   job.key = stored_job_key(hasher, job.action, job.request, job.schedule);
   job.object_hash = object_hash(api::object_key(job.action));
-  return job;
 }
 
 }  // namespace oneall::store

@@ -36,5 +36,7 @@ std::int64_t object_hash(std::string_view object_key);
 // them, so the thread that writes the queue does not hash.
 NewJob keyed_job(Sha256& hasher, api::Action action, api::Schedule schedule,
                  api::HttpRequest request, std::string source);
+// Works out `job`'s two keys from its action, schedule and request, in place.
+void set_keys(Sha256& hasher, NewJob& job);
 
 }  // namespace oneall::store
