@@ -4,8 +4,8 @@
 
 #include <filesystem>
 #include <optional>
-#include <span>
 #include <ostream>
+#include <span>
 #include <thread>
 #include <utility>
 

@@ -46,7 +46,9 @@ class Queue {
   // ---- import: all-or-nothing. Add every record, then commit; destroying an ImportSession
   // without commit() rolls everything back. After a failed add() the session refuses further
   // adds and the commit. The session holds the write lock until it ends, so a run on the same
-  // database waits (busy timeout) meanwhile. A session must not outlive its Queue.
+  // database waits (busy timeout) meanwhile; on SQLite, when no other process had the queue open
+  // as it began, so does any command that opens it (store/sqlite_journal.hpp). A session must
+  // not outlive its Queue.
   class ImportSession {
    public:
     virtual ~ImportSession() = default;

@@ -16,7 +16,7 @@
 // The session never goes on after a failed statement (the whole transaction is rolled back), so
 // its INSERTs say OR FAIL, and foreign keys are left unchecked while it lasts: a job's only one
 // is its batch, the row the session itself adds first.
-// Into a queue created by the same command, it writes through a rollback journal rather than
+// Into a queue no other connection has open, it writes through a rollback journal rather than
 // the write-ahead log (sqlite_journal.hpp), so that each new page is written once.
 #include <fmt/format.h>
 
@@ -42,11 +42,13 @@ namespace {
 // kept insert lands at a random page of the index.
 constexpr std::int64_t kRebuildObjectIndexAfter = 50'000;
 
-// Past this many lookups of job keys (and an eighth of the jobs already queued), the keys
-// queued are read once into a JobKeyFilter: a lookup that finds nothing (each key of a new job)
-// reads a random page of job_keys, and was a quarter of importing a new million rows into a
-// queue that held a million.
+// Past this many lookups of job keys, and once they number a thirty-second of the jobs already
+// queued, the keys queued are read once into a JobKeyFilter: a lookup that finds nothing (each
+// key of a new job) reads a random page of job_keys, some 40 times what reading one key in order
+// costs. Those lookups were a quarter of importing a new million rows into a queue that held a
+// million; past an eighth of it (125,000 lookups before the filter) they were still 0.2-0.3 s.
 constexpr std::int64_t kFilterKeysAfter = 50'000;
+constexpr std::int64_t kFilterKeysAfterFractionOfQueue = 32;
 
 // Jobs go into the table 64 to a statement (add_all): a statement per job spent about a third of
 // the import in SQLite's work per statement (bench/README.md, "import"). What is left of a
@@ -80,13 +82,11 @@ std::int64_t single_integer(Database& db, const char* sql) {
 // commit() rolls all of it back.
 class SqliteImportSession final : public Queue::ImportSession {
  public:
-  SqliteImportSession(Database& db, QueueStatements& statements, const Clock& clock,
-                      bool queue_created_now)
+  SqliteImportSession(Database& db, QueueStatements& statements, const Clock& clock)
       : db_(db),
         statements_(statements),
         clock_(clock),
-        journal_(queue_created_now ? std::make_optional<RollbackJournalWhileFilling>(db)
-                                   : std::nullopt),
+        journal_(db),
         temp_files_(db),
         foreign_keys_off_(db),
         transaction_(db),
@@ -121,7 +121,7 @@ class SqliteImportSession final : public Queue::ImportSession {
   QueueStatements& statements_;
   const Clock& clock_;
   // These before transaction_: put back after it ended.
-  std::optional<RollbackJournalWhileFilling> journal_;
+  RollbackJournalWhileFilling journal_;
   TempFilesOnDisk temp_files_;
   ForeignKeysOff foreign_keys_off_;
   Transaction transaction_;
@@ -232,7 +232,8 @@ bool SqliteImportSession::is_queued(const std::string& key) {
   // commit): no lookup. Neither for a key the filter says is not there.
   if (jobs_before_ == 0) return false;
   if (queued_keys_ && !queued_keys_->may_hold(key)) return false;
-  if (!queued_keys_ && ++lookups_ >= kFilterKeysAfter && lookups_ >= jobs_before_ / 8) {
+  if (!queued_keys_ && ++lookups_ >= kFilterKeysAfter &&
+      lookups_ >= jobs_before_ / kFilterKeysAfterFractionOfQueue) {
     read_queued_keys();
     if (!queued_keys_->may_hold(key)) return false;
   }
@@ -339,7 +340,7 @@ Result<ImportSummary> SqliteImportSession::commit() {
 Result<std::unique_ptr<Queue::ImportSession>> SqliteQueue::begin_import(
     const std::string& description) {
   try {
-    auto session = std::make_unique<SqliteImportSession>(db_, *statements_, clock_, created_now_);
+    auto session = std::make_unique<SqliteImportSession>(db_, *statements_, clock_);
     session->start(description);
     return std::unique_ptr<Queue::ImportSession>(std::move(session));
   } catch (const SqliteError& e) {

@@ -60,6 +60,11 @@ std::string describe(const SqliteError& error) {
           "{} (the queue database is read-only: check the file's and its "
           "directory's permissions and the mount, then run again)",
           error.what());
+    case SQLITE_BUSY:
+      return fmt::format(
+          "{} (another process held the queue's lock for longer than this one waits, {} s: an "
+          "import of a large file, perhaps; run again once it is done)",
+          error.what(), kBusyTimeoutMs / 1000);
     case SQLITE_IOERR:
       return fmt::format("{} (the system could not read or write the queue: check the disk)",
                          error.what());
@@ -85,6 +90,11 @@ int Database::wait_while_busy(void* interrupted, int times_called) {
   return 1;
 }
 
+void Database::wait_when_busy(bool wait) {
+  sqlite3_busy_handler(db_.get(), wait ? &Database::wait_while_busy : nullptr,
+                       wait ? interrupted_.get() : nullptr);
+}
+
 void Database::interrupt() const {
   interrupted_->store(true);
   sqlite3_interrupt(db_.get());
@@ -102,7 +112,7 @@ Database Database::open(const std::string& path, Create create) {
   Database db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) throw_error(raw, rc, path);
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_handler(raw, &Database::wait_while_busy, db.interrupted_.get());
+  db.wait_when_busy(true);
   db.exec("PRAGMA foreign_keys=ON");
   return db;
 }

@@ -53,6 +53,9 @@ class Database {
   void interrupt() const;
   std::int64_t last_insert_rowid() const;
   int changes() const;
+  // Whether a statement that finds the database locked waits for the lock (up to the busy
+  // timeout: the default) or fails at once with SQLITE_BUSY.
+  void wait_when_busy(bool wait);
   sqlite3* handle() const { return db_.get(); }
 
  private:

@@ -24,10 +24,14 @@ void use_write_ahead_log(Database& db, const std::string& path) {
 }
 
 RollbackJournalWhileFilling::RollbackJournalWhileFilling(Database& db) : db_(db) {
+  // Only if nobody else has the file open now: waiting for them to close it could take as long
+  // as a run.
+  db_.wait_when_busy(false);
   try {
     switched_ = set_journal_mode(db_, "DELETE") == "delete";
   } catch (const SqliteError&) {  // another connection has it open: stay in WAL mode
   }
+  db_.wait_when_busy(true);
 }
 
 RollbackJournalWhileFilling::~RollbackJournalWhileFilling() {

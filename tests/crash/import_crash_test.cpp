@@ -1,8 +1,9 @@
 // Crash safety of a large import through the binary: an import killed with SIGKILL well into a
 // file large enough for the bulk path (the per-object index dropped, keys not yet written;
 // src/store/queue_import.cpp) leaves the queue as it was, and the same import then runs whole.
-// Both journals: the write-ahead log of a queue that existed, and the rollback journal of a
-// queue the import created (src/store/sqlite_journal.hpp).
+// Both journals (src/store/sqlite_journal.hpp): the rollback journal of an import into a queue
+// nobody else has open, whether it existed or the import created it, and the write-ahead log of
+// an import into a queue that another connection has open.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,10 +11,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
 
+#include "store/sqlite.hpp"
 #include "support/child_process.hpp"
 #include "support/process.hpp"
 #include "support/queue_states.hpp"
@@ -67,7 +70,10 @@ void kill_import_midway(const testing::TempDir& dir, const std::string& file, co
   ASSERT_EQ(*code, -1) << "the import ended before it was killed: " << child.out();
 }
 
-TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
+// The queue holds one job, then a large import into it is killed midway: through the rollback
+// journal when nobody else has the queue open, through the write-ahead log when `beside` holds
+// a connection to it. Either way the one job is all that is left, and the import then runs whole.
+void kill_an_import_into_a_queue(bool beside) {
   testing::TempDir dir;
   const std::string db = dir.file("queue.db");
   const std::string first =
@@ -77,11 +83,21 @@ TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   const std::string big = dir.write("big.csv", big_csv());
   ASSERT_EQ(testing::run_oneall({"import", first, "--db", db}).exit_code, 0);
 
-  kill_import_midway(dir, big, db, db + "-wal");
-  if (::testing::Test::HasFatalFailure()) return;
+  {
+    std::optional<store::Database> other;
+    if (beside) {
+      other.emplace(store::Database::open(db));
+      other->exec("SELECT COUNT(*) FROM jobs");  // a read: it now has the log open
+    }
+    kill_import_midway(dir, big, db, beside ? db + "-wal" : db);
+    if (::testing::Test::HasFatalFailure()) return;
+    EXPECT_EQ(std::filesystem::exists(db + "-journal"), !beside);
+  }
 
   const testing::QueueStates after_kill = testing::queue_states(db);
   EXPECT_EQ(after_kill.total, 1);
+  EXPECT_FALSE(std::filesystem::exists(db + "-journal"));
+  EXPECT_TRUE(in_wal_mode(db));
   auto again = testing::run_oneall({"import", big, first, "--db", db}, {}, 120s);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find(fmt::format("batch 2: {} new, 1 already queued", kRows)),
@@ -91,6 +107,14 @@ TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
   auto twice = testing::run_oneall({"import", big, "--db", db}, {}, 120s);
   EXPECT_NE(twice.out.find(fmt::format("0 new, {} already queued", kRows)), std::string::npos)
       << twice.out;
+}
+
+TEST(ImportCrash, AnImportKilledMidwayLeavesTheQueueAsItWasAndRunsWholeAfter) {
+  kill_an_import_into_a_queue(false);
+}
+
+TEST(ImportCrash, AnImportBesideAnotherConnectionKilledMidwayLeavesTheQueueAsItWas) {
+  kill_an_import_into_a_queue(true);
 }
 
 TEST(ImportCrash, AnImportKilledWhileCreatingTheQueueLeavesItEmptyAndRunsWholeAfter) {

@@ -317,5 +317,44 @@ TEST_P(QueueBackendTest, AChunkPostgresRefusesMidwayLeavesNothing) {
   EXPECT_EQ(import_all(*queue_, {tweet_delete("1")}).new_jobs, 1);
 }
 
+// An import into a SQLite queue that no other connection has open writes through a rollback
+// journal (each new page is written once); beside another connection it keeps the write-ahead
+// log, so that the other goes on reading. Either way the connection has its own settings back
+// afterwards: WAL mode, foreign keys on, temporary files in memory.
+TEST_F(QueueTest, AnImportLeavesTheWriteAheadLogOnlyWhenNobodyElseHasTheQueueOpen) {
+  import_all(*queue_, {tweet_delete("1")});
+  {
+    auto alone = queue_->begin_import("alone");
+    ASSERT_TRUE(alone.ok()) << alone.error().message;
+    EXPECT_EQ(sql_text("PRAGMA journal_mode"), "delete");
+    EXPECT_EQ(sql_int("PRAGMA foreign_keys"), 0);
+    ASSERT_TRUE((*alone)->add(tweet_delete("2"), *api::render(tweet_delete("2")), "f:2").ok());
+    ASSERT_TRUE((*alone)->commit().ok());
+  }
+  EXPECT_EQ(sql_text("PRAGMA journal_mode"), "wal");
+
+  Database other = Database::open(db_path());
+  Statement count(other, "SELECT COUNT(*) FROM jobs");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.column_int(0), 2);
+  count.reset();
+  {
+    auto beside = queue_->begin_import("beside");
+    ASSERT_TRUE(beside.ok()) << beside.error().message;
+    EXPECT_EQ(sql_text("PRAGMA journal_mode"), "wal");
+    ASSERT_TRUE((*beside)->add(tweet_delete("3"), *api::render(tweet_delete("3")), "f:3").ok());
+    // The other connection reads the queue as it was while the import is under way.
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.column_int(0), 2);
+    count.reset();
+    ASSERT_TRUE((*beside)->commit().ok());
+  }
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.column_int(0), 3);
+  EXPECT_EQ(sql_text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(sql_int("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(sql_int("PRAGMA temp_store"), 2);  // MEMORY
+}
+
 }  // namespace
 }  // namespace oneall::store
