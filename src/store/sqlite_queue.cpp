@@ -58,6 +58,12 @@ Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path, 
     Database db =
         Database::open(path, how == QueueOpen::kCreateIfMissing ? Database::Create::kIfMissing
                                                                 : Database::Create::kNever);
+    // 8 KiB pages for a new queue, where SQLite's default is 4 KiB: a page is written with one
+    // system call, and an import of a million jobs made half as many (0.15 s less system time,
+    // about 6 % faster, 4 MiB less peak memory); a run against nginx sent as many requests a
+    // second or more (bench/README.md, "import"). Only a new file can take it: a queue keeps the
+    // page size it was made with.
+    if (created_now) db.exec("PRAGMA page_size = 8192");
     // WAL lets `status` read while a run writes.
     use_write_ahead_log(db, path);
     // WAL with synchronous=NORMAL: a commit survives the process dying at any moment (the
