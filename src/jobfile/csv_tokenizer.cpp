@@ -2,6 +2,7 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -48,16 +49,26 @@ void CsvTokenizer::on_field(void* data, std::size_t size, void* self) {
   auto& tokenizer = *static_cast<CsvTokenizer*>(self);
   CsvRow& row = tokenizer.current_;
   if (row.cell_count == 0) row.line = tokenizer.row_line();
-  if (row.cells.size() < kMaxCellsKept) {
-    row.cells.emplace_back(static_cast<const char*>(data), size);
+  // The row's room may be a delivered row's: its cells are written over where there are some.
+  const char* bytes = static_cast<const char*>(data);
+  if (row.cell_count < row.cells.size()) {
+    row.cells[row.cell_count].assign(bytes, size);
+  } else if (row.cell_count < kMaxCellsKept) {
+    row.cells.emplace_back(bytes, size);
   }
   ++row.cell_count;
 }
 
 void CsvTokenizer::on_row_end(int /*terminator*/, void* self) {
   auto& tokenizer = *static_cast<CsvTokenizer*>(self);
-  tokenizer.completed_.push_back(std::move(tokenizer.current_));
-  tokenizer.current_ = CsvRow{};
+  CsvRow& row = tokenizer.current_;
+  row.cells.resize(std::min(row.cell_count, kMaxCellsKept));
+  // The finished row goes into the room of a row already delivered (if there is one), and the
+  // next row is written into that row's room: cells are not allocated for every row.
+  std::vector<CsvRow>& completed = tokenizer.completed_;
+  if (tokenizer.completed_count_ == completed.size()) completed.emplace_back();
+  std::swap(completed[tokenizer.completed_count_++], row);
+  row.cell_count = 0;
   tokenizer.open_row_line_ = 0;
 }
 
@@ -128,9 +139,9 @@ void CsvTokenizer::drop_row_after_error(bool skip_rest_of_line) {
 }
 
 void CsvTokenizer::deliver_rows() {
-  // Moved out first: the handler may throw, and must not see these rows again.
-  std::vector<CsvRow> rows = std::exchange(completed_, {});
-  for (const CsvRow& row : rows) on_row_(row);
+  // Counted out first: the handler may throw, and must not see these rows again.
+  const std::size_t count = std::exchange(completed_count_, 0);
+  for (std::size_t i = 0; i < count; ++i) on_row_(completed_[i]);
 }
 
 void CsvTokenizer::finish() {

@@ -78,7 +78,10 @@ class CsvTokenizer {
   bool skip_to_line_end_ = false;  // after a syntax error, until the next '\n'
   bool stopped_ = false;
   CsvRow current_;
-  std::vector<CsvRow> completed_;  // rows finished by the last csv_parse call
+  // The first completed_count_ are the rows finished by the last csv_parse call; the rest, rows
+  // delivered before, whose room is used again.
+  std::vector<CsvRow> completed_;
+  std::size_t completed_count_ = 0;
 };
 
 }  // namespace oneall::jobfile
