@@ -1,6 +1,9 @@
 // Import: all-or-nothing sessions, idempotence by job key, and what is stored for each job.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 #include "store/job_keys.hpp"
 #include "store/queue.hpp"
 #include "store/store_test_helpers.hpp"
@@ -9,6 +12,21 @@ namespace oneall::store {
 namespace {
 
 using namespace oneall::store::testing;
+
+// A real failure of the database (no mocks): a trigger that refuses to add a job whose object is
+// "bad", with 'disk says no'. On SQLite with RAISE(`sqlite_raise`): ABORT undoes the statement,
+// FAIL keeps the rows it added before.
+std::string refuse_bad_rows_sql(bool postgres, std::string_view sqlite_raise) {
+  if (postgres) {
+    return "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
+           "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
+           "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
+           "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()";
+  }
+  return "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
+         "BEGIN SELECT RAISE(" +
+         std::string(sqlite_raise) + ", 'disk says no'); END";
+}
 
 TEST_P(QueueBackendTest, ImportCountsNewJobsAndIsIdempotent) {
   const std::vector<api::Action> actions = {tweet_delete("1"), tweet_delete("2"),
@@ -150,18 +168,8 @@ TEST_P(QueueBackendTest, StoresTheRenderedRequestAndWhereTheJobCameFrom) {
 }
 
 TEST_P(QueueBackendTest, AFailedAddMakesTheWholeImportFail) {
-  // A real failure of the database on the third row, made by a trigger (no mocks).
-  if (on_postgres()) {
-    exec(
-        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
-        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
-  } else {
-    exec(
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
-        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
-  }
+  // A real failure of the database on the third row.
+  exec(refuse_bad_rows_sql(on_postgres(), "ABORT"));
   auto session = queue_->begin_import("partial");
   ASSERT_TRUE(session.ok());
   for (const char* id : {"1", "2"}) {
@@ -215,17 +223,7 @@ TEST_P(QueueBackendTest, ImportStoresOddBytesExactly) {
 // went out in several COPY chunks): nothing of the import stays, whether the refusal comes back
 // from an add() or from the commit.
 TEST_P(QueueBackendTest, ARowRefusedInTheMiddleOfALargeImportLeavesNothing) {
-  if (on_postgres()) {
-    exec(
-        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
-        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
-  } else {
-    exec(
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
-        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
-  }
+  exec(refuse_bad_rows_sql(on_postgres(), "ABORT"));
   import_all(*queue_, {tweet_delete("before")});
   auto session = queue_->begin_import("large");
   ASSERT_TRUE(session.ok());
@@ -256,17 +254,7 @@ TEST_P(QueueBackendTest, ARowRefusedInTheMiddleOfALargeImportLeavesNothing) {
 // transaction. Nothing of the import stays, and the next one numbers its jobs as if it had never
 // been.
 TEST_P(QueueBackendTest, ARowRefusedInsideAMultiRowInsertLeavesNothing) {
-  if (on_postgres()) {
-    exec(
-        "CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$BEGIN RAISE EXCEPTION 'disk says no'; END$$; "
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs FOR EACH ROW "
-        "WHEN (NEW.object_id = 'bad') EXECUTE FUNCTION refuse_bad()");
-  } else {
-    exec(
-        "CREATE TRIGGER refuse_bad BEFORE INSERT ON jobs WHEN NEW.object_id = 'bad' "
-        "BEGIN SELECT RAISE(FAIL, 'disk says no'); END");
-  }
+  exec(refuse_bad_rows_sql(on_postgres(), "FAIL"));
   import_all(*queue_, {tweet_delete("before")});
   std::vector<NewJob> jobs;
   Sha256 hasher;
