@@ -41,9 +41,12 @@ trap cleanup EXIT
 seconds() { awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'; }
 
 # timed NAME COMMAND...: runs COMMAND under GNU time; its stdout in $work/NAME.out, and sets
-# timed_s (wall seconds) and timed_kib (peak RSS).
+# timed_s (wall seconds) and timed_kib (peak RSS). Every command here ends by syncing what it
+# wrote; the files written before it (the generated CSV, the step before) are synced first, so
+# that their writing back to disk does not land in its time.
 timed() {
   local name="$1"; shift
+  sync
   /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time" ||
     { cat "$work/$name.time" >&2; exit 1; }
   timed_s="$(grep 'Elapsed (wall clock)' "$work/$name.time" | awk '{print $NF}' | seconds)"
@@ -70,21 +73,22 @@ csv_file() {
 }
 
 # sqlite_part QUEUE: SQLite's own part of the import just made into QUEUE, measured apart: its
-# jobs added by SQLite alone to an empty queue of the same schema, as the import adds them (in
-# id order into a rollback-journal file; then the keys sorted into job_keys and the per-object
-# index built, on two threads as the import sorts), with no reading, checking, rendering or
-# hashing. Sets timed_s.
+# jobs added by SQLite alone to an empty queue of the same schema and page size, as the import
+# adds them (in id order into a rollback-journal file, with no statement journal; then the keys
+# sorted into job_keys and the per-object index built, on two threads as the import sorts), with
+# no reading, checking, rendering or hashing. Sets timed_s.
 sqlite_part() {
   local source="$1" target="$work/sqlite-part.db"
   rm -f "$target"
-  sqlite3 "$source" .schema | sqlite3 "$target"
+  { echo "PRAGMA page_size = $(sqlite3 "$source" 'PRAGMA page_size');"; sqlite3 "$source" .schema; } |
+    sqlite3 "$target"
   timed part sqlite3 "$target" "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;
     PRAGMA cache_size=-32768; PRAGMA temp_store=FILE; ATTACH '$source' AS src;
     DROP INDEX jobs_by_object; BEGIN;
     INSERT INTO batches SELECT * FROM src.batches;
-    INSERT INTO jobs SELECT * FROM src.jobs ORDER BY id;
+    INSERT OR FAIL INTO jobs SELECT * FROM src.jobs ORDER BY id;
     PRAGMA cache_size=-4096; PRAGMA threads=1;
-    INSERT INTO job_keys SELECT job_key, id FROM jobs ORDER BY job_key, id;
+    INSERT OR FAIL INTO job_keys SELECT job_key, id FROM jobs ORDER BY job_key, id;
     CREATE INDEX jobs_by_object ON jobs (object_hash, id) WHERE state IN ('pending', 'running');
     COMMIT;"
   rm -f "$target"
