@@ -12,12 +12,11 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <string>
 
-#include "store/job_keys.hpp"
 #include "store/job_state.hpp"
 #include "store/pg_queue.hpp"
-#include "util/sha256.hpp"
 
 namespace oneall::store {
 namespace {
@@ -43,11 +42,12 @@ class PgImportSession final : public Queue::ImportSession {
 
   // Takes the import lock, numbers the batch, adds its row and the staging table.
   void start(const std::string& description);
-  Status add(const api::Action& action, const api::HttpRequest& request,
-             const std::string& source, const api::Schedule& schedule) override;
+  Status add_all(std::span<const NewJob> jobs) override;
   Result<ImportSummary> commit() override;
 
  private:
+  // Adds the job's row to the chunk, handing rows to libpq or ending the chunk when due.
+  void add_row(const NewJob& job);
   // Ends the chunk: sends its last rows and adds its new jobs.
   void flush();
   // Hands the rows gathered to the chunk's COPY, starting it if need be.
@@ -56,7 +56,6 @@ class PgImportSession final : public Queue::ImportSession {
   PgConnection& connection_;
   const Clock& clock_;
   PgTransaction transaction_;
-  Sha256 hasher_;
   std::int64_t batch_id_ = 0;
   std::int64_t next_job_id_ = 1;
   std::int64_t next_seq_ = 0;     // file order within the import
@@ -94,45 +93,50 @@ void PgImportSession::start(const std::string& description) {
       "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off");
 }
 
-Status PgImportSession::add(const api::Action& action, const api::HttpRequest& request,
-                            const std::string& source, const api::Schedule& schedule) {
+Status PgImportSession::add_all(std::span<const NewJob> jobs) {
   if (closed_because_) {
-    return Error{fmt::format("cannot queue the job of {}: {}", source, *closed_because_)};
+    return Error{fmt::format("cannot queue the jobs of {}: {}",
+                             jobs.empty() ? "this import" : jobs.front().source, *closed_because_)};
   }
-  const std::string key = stored_job_key(hasher_, action, request, schedule);
+  try {
+    for (const NewJob& job : jobs) add_row(job);
+    return Ok{};
+  } catch (const PgError& e) {
+    closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
+    return pg_store_error(e, fmt::format("queue the jobs up to {}", last_source_),
+                          "nothing was queued");
+  }
+}
+
+void PgImportSession::add_row(const NewJob& job) {
+  const api::Action& action = job.action;
   const std::size_t before = piece_.size();
   piece_ += std::to_string(next_seq_++);
   piece_ += '\t';
-  append_copy_field(piece_, bytea_param(key));  // "\\x…": its backslash is escaped too
+  append_copy_field(piece_, bytea_param(job.key));  // "\\x…": its backslash is escaped too
   piece_ += '\t';
-  piece_ += std::to_string(object_hash(api::object_key(action)));
+  piece_ += std::to_string(job.object_hash);
   piece_ += '\t';
   for (std::string_view field :
-       {std::string_view(source), api::op_name(action.op), api::target_name(action.target),
+       {std::string_view(job.source), api::op_name(action.op), api::target_name(action.target),
         std::string_view(action.identity), std::string_view(action.page_id),
-        std::string_view(action.object_id), std::string_view(request.method),
-        std::string_view(request.path)}) {
+        std::string_view(action.object_id), std::string_view(job.request.method),
+        std::string_view(job.request.path)}) {
     append_copy_field(piece_, field);
     piece_ += '\t';
   }
-  append_copy_field(piece_, request.body);
-  for (const std::optional<EpochMs>& time : {schedule.not_before, schedule.expires_at}) {
+  append_copy_field(piece_, job.request.body);
+  for (const std::optional<EpochMs>& time : {job.schedule.not_before, job.schedule.expires_at}) {
     piece_ += '\t';
     piece_ += time ? std::to_string(*time) : std::string("\\N");  // COPY's NULL
   }
   piece_ += '\n';
   chunk_bytes_ += piece_.size() - before;
-  last_source_ = source;
-  try {
-    if (++chunk_rows_ >= chunk_limit_ || chunk_bytes_ >= kMaxChunkBytes) {
-      flush();
-    } else if (piece_.size() >= kCopyPieceBytes) {
-      send_piece();
-    }
-    return Ok{};
-  } catch (const PgError& e) {
-    closed_because_ = "an earlier job of this import could not be queued, so none of it will be";
-    return pg_store_error(e, fmt::format("queue the jobs up to {}", source), "nothing was queued");
+  last_source_ = job.source;
+  if (++chunk_rows_ >= chunk_limit_ || chunk_bytes_ >= kMaxChunkBytes) {
+    flush();
+  } else if (piece_.size() >= kCopyPieceBytes) {
+    send_piece();
   }
 }
 

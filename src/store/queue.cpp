@@ -5,7 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "store/job_keys.hpp"
+#include "util/sha256.hpp"
+
 namespace oneall::store {
+
+Status Queue::ImportSession::add(const api::Action& action, const api::HttpRequest& request,
+                                 const std::string& source, const api::Schedule& schedule) {
+  Sha256 hasher;
+  const NewJob job = keyed_job(hasher, action, schedule, request, source);
+  return add_all(std::span(&job, 1));
+}
 
 Result<std::vector<ClaimedJob>> Queue::claim(std::int64_t run_id, std::size_t limit,
                                              std::int64_t lease_ms,

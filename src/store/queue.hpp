@@ -52,19 +52,14 @@ class Queue {
   class ImportSession {
    public:
     virtual ~ImportSession() = default;
-    // A job with a schedule waits for its not_before (its next_attempt_at is set to it) and
-    // expires at expires_at; the schedule is part of its job key when it has one.
-    virtual Status add(const api::Action& action, const api::HttpRequest& request,
-                       const std::string& source, const api::Schedule& schedule = {}) = 0;
-    // The same for many jobs, in order: a backend may write several in one statement.
-    virtual Status add_all(std::span<const NewJob> jobs) {
-      for (const NewJob& job : jobs) {
-        if (Status added = add(job.action, job.request, job.source, job.schedule); !added) {
-          return added;
-        }
-      }
-      return Ok{};
-    }
+    // Adds jobs, in order, keyed already (keyed_job(), job_keys.hpp: import keys them on its
+    // reading thread); a backend may write several in one statement. A job with a schedule
+    // waits for its not_before (its next_attempt_at is set to it) and expires at expires_at;
+    // the schedule is part of its job key when it has one.
+    virtual Status add_all(std::span<const NewJob> jobs) = 0;
+    // One job, keyed here: add_all of one.
+    Status add(const api::Action& action, const api::HttpRequest& request,
+               const std::string& source, const api::Schedule& schedule = {});
     virtual Result<ImportSummary> commit() = 0;
   };
   virtual Result<std::unique_ptr<ImportSession>> begin_import(const std::string& description) = 0;

@@ -26,13 +26,11 @@
 #include <string>
 
 #include "store/job_key_filter.hpp"
-#include "store/job_keys.hpp"
 #include "store/job_state.hpp"
 #include "store/queue_statements.hpp"
 #include "store/sqlite_journal.hpp"
 #include "store/sqlite_queue.hpp"
 #include "store/sqlite_spill.hpp"
-#include "util/sha256.hpp"
 
 namespace oneall::store {
 namespace {
@@ -99,8 +97,6 @@ class SqliteImportSession final : public Queue::ImportSession {
 
   // Adds the batch's row and numbers the jobs after the last one queued.
   void start(const std::string& description);
-  Status add(const api::Action& action, const api::HttpRequest& request, const std::string& source,
-             const api::Schedule& schedule) override;
   Status add_all(std::span<const NewJob> jobs) override;
   Result<ImportSummary> commit() override;
 
@@ -132,7 +128,6 @@ class SqliteImportSession final : public Queue::ImportSession {
     Statement statement;
   };
   std::array<Insert, kJobsPerInsert.size()> inserts_;  // largest first; the last for one job
-  Sha256 hasher_;
   std::int64_t batch_id_ = 0;
   std::int64_t jobs_before_ = 0;  // ids are 1..n without gaps: the largest is the count
   std::int64_t next_job_id_ = 1;
@@ -151,12 +146,6 @@ void SqliteImportSession::start(const std::string& description) {
   batch_id_ = db_.last_insert_rowid();
   jobs_before_ = single_integer(db_, "SELECT COALESCE(MAX(id), 0) FROM jobs");
   next_job_id_ = jobs_before_ + 1;
-}
-
-Status SqliteImportSession::add(const api::Action& action, const api::HttpRequest& request,
-                                const std::string& source, const api::Schedule& schedule) {
-  const NewJob job = keyed_job(hasher_, action, schedule, request, source);
-  return add_all(std::span(&job, 1));
 }
 
 Status SqliteImportSession::add_all(std::span<const NewJob> jobs) {

@@ -27,7 +27,7 @@ struct ImportSummary {
 
 // A job to import, as Queue::ImportSession::add_all takes it: what it does, when, its rendered
 // request, the file:line it came from, and its two keys (job_keys.hpp), worked out by
-// keyed_job() on whichever thread makes it.
+// keyed_job() or set_keys() on whichever thread makes it.
 struct NewJob {
   api::Action action;
   api::Schedule schedule;
